@@ -1,0 +1,80 @@
+// Small progressive enhancements. Every interaction here also works as a plain form without
+// JavaScript; this file only adds drag-to-reorder, focus restoring and confirmations.
+(function () {
+  "use strict";
+
+  // After htmx redraws a fragment, put keyboard focus back where the person was working,
+  // so moving an item up three times is three presses of Enter, not three hunts for the button.
+  function restoreFocus() {
+    var target = document.querySelector("[data-focus]:not([data-focus=''])");
+    if (!target) return;
+    var id = target.getAttribute("data-focus");
+    target.setAttribute("data-focus", "");
+    var el = document.getElementById(id);
+    if (id === "add") el = target.querySelector(".agenda-add [aria-invalid='true'], .agenda-add input[name='title']");
+    if (el && el.disabled) {
+      var other = id.replace(/^move-(up|down)-/, function (_m, dir) { return "move-" + (dir === "up" ? "down" : "up") + "-"; });
+      el = document.getElementById(other) || document.getElementById("item-" + id.split("-").pop());
+    }
+    if (el) el.focus();
+  }
+
+  document.addEventListener("htmx:afterSettle", restoreFocus);
+
+  // Plain (non-htmx) forms that should ask first.
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    var question = form.getAttribute && form.getAttribute("data-confirm");
+    if (question && !window.confirm(question)) event.preventDefault();
+  });
+
+  // Drag to reorder agenda items. The keyboard way is the ↑/↓ buttons on each item.
+  var dragged = null;
+  document.addEventListener("dragstart", function (event) {
+    var item = event.target.closest && event.target.closest(".agenda-item[draggable='true']");
+    if (!item) return;
+    dragged = item;
+    item.classList.add("is-dragging");
+    event.dataTransfer.effectAllowed = "move";
+    event.dataTransfer.setData("text/plain", item.dataset.id);
+  });
+  document.addEventListener("dragover", function (event) {
+    if (!dragged) return;
+    var over = event.target.closest && event.target.closest(".agenda-item");
+    if (!over || over === dragged || over.parentNode !== dragged.parentNode) return;
+    event.preventDefault();
+    document.querySelectorAll(".is-drop-target").forEach(function (el) { el.classList.remove("is-drop-target"); });
+    over.classList.add("is-drop-target");
+  });
+  document.addEventListener("drop", function (event) {
+    if (!dragged) return;
+    var over = event.target.closest && event.target.closest(".agenda-item");
+    if (!over || over === dragged) return;
+    event.preventDefault();
+    var list = dragged.parentNode;
+    var items = Array.prototype.slice.call(list.children);
+    var after = items.indexOf(over) > items.indexOf(dragged);
+    list.insertBefore(dragged, after ? over.nextSibling : over);
+    submitOrder(list);
+  });
+  document.addEventListener("dragend", function () {
+    if (dragged) dragged.classList.remove("is-dragging");
+    document.querySelectorAll(".is-drop-target").forEach(function (el) { el.classList.remove("is-drop-target"); });
+    dragged = null;
+  });
+
+  function submitOrder(list) {
+    var form = document.getElementById(list.dataset.reorderForm);
+    if (!form) return;
+    form.querySelectorAll("input[name='order']").forEach(function (input) { input.remove(); });
+    Array.prototype.forEach.call(list.children, function (item) {
+      var input = document.createElement("input");
+      input.type = "hidden";
+      input.name = "order";
+      input.value = item.dataset.id;
+      form.appendChild(input);
+    });
+    if (window.htmx) window.htmx.trigger(form, "submit");
+    else form.submit();
+  }
+})();

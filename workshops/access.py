@@ -1,0 +1,108 @@
+"""Who may see and change what, decided here and nowhere else in the app.
+
+A member of the organisation sees its programmes; facilitators and admins change them, HR
+advisers read. Anyone else gets 404, so object ids leak nothing about other organisations.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.http import Http404
+
+from workshops.http import AuthenticatedHttpRequest
+from workshops.models import (
+    AgendaItem,
+    Membership,
+    NetworkGroup,
+    Organisation,
+    Participant,
+    Programme,
+    Workshop,
+)
+
+
+@dataclass(frozen=True)
+class Access:
+    membership: Membership
+
+    @property
+    def can_edit(self) -> bool:
+        return self.membership.can_edit
+
+
+def memberships_of(request: AuthenticatedHttpRequest) -> QuerySet[Membership]:
+    return Membership.objects.filter(user=request.user).select_related("organisation")
+
+
+def editable_organisations(request: AuthenticatedHttpRequest) -> QuerySet[Organisation]:
+    return Organisation.objects.filter(
+        memberships__user=request.user,
+        memberships__role__in=[Membership.Role.FACILITATOR, Membership.Role.ADMIN],
+    )
+
+
+def visible_programmes(request: AuthenticatedHttpRequest) -> QuerySet[Programme]:
+    return Programme.objects.filter(organisation__memberships__user=request.user)
+
+
+def _access(request: AuthenticatedHttpRequest, organisation_id: int, *, edit: bool) -> Access:
+    membership = (
+        Membership.objects.filter(user=request.user, organisation_id=organisation_id)
+        .select_related("organisation")
+        .first()
+    )
+    if membership is None:
+        raise Http404
+    if edit and not membership.can_edit:
+        raise PermissionDenied
+    return Access(membership=membership)
+
+
+def get_programme_for(
+    request: AuthenticatedHttpRequest, pk: int, *, edit: bool = False
+) -> tuple[Programme, Access]:
+    programme = Programme.objects.select_related("organisation").filter(pk=pk).first()
+    if programme is None:
+        raise Http404
+    return programme, _access(request, programme.organisation_id, edit=edit)
+
+
+def get_workshop_for(
+    request: AuthenticatedHttpRequest, pk: int, *, edit: bool = False
+) -> tuple[Workshop, Access]:
+    workshop = Workshop.objects.select_related("programme__organisation").filter(pk=pk).first()
+    if workshop is None:
+        raise Http404
+    return workshop, _access(request, workshop.programme.organisation_id, edit=edit)
+
+
+def get_agenda_item_for(
+    request: AuthenticatedHttpRequest, pk: int, *, edit: bool = False
+) -> tuple[AgendaItem, Access]:
+    item = (
+        AgendaItem.objects.select_related("workshop__programme__organisation").filter(pk=pk).first()
+    )
+    if item is None:
+        raise Http404
+    return item, _access(request, item.workshop.programme.organisation_id, edit=edit)
+
+
+def get_participant_for(
+    request: AuthenticatedHttpRequest, pk: int, *, edit: bool = False
+) -> tuple[Participant, Access]:
+    participant = Participant.objects.select_related("programme").filter(pk=pk).first()
+    if participant is None:
+        raise Http404
+    return participant, _access(request, participant.programme.organisation_id, edit=edit)
+
+
+def get_group_for(
+    request: AuthenticatedHttpRequest, pk: int, *, edit: bool = False
+) -> tuple[NetworkGroup, Access]:
+    group = NetworkGroup.objects.select_related("programme").filter(pk=pk).first()
+    if group is None:
+        raise Http404
+    return group, _access(request, group.programme.organisation_id, edit=edit)

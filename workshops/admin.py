@@ -1,0 +1,90 @@
+from __future__ import annotations
+
+from django.contrib import admin
+
+from workshops.models import (
+    AgendaItem,
+    Membership,
+    NetworkGroup,
+    Organisation,
+    Participant,
+    Programme,
+    Workshop,
+)
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 1
+    autocomplete_fields = ["user"]
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug"]
+    search_fields = ["name", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+    inlines = [MembershipInline]
+
+
+@admin.register(Membership)
+class MembershipAdmin(admin.ModelAdmin):
+    list_display = ["user", "organisation", "role"]
+    list_filter = ["role", "organisation"]
+    search_fields = ["user__username", "user__email", "organisation__name"]
+    autocomplete_fields = ["user", "organisation"]
+
+
+class WorkshopInline(admin.TabularInline):
+    model = Workshop
+    extra = 0
+    fields = ["number", "date", "start_time", "end_time", "venue", "theme"]
+    show_change_link = True
+
+
+@admin.register(Programme)
+class ProgrammeAdmin(admin.ModelAdmin):
+    list_display = ["title", "organisation", "created_at"]
+    list_filter = ["organisation"]
+    search_fields = ["title", "organisation__name"]
+    autocomplete_fields = ["organisation"]
+    readonly_fields = ["created_at", "created_by"]
+    inlines = [WorkshopInline]
+
+
+class AgendaItemInline(admin.TabularInline):
+    model = AgendaItem
+    extra = 0
+    fields = ["position", "kind", "title", "duration_minutes"]
+
+
+@admin.register(Workshop)
+class WorkshopAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "programme", "date", "start_time", "venue"]
+    list_filter = ["programme__organisation"]
+    search_fields = ["programme__title", "theme", "venue"]
+    autocomplete_fields = ["programme"]
+    inlines = [AgendaItemInline]
+
+
+@admin.register(AgendaItem)
+class AgendaItemAdmin(admin.ModelAdmin):
+    list_display = ["title", "workshop", "kind", "position", "duration_minutes"]
+    list_filter = ["kind"]
+    search_fields = ["title"]
+    autocomplete_fields = ["workshop"]
+
+
+@admin.register(NetworkGroup)
+class NetworkGroupAdmin(admin.ModelAdmin):
+    list_display = ["name", "programme"]
+    search_fields = ["name", "programme__title"]
+    autocomplete_fields = ["programme"]
+
+
+@admin.register(Participant)
+class ParticipantAdmin(admin.ModelAdmin):
+    list_display = ["name", "email", "title", "network_group", "programme"]
+    list_filter = ["programme"]
+    search_fields = ["name", "email", "title"]
+    autocomplete_fields = ["programme", "network_group"]

@@ -1,0 +1,176 @@
+from __future__ import annotations
+
+from django import forms
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from workshops.models import (
+    AgendaItem,
+    NetworkGroup,
+    Organisation,
+    Participant,
+    Programme,
+    Workshop,
+)
+
+
+class ProgrammeForm(forms.ModelForm):
+    class Meta:
+        model = Programme
+        fields = ["organisation", "title", "description"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, organisations: QuerySet[Organisation], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = organisations
+        self.fields["organisation"].empty_label = None
+        if self.instance.pk:
+            # Moving a programme to another organisation would hand its people to strangers.
+            del self.fields["organisation"]
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class TimeInput(forms.TimeInput):
+    input_type = "time"
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(format="%H:%M", **kwargs)
+
+
+class WorkshopForm(forms.ModelForm):
+    class Meta:
+        model = Workshop
+        fields = ["number", "date", "start_time", "end_time", "venue", "theme", "between_work"]
+        widgets = {
+            "date": DateInput(),
+            "start_time": TimeInput(),
+            "end_time": TimeInput(),
+            "between_work": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, programme: Programme, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.programme = programme
+
+    def clean_number(self) -> int:
+        number = self.cleaned_data["number"]
+        taken = Workshop.objects.filter(programme=self.programme, number=number)
+        if self.instance.pk:
+            taken = taken.exclude(pk=self.instance.pk)
+        if taken.exists():
+            raise forms.ValidationError(
+                _("The programme already has a day number %(number)s."),
+                params={"number": number},
+                code="duplicate",
+            )
+        return number
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        start, end = cleaned.get("start_time"), cleaned.get("end_time")
+        if start and end and end <= start:
+            self.add_error("end_time", _("The planned end must be after the start time."))
+        return cleaned
+
+
+class AgendaItemForm(forms.ModelForm):
+    class Meta:
+        model = AgendaItem
+        fields = ["kind", "title", "duration_minutes", "description"]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 2}),
+            "duration_minutes": forms.NumberInput(attrs={"min": 1, "max": 600, "step": 1}),
+        }
+        error_messages = {
+            "title": {"required": _("Give the item a title.")},
+            "duration_minutes": {"required": _("Give the item a duration in minutes.")},
+        }
+
+
+class ParticipantForm(forms.ModelForm):
+    class Meta:
+        model = Participant
+        fields = ["name", "email", "title", "network_group"]
+        error_messages = {"name": {"required": _("Write the participant's name.")}}
+
+    def __init__(self, *args, programme: Programme, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.programme = programme
+        self.fields["network_group"].queryset = programme.groups.all()
+        self.fields["network_group"].empty_label = _("No group yet")
+
+    def _others(self) -> QuerySet[Participant]:
+        others = Participant.objects.filter(programme=self.programme)
+        return others.exclude(pk=self.instance.pk) if self.instance.pk else others
+
+    def clean_name(self) -> str:
+        name = " ".join(self.cleaned_data["name"].split())
+        if self._others().filter(name__iexact=name).exists():
+            raise forms.ValidationError(
+                _("%(name)s is already on the roster."), params={"name": name}, code="duplicate"
+            )
+        return name
+
+    def clean_email(self) -> str:
+        email = self.cleaned_data["email"].strip()
+        if email and self._others().filter(email__iexact=email).exists():
+            raise forms.ValidationError(
+                _("Someone on the roster already has this email address."), code="duplicate"
+            )
+        return email
+
+
+class NetworkGroupForm(forms.ModelForm):
+    class Meta:
+        model = NetworkGroup
+        fields = ["name"]
+        error_messages = {"name": {"required": _("Give the group a name.")}}
+
+    def __init__(self, *args, programme: Programme, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.programme = programme
+
+    def clean_name(self) -> str:
+        name = " ".join(self.cleaned_data["name"].split())
+        taken = NetworkGroup.objects.filter(programme=self.programme, name__iexact=name)
+        if self.instance.pk:
+            taken = taken.exclude(pk=self.instance.pk)
+        if taken.exists():
+            raise forms.ValidationError(
+                _("There is already a group called %(name)s."), params={"name": name}
+            )
+        return name
+
+
+class RosterImportForm(forms.Form):
+    MAX_BYTES = 1_000_000
+
+    file = forms.FileField(
+        label=_("CSV file"),
+        help_text=_(
+            "Columns: name, email, title, network group (Norwegian headings work too). "
+            "Comma or semicolon separated, as Excel saves it."
+        ),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > self.MAX_BYTES:
+            raise forms.ValidationError(_("The file is too large (at most 1 MB)."))
+        return upload
+
+
+class GroupFillForm(forms.Form):
+    count = forms.IntegerField(
+        label=_("Number of groups"),
+        min_value=1,
+        max_value=50,
+        initial=4,
+        help_text=_("Missing groups are created; people without a group are spread evenly."),
+    )

@@ -1,0 +1,213 @@
+"""Demo data from the source day (Seljord kommune, Samling 2). Safe to run again and again."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib.auth.models import User
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from workshops.models import (
+    AgendaItem,
+    Membership,
+    NetworkGroup,
+    Organisation,
+    Participant,
+    Programme,
+    Workshop,
+)
+
+# Demo only: printed by `make run` so a first-time user can log straight in.
+DEMO_USERS = [
+    ("kursholder", "Kari", "Kursholder", "samling-demo", Membership.Role.FACILITATOR, True),
+    ("hr", "Hanne", "Rådgiver", "samling-demo", Membership.Role.HR, False),
+]
+
+PROGRAMME_TITLE = "Lederutviklingsprogram 2026, Seljord kommune"
+
+GROUPS = ["Nettverksgruppe 1", "Nettverksgruppe 2", "Nettverksgruppe 3", "Nettverksgruppe 4"]
+
+PARTICIPANTS = [
+    ("Anne Berit Haugen", "Enhetsleder, Seljord sjukeheim"),
+    ("Bjørn Olav Tveit", "Rektor, Seljord barneskule"),
+    ("Camilla Nordbø", "Avdelingsleder, heimetenesta"),
+    ("Dag Einar Flatland", "Driftsleder, teknisk"),
+    ("Elin Kvåle", "Styrar, Seljord barnehage"),
+    ("Frode Hovde", "Kommunalsjef, oppvekst"),
+    ("Gunhild Bakken", "Leder, NAV Seljord"),
+    ("Håvard Lie", "Leder, plan og byggesak"),
+    ("Ingrid Svalastog", "Enhetsleder, helse"),
+    ("Jon Arne Skogen", "Økonomisjef"),
+    ("Kristin Aasland", "Rektor, Seljord ungdomsskule"),
+    ("Lars Kjetil Dale", "Brannsjef"),
+    ("Marit Homme", "Leder, kultur og bibliotek"),
+    ("Nils Torvald Nes", "Leder, eiendom"),
+    ("Oddny Grave", "Personalsjef"),
+    ("Per Gunnar Rue", "Kommunalsjef, helse og omsorg"),
+    ("Ragnhild Berge", "Leder, barnevern"),
+    ("Sigurd Tjønn", "IKT-leder"),
+    ("Tone Lunde", "Leder, servicetorget"),
+    ("Vigdis Åsland", "Avdelingsleder, legekontoret"),
+]
+
+DAYS = [
+    {
+        "number": 1,
+        "date": dt.date(2026, 10, 15),
+        "start_time": dt.time(8, 30),
+        "end_time": dt.time(15, 0),
+        "venue": "Seljord kulturhus",
+        "theme": "Oppstart: formål og lederplattform",
+        "between_work": (
+            "Start ditt aksjonslæringsprosjekt: svar på de fem spørsmålene om hva som skal "
+            "kjennetegne lederskapet ditt, og avtal første møte i nettverksgruppen."
+        ),
+        "agenda": [
+            ("talk", "Velkommen og bli kjent", "", 30),
+            ("talk", "Hva er en lederplattform?", "", 45),
+            ("pause", "Pause", "", 15),
+            (
+                "exercise",
+                "Ledergruppens formål",
+                "IGP: Hva er det viktigste formålet med ledergruppen, for organisasjonen og "
+                "for oss som er her?",
+                60,
+            ),
+            ("lunch", "Lunsj", "", 45),
+            ("exercise", "Oppstart aksjonslæringsprosjekt", "Fem spørsmål, individuelt.", 60),
+            ("pause", "Pause", "", 15),
+            ("plenum", "Oppsummering og mellomarbeid", "", 30),
+            ("plenum", "Tilbakemelding på dagen", "", 15),
+        ],
+    },
+    {
+        "number": 2,
+        "date": dt.date(2026, 11, 26),
+        "start_time": dt.time(8, 30),
+        "end_time": dt.time(15, 0),
+        "venue": "Seljord kulturhus",
+        "theme": "Relasjonsorientert lederadferd",
+        "between_work": (
+            "Arbeid videre med ditt eget utviklingsprosjekt, og legg merke til kjennetegn på god "
+            "ledelse i hverdagen. Ta med eksempler til nettverksgruppen og neste samling."
+        ),
+        "agenda": [
+            (
+                "plenum",
+                "Velkommen!",
+                "Påkobling siden sist: hva har du vært opptatt av? Samtale i duoer, 7 minutter.",
+                30,
+            ),
+            (
+                "talk",
+                "Relasjonsorientert ledelse",
+                "Hva er relasjoner? Kommunikasjon som verktøy.",
+                30,
+            ),
+            ("pause", "Pause", "", 15),
+            (
+                "talk",
+                "Fra relasjoner til tillitsrelasjoner – tillitsbasert ledelse",
+                "Kjennetegn ved gode tilbakemeldinger.",
+                60,
+            ),
+            ("pause", "Pause", "", 15),
+            (
+                "exercise",
+                "Vi trener på tilbakemeldinger i mindre grupper",
+                "Trioer med tilbakemelder, mottaker og observatør. Forbered 2 min, tren 5 min, "
+                "drøft 5 min, bytt roller.",
+                30,
+            ),
+            ("lunch", "Lunsj", "", 45),
+            (
+                "exercise",
+                "Vi jobber videre med felles lederplattform",
+                "Kjennetegn for god ledelse i Seljord. «Vi» i Seljord – hva betyr det? "
+                "Sluttproduktet: lederplakat med kjennetegn for god ledelse.",
+                165,
+            ),
+        ],
+    },
+    {
+        "number": 3,
+        "date": dt.date(2027, 1, 21),
+        "start_time": dt.time(8, 30),
+        "end_time": dt.time(15, 0),
+        "venue": "Seljord kulturhus",
+        "theme": "Kjennetegn på god praksis",
+        "between_work": "",
+        "agenda": [],
+    },
+]
+
+
+class Command(BaseCommand):
+    help = "Load the Seljord demo programme (idempotent: running it again changes nothing)."
+
+    @transaction.atomic
+    def handle(self, *args, **options) -> None:
+        organisation, _created = Organisation.objects.get_or_create(
+            slug="seljord", defaults={"name": "Seljord kommune"}
+        )
+        facilitator = None
+        for username, first, last, password, role, is_staff in DEMO_USERS:
+            user, created = User.objects.get_or_create(
+                username=username,
+                defaults={"first_name": first, "last_name": last, "is_staff": is_staff},
+            )
+            if created:
+                user.set_password(password)
+                user.save()
+            Membership.objects.get_or_create(
+                user=user, organisation=organisation, defaults={"role": role}
+            )
+            if role == Membership.Role.FACILITATOR:
+                facilitator = user
+                if is_staff and not user.is_superuser:
+                    # The demo facilitator doubles as the admin-site user.
+                    user.is_staff = user.is_superuser = True
+                    user.save(update_fields=["is_staff", "is_superuser"])
+
+        programme, _created = Programme.objects.get_or_create(
+            organisation=organisation,
+            title=PROGRAMME_TITLE,
+            defaults={
+                "description": (
+                    "Et lederutviklingsprogram for alle ledere i kommunen, med fire samlinger, "
+                    "nettverksgrupper og en felles lederplattform."
+                ),
+                "created_by": facilitator,
+            },
+        )
+        groups = [
+            NetworkGroup.objects.get_or_create(programme=programme, name=name)[0] for name in GROUPS
+        ]
+        for index, (name, title) in enumerate(PARTICIPANTS):
+            Participant.objects.get_or_create(
+                programme=programme,
+                name=name,
+                defaults={"title": title, "network_group": groups[index % len(groups)]},
+            )
+        for day in DAYS:
+            fields = {k: v for k, v in day.items() if k not in ("number", "agenda")}
+            workshop, created = Workshop.objects.get_or_create(
+                programme=programme, number=day["number"], defaults=fields
+            )
+            if created:
+                AgendaItem.objects.bulk_create(
+                    AgendaItem(
+                        workshop=workshop,
+                        position=position,
+                        kind=kind,
+                        title=title,
+                        description=description,
+                        duration_minutes=minutes,
+                    )
+                    for position, (kind, title, description, minutes) in enumerate(day["agenda"])
+                )
+
+        self.stdout.write(self.style.SUCCESS(f"Demo data ready: {programme}"))
+        for username, *_rest, password, role, _staff in DEMO_USERS:
+            self.stdout.write(f"  {role:<12} user {username!r} password {password!r}")

@@ -1,0 +1,568 @@
+"""Planning views: programmes, days, agendas, rosters and network groups.
+
+One function serves the full page and, for htmx, just the fragment that changed (see
+STYLE.md). Every POST without htmx ends in a redirect, so the pages work without JavaScript.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db import transaction
+from django.http import HttpResponse, HttpResponseBadRequest
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from workshops import calendar
+from workshops.access import (
+    editable_organisations,
+    get_agenda_item_for,
+    get_group_for,
+    get_participant_for,
+    get_programme_for,
+    get_workshop_for,
+    visible_programmes,
+)
+from workshops.forms import (
+    AgendaItemForm,
+    GroupFillForm,
+    NetworkGroupForm,
+    ParticipantForm,
+    ProgrammeForm,
+    RosterImportForm,
+    WorkshopForm,
+)
+from workshops.http import AuthenticatedHttpRequest
+from workshops.models import AgendaItem, Programme, Workshop
+from workshops.roster import fill_groups, import_roster
+
+
+def _fragment(request: AuthenticatedHttpRequest, template: str, name: str) -> str:
+    return f"{template}#{name}" if request.htmx else template
+
+
+def _token(request: AuthenticatedHttpRequest) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(request.POST.get("token", ""))
+    except ValueError:
+        return None
+
+
+@require_GET
+def home(request: AuthenticatedHttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        return redirect("workshops:programme_list")
+    return redirect("login")
+
+
+# Programmes
+
+
+@require_GET
+@login_required
+def programme_list(request: AuthenticatedHttpRequest) -> HttpResponse:
+    programmes = (
+        visible_programmes(request)
+        .select_related("organisation")
+        .prefetch_related("workshops")
+        .order_by("organisation__name", "-created_at")
+    )
+    return TemplateResponse(
+        request,
+        "workshops/programme_list.html",
+        {
+            "programmes": programmes,
+            "can_create": editable_organisations(request).exists(),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def programme_create(request: AuthenticatedHttpRequest) -> HttpResponse:
+    organisations = editable_organisations(request)
+    if not organisations.exists():
+        messages.error(request, _("Only facilitators can create programmes."))
+        return redirect("workshops:programme_list")
+    form = ProgrammeForm(request.POST or None, organisations=organisations)
+    if request.method == "POST" and form.is_valid():
+        token = _token(request)
+        existing = Programme.objects.filter(client_token=token).first() if token else None
+        if existing is not None:
+            return redirect(existing)
+        programme = form.save(commit=False)
+        programme.created_by = request.user
+        programme.client_token = token
+        programme.save()
+        messages.success(request, _("The programme was created. Add its first day."))
+        return redirect(programme)
+    return TemplateResponse(
+        request, "workshops/programme_form.html", {"form": form, "token": uuid.uuid4()}
+    )
+
+
+@require_GET
+@login_required
+def programme_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    programme, access = get_programme_for(request, pk)
+    return TemplateResponse(
+        request,
+        "workshops/programme_detail.html",
+        {
+            "programme": programme,
+            "access": access,
+            "workshops": programme.workshops.all(),
+            "participant_count": programme.participants.count(),
+            "groups": programme.groups.all(),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def programme_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    programme, access = get_programme_for(request, pk, edit=True)
+    form = ProgrammeForm(
+        request.POST or None,
+        instance=programme,
+        organisations=editable_organisations(request),
+    )
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("The programme was saved."))
+        return redirect(programme)
+    return TemplateResponse(
+        request,
+        "workshops/programme_form.html",
+        {"form": form, "programme": programme, "access": access},
+    )
+
+
+# Workshop days
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def workshop_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    programme, access = get_programme_for(request, pk, edit=True)
+    last = programme.workshops.order_by("-number").first()
+    form = WorkshopForm(
+        request.POST or None,
+        programme=programme,
+        initial={"number": last.number + 1 if last else 1},
+    )
+    if request.method == "POST" and form.is_valid():
+        workshop = form.save(commit=False)
+        workshop.programme = programme
+        workshop.save()
+        messages.success(request, _("The day was created. Build its agenda below."))
+        return redirect(workshop)
+    return TemplateResponse(
+        request,
+        "workshops/workshop_form.html",
+        {"form": form, "programme": programme, "access": access},
+    )
+
+
+def _agenda_context(
+    workshop: Workshop,
+    *,
+    form: AgendaItemForm | None = None,
+    editing: AgendaItem | None = None,
+    edit_form: AgendaItemForm | None = None,
+    status: str = "",
+    focus: str = "",
+) -> dict:
+    scheduled = workshop.scheduled_items()
+    return {
+        "workshop": workshop,
+        "programme": workshop.programme,
+        "scheduled": scheduled,
+        "summary": workshop.summary(scheduled),
+        "form": form or AgendaItemForm(),
+        "token": uuid.uuid4(),
+        "editing": editing,
+        "edit_form": edit_form,
+        "status": status,
+        "focus": focus,
+    }
+
+
+@require_GET
+@login_required
+def workshop_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    workshop, access = get_workshop_for(request, pk)
+    return TemplateResponse(
+        request,
+        _fragment(request, "workshops/workshop_detail.html", "agenda"),
+        {**_agenda_context(workshop), "access": access},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def workshop_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    workshop, access = get_workshop_for(request, pk, edit=True)
+    form = WorkshopForm(request.POST or None, instance=workshop, programme=workshop.programme)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("The day was saved."))
+        return redirect(workshop)
+    return TemplateResponse(
+        request,
+        "workshops/workshop_form.html",
+        {
+            "form": form,
+            "programme": workshop.programme,
+            "workshop": workshop,
+            "access": access,
+        },
+    )
+
+
+@require_POST
+@login_required
+def workshop_delete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    workshop, _access = get_workshop_for(request, pk, edit=True)
+    programme = workshop.programme
+    workshop.delete()
+    messages.success(request, _("The day was deleted."))
+    return redirect(programme)
+
+
+@require_GET
+@login_required
+def workshop_print(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    workshop, _access = get_workshop_for(request, pk)
+    scheduled = workshop.scheduled_items()
+    return TemplateResponse(
+        request,
+        "workshops/workshop_print.html",
+        {
+            "workshop": workshop,
+            "programme": workshop.programme,
+            "scheduled": scheduled,
+            "summary": workshop.summary(scheduled),
+        },
+    )
+
+
+@require_GET
+@login_required
+def workshop_ics(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    workshop, _access = get_workshop_for(request, pk)
+    response = HttpResponse(
+        calendar.workshop_calendar(workshop, request), content_type="text/calendar; charset=utf-8"
+    )
+    filename = f"samling-{workshop.number}-{workshop.date.isoformat()}.ics"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+# Agenda items. Every change answers with the whole #agenda fragment, so the computed times,
+# the planned end and the overrun flag are always redrawn together.
+
+
+def _agenda_response(
+    request: AuthenticatedHttpRequest, workshop: Workshop, access, **context
+) -> HttpResponse:
+    return TemplateResponse(
+        request,
+        _fragment(request, "workshops/workshop_detail.html", "agenda"),
+        {**_agenda_context(workshop, **context), "access": access},
+    )
+
+
+@require_POST
+@login_required
+def agenda_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    workshop, access = get_workshop_for(request, pk, edit=True)
+    form = AgendaItemForm(request.POST)
+    if not form.is_valid():
+        return _agenda_response(request, workshop, access, form=form, focus="add")
+    item = workshop.add_item(token=_token(request), **form.cleaned_data)
+    if not request.htmx:
+        return redirect(workshop)
+    return _agenda_response(
+        request,
+        workshop,
+        access,
+        status=_("Added “%(title)s”.") % {"title": item.title},
+        focus="add",
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def agenda_item_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    item, access = get_agenda_item_for(request, pk, edit=True)
+    workshop = item.workshop
+    edit_form = AgendaItemForm(request.POST or None, instance=item, prefix="edit")
+    if request.method == "POST" and edit_form.is_valid():
+        edit_form.save()
+        if not request.htmx:
+            return redirect(workshop)
+        return _agenda_response(
+            request,
+            workshop,
+            access,
+            status=_("Saved “%(title)s”.") % {"title": item.title},
+            focus=f"item-{item.pk}",
+        )
+    return _agenda_response(request, workshop, access, editing=item, edit_form=edit_form)
+
+
+@require_POST
+@login_required
+def agenda_item_delete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    item, access = get_agenda_item_for(request, pk, edit=True)
+    workshop = item.workshop
+    title = item.title
+    item.delete()
+    if not request.htmx:
+        messages.success(request, _("Deleted “%(title)s”.") % {"title": title})
+        return redirect(workshop)
+    return _agenda_response(
+        request, workshop, access, status=_("Deleted “%(title)s”.") % {"title": title}
+    )
+
+
+@require_POST
+@login_required
+def agenda_item_move(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    item, access = get_agenda_item_for(request, pk, edit=True)
+    direction = request.POST.get("direction")
+    if direction not in ("up", "down"):
+        return HttpResponseBadRequest(_("Say whether to move the item up or down."))
+    workshop = item.workshop
+    place = workshop.move_item(item, -1 if direction == "up" else 1)
+    if not request.htmx:
+        return redirect(workshop)
+    return _agenda_response(
+        request,
+        workshop,
+        access,
+        status=_("Moved “%(title)s” to place %(place)s.") % {"title": item.title, "place": place},
+        focus=f"move-{direction}-{item.pk}",
+    )
+
+
+@require_POST
+@login_required
+def agenda_reorder(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    workshop, access = get_workshop_for(request, pk, edit=True)
+    try:
+        ordered = [int(value) for value in request.POST.getlist("order")]
+        workshop.reorder(ordered)
+    except ValueError:
+        return _agenda_response(
+            request,
+            workshop,
+            access,
+            status=_("The agenda changed in another window. Here is the current order."),
+        )
+    if not request.htmx:
+        return redirect(workshop)
+    return _agenda_response(request, workshop, access, status=_("The new order was saved."))
+
+
+# Roster
+
+
+def _roster_context(programme: Programme, access, **extra) -> dict:
+    return {
+        "programme": programme,
+        "access": access,
+        "participants": programme.participants.select_related("network_group"),
+        "groups": programme.groups.all(),
+        **extra,
+    }
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def roster(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    programme, access = get_programme_for(request, pk, edit=request.method == "POST")
+    form = ParticipantForm(request.POST or None, programme=programme)
+    status = ""
+    if request.method == "POST" and form.is_valid():
+        participant = form.save(commit=False)
+        participant.programme = programme
+        participant.save()
+        status = _("%(name)s was added to the roster.") % {"name": participant.name}
+        if not request.htmx:
+            messages.success(request, status)
+            return redirect("workshops:roster", pk=programme.pk)
+        form = ParticipantForm(programme=programme)
+    return TemplateResponse(
+        request,
+        _fragment(request, "workshops/roster.html", "roster"),
+        _roster_context(programme, access, form=form, status=status),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def roster_import(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    programme, access = get_programme_for(request, pk, edit=True)
+    form = RosterImportForm(request.POST or None, request.FILES or None)
+    result = None
+    if request.method == "POST" and form.is_valid():
+        result = import_roster(programme, form.cleaned_data["file"].read())
+        if result.ok:
+            messages.success(
+                request,
+                _("%(count)s participants were added to the roster.")
+                % {"count": len(result.created)},
+            )
+            return redirect("workshops:roster", pk=programme.pk)
+    return TemplateResponse(
+        request,
+        "workshops/roster_import.html",
+        {"programme": programme, "access": access, "form": form, "result": result},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def participant_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    participant, access = get_participant_for(request, pk, edit=True)
+    programme = participant.programme
+    form = ParticipantForm(request.POST or None, instance=participant, programme=programme)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("%(name)s was saved.") % {"name": participant.name})
+        return redirect("workshops:roster", pk=programme.pk)
+    return TemplateResponse(
+        request,
+        "workshops/participant_form.html",
+        {"form": form, "participant": participant, "programme": programme, "access": access},
+    )
+
+
+@require_POST
+@login_required
+def participant_delete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    participant, access = get_participant_for(request, pk, edit=True)
+    programme = participant.programme
+    name = participant.name
+    participant.delete()
+    status = _("%(name)s was removed from the roster.") % {"name": name}
+    if not request.htmx:
+        messages.success(request, status)
+        return redirect("workshops:roster", pk=programme.pk)
+    return TemplateResponse(
+        request,
+        "workshops/roster.html#roster",
+        _roster_context(
+            programme, access, form=ParticipantForm(programme=programme), status=status
+        ),
+    )
+
+
+@require_POST
+@login_required
+def participant_set_group(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    participant, access = get_participant_for(request, pk, edit=True)
+    programme = participant.programme
+    group_id = request.POST.get("network_group") or None
+    group = programme.groups.filter(pk=group_id).first() if group_id else None
+    if group_id and group is None:
+        return HttpResponseBadRequest(_("That group is not in this programme."))
+    participant.network_group = group
+    participant.save(update_fields=["network_group"])
+    status = (
+        _("%(name)s is now in %(group)s.") % {"name": participant.name, "group": group.name}
+        if group
+        else _("%(name)s has no group now.") % {"name": participant.name}
+    )
+    if not request.htmx:
+        messages.success(request, status)
+        back_to = "workshops:groups" if request.POST.get("back") == "groups" else "workshops:roster"
+        return redirect(back_to, pk=programme.pk)
+    return HttpResponse(status)
+
+
+# Network groups
+
+
+def _groups_context(programme: Programme, access, **extra) -> dict:
+    groups = programme.groups.prefetch_related("members")
+    return {
+        "programme": programme,
+        "access": access,
+        "groups": groups,
+        "ungrouped": programme.participants.filter(network_group=None),
+        "fill_form": GroupFillForm(initial={"count": max(groups.count(), 4)}),
+        **extra,
+    }
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def groups(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    programme, access = get_programme_for(request, pk, edit=request.method == "POST")
+    form = NetworkGroupForm(request.POST or None, programme=programme)
+    if request.method == "POST" and form.is_valid():
+        group = form.save(commit=False)
+        group.programme = programme
+        group.save()
+        messages.success(request, _("The group %(name)s was created.") % {"name": group.name})
+        return redirect("workshops:groups", pk=programme.pk)
+    return TemplateResponse(
+        request, "workshops/groups.html", _groups_context(programme, access, form=form)
+    )
+
+
+@require_POST
+@login_required
+def groups_fill(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    programme, access = get_programme_for(request, pk, edit=True)
+    form = GroupFillForm(request.POST)
+    if not form.is_valid():
+        return TemplateResponse(
+            request,
+            "workshops/groups.html",
+            _groups_context(
+                programme, access, form=NetworkGroupForm(programme=programme), fill_form=form
+            ),
+        )
+    with transaction.atomic():
+        fill_groups(programme, form.cleaned_data["count"])
+    messages.success(request, _("Everyone on the roster now has a network group."))
+    return redirect("workshops:groups", pk=programme.pk)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def group_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    group, access = get_group_for(request, pk, edit=True)
+    programme = group.programme
+    form = NetworkGroupForm(request.POST or None, instance=group, programme=programme)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("The group was renamed."))
+        return redirect("workshops:groups", pk=programme.pk)
+    return TemplateResponse(
+        request,
+        "workshops/group_form.html",
+        {"form": form, "group": group, "programme": programme, "access": access},
+    )
+
+
+@require_POST
+@login_required
+def group_delete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    group, _access = get_group_for(request, pk, edit=True)
+    programme = group.programme
+    name = group.name
+    group.delete()
+    messages.success(
+        request,
+        _("The group %(name)s was deleted; its members have no group now.") % {"name": name},
+    )
+    return redirect("workshops:groups", pk=programme.pk)
