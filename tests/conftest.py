@@ -1,0 +1,146 @@
+"""Shared fixtures. The named users follow healthchecks' convention:
+
+alice is a facilitator of Seljord (the owner), bob an HR adviser of Seljord (a colleague who
+reads), charlie a facilitator of another municipality (an outsider who must see nothing).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+
+import pytest
+from django.contrib.auth.models import User
+from django.test import Client
+
+from workshops.models import (
+    AgendaItem,
+    Membership,
+    NetworkGroup,
+    Organisation,
+    Participant,
+    Programme,
+    Workshop,
+)
+
+PASSWORD = "correct horse battery staple"
+
+
+def pytest_configure(config):
+    from django.conf import settings
+
+    # Hashing with PBKDF2 costs a third of a second per user; the tests create hundreds.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def pytest_collection_modifyitems(config, items):
+    # Tests marked postgres/redis run only where the real service is configured (CI sets both).
+    database_url = os.environ.get("DATABASE_URL", "")
+    redis_url = os.environ.get("REDIS_URL", "")
+    for item in items:
+        if "postgres" in item.keywords and not database_url.startswith("postgres"):
+            item.add_marker(pytest.mark.skip(reason="needs DATABASE_URL=postgres://…"))
+        if "redis" in item.keywords and not redis_url:
+            item.add_marker(pytest.mark.skip(reason="needs REDIS_URL=redis://…"))
+
+
+@pytest.fixture
+def seljord(db) -> Organisation:
+    return Organisation.objects.create(name="Seljord kommune", slug="seljord")
+
+
+@pytest.fixture
+def other_org(db) -> Organisation:
+    return Organisation.objects.create(name="Bø kommune", slug="bo")
+
+
+def _user(username: str, organisation: Organisation, role: str) -> User:
+    user = User.objects.create_user(username=username, password=PASSWORD, first_name=username)
+    Membership.objects.create(user=user, organisation=organisation, role=role)
+    return user
+
+
+@pytest.fixture
+def alice(seljord) -> User:
+    return _user("alice", seljord, Membership.Role.FACILITATOR)
+
+
+@pytest.fixture
+def bob(seljord) -> User:
+    return _user("bob", seljord, Membership.Role.HR)
+
+
+@pytest.fixture
+def charlie(other_org) -> User:
+    return _user("charlie", other_org, Membership.Role.FACILITATOR)
+
+
+def _client(user: User) -> Client:
+    client = Client(headers={"accept-language": "en"})
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def alice_client(alice) -> Client:
+    return _client(alice)
+
+
+@pytest.fixture
+def bob_client(bob) -> Client:
+    return _client(bob)
+
+
+@pytest.fixture
+def charlie_client(charlie) -> Client:
+    return _client(charlie)
+
+
+@pytest.fixture
+def programme(seljord, alice) -> Programme:
+    return Programme.objects.create(
+        organisation=seljord, title="Lederutviklingsprogram 2026", created_by=alice
+    )
+
+
+@pytest.fixture
+def group(programme) -> NetworkGroup:
+    return NetworkGroup.objects.create(programme=programme, name="Nettverksgruppe 1")
+
+
+@pytest.fixture
+def participant(programme, group) -> Participant:
+    return Participant.objects.create(
+        programme=programme, name="Kari Nordmann", email="kari@example.no", network_group=group
+    )
+
+
+@pytest.fixture
+def workshop(programme) -> Workshop:
+    return Workshop.objects.create(
+        programme=programme,
+        number=2,
+        date=dt.date(2026, 11, 26),
+        start_time=dt.time(8, 30),
+        end_time=dt.time(15, 0),
+        venue="Seljord kulturhus",
+        theme="Relasjonsorientert lederadferd",
+    )
+
+
+@pytest.fixture
+def agenda(workshop) -> list[AgendaItem]:
+    rows = [
+        ("talk", "Velkommen!", 30),
+        ("talk", "Relasjonsorientert ledelse", 30),
+        ("pause", "Pause", 15),
+        ("exercise", "Tilbakemeldinger i trioer", 45),
+        ("lunch", "Lunsj", 45),
+        ("exercise", "Lederplattform", 60),
+    ]
+    return [
+        AgendaItem.objects.create(
+            workshop=workshop, position=i, kind=kind, title=title, duration_minutes=minutes
+        )
+        for i, (kind, title, minutes) in enumerate(rows)
+    ]
