@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
 
-.PHONY: run test lint format messages venv clean e2e
+.PHONY: run test lint format messages compile venv clean
 
 $(VENV)/.installed: pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 13) else "Samling needs Python 3.13 or newer (set PYTHON=/path/to/python3.13).")'
@@ -40,7 +40,11 @@ format: venv
 # Needs GNU gettext (msgfmt). The compiled .mo files are committed, so `make run` does not.
 messages: venv
 	$(PY) manage.py makemessages --locale nb --locale nn --locale en --no-obsolete --ignore '.venv/*' --ignore 'tests/*'
-	$(PY) manage.py makemessages --domain djangojs --locale nb --locale nn --locale en --no-obsolete --ignore '.venv/*' --ignore 'staticfiles/*' --ignore 'tests/*'
+	msgen --force-po locale/en/LC_MESSAGES/django.po -o locale/en/LC_MESSAGES/django.po
+	msgattrib --clear-fuzzy --clear-previous locale/en/LC_MESSAGES/django.po -o locale/en/LC_MESSAGES/django.po
+	@echo "Now translate the new nb and nn entries (tests/test_i18n.py lists them), then: make compile"
+
+compile: venv
 	$(PY) manage.py compilemessages --ignore '.venv/*'
 
 clean:

@@ -44,6 +44,15 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.skip(reason="needs REDIS_URL=redis://…"))
 
 
+@pytest.fixture(autouse=True)
+def english():
+    # Assertions read English messages; tests of the Norwegian UI switch language themselves.
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
 @pytest.fixture
 def seljord(db) -> Organisation:
     return Organisation.objects.create(name="Seljord kommune", slug="seljord")

@@ -150,7 +150,7 @@ class Workshop(models.Model):
     between_work = models.TextField(
         _("assignment until the next day"),
         blank=True,
-        help_text=_("The mellomarbeid: what participants work on before the next day."),
+        help_text=_("What participants work on before the next day."),
     )
 
     class Meta:

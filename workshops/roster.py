@@ -88,7 +88,10 @@ def import_roster(programme: Programme, data: bytes) -> ImportResult:
                 columns[name] = index
     if "name" not in columns:
         result.errors.append(
-            RowError(1, _("The first row must name the columns, with one called “name” (navn)."))
+            RowError(
+                1,
+                _("The first row must name the columns, and one of them must be “name” or “navn”."),
+            )
         )
         return result
 

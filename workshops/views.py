@@ -15,6 +15,7 @@ from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from workshops import calendar
@@ -43,6 +44,11 @@ from workshops.roster import fill_groups, import_roster
 
 def _fragment(request: AuthenticatedHttpRequest, template: str, name: str) -> str:
     return f"{template}#{name}" if request.htmx else template
+
+
+def _posted(request: AuthenticatedHttpRequest):
+    # Not `request.POST or None`: a POST with no fields must still bind and show its errors.
+    return request.POST if request.method == "POST" else None
 
 
 def _token(request: AuthenticatedHttpRequest) -> uuid.UUID | None:
@@ -88,7 +94,7 @@ def programme_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not organisations.exists():
         messages.error(request, _("Only facilitators can create programmes."))
         return redirect("workshops:programme_list")
-    form = ProgrammeForm(request.POST or None, organisations=organisations)
+    form = ProgrammeForm(_posted(request), organisations=organisations)
     if request.method == "POST" and form.is_valid():
         token = _token(request)
         existing = Programme.objects.filter(client_token=token).first() if token else None
@@ -127,7 +133,7 @@ def programme_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
 def programme_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     programme, access = get_programme_for(request, pk, edit=True)
     form = ProgrammeForm(
-        request.POST or None,
+        _posted(request),
         instance=programme,
         organisations=editable_organisations(request),
     )
@@ -151,7 +157,7 @@ def workshop_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     programme, access = get_programme_for(request, pk, edit=True)
     last = programme.workshops.order_by("-number").first()
     form = WorkshopForm(
-        request.POST or None,
+        _posted(request),
         programme=programme,
         initial={"number": last.number + 1 if last else 1},
     )
@@ -207,7 +213,7 @@ def workshop_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @login_required
 def workshop_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     workshop, access = get_workshop_for(request, pk, edit=True)
-    form = WorkshopForm(request.POST or None, instance=workshop, programme=workshop.programme)
+    form = WorkshopForm(_posted(request), instance=workshop, programme=workshop.programme)
     if request.method == "POST" and form.is_valid():
         form.save()
         messages.success(request, _("The day was saved."))
@@ -301,7 +307,7 @@ def agenda_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 def agenda_item_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     item, access = get_agenda_item_for(request, pk, edit=True)
     workshop = item.workshop
-    edit_form = AgendaItemForm(request.POST or None, instance=item, prefix="edit")
+    edit_form = AgendaItemForm(_posted(request), instance=item, prefix="edit")
     if request.method == "POST" and edit_form.is_valid():
         edit_form.save()
         if not request.htmx:
@@ -387,7 +393,7 @@ def _roster_context(programme: Programme, access, **extra) -> dict:
 @login_required
 def roster(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     programme, access = get_programme_for(request, pk, edit=request.method == "POST")
-    form = ParticipantForm(request.POST or None, programme=programme)
+    form = ParticipantForm(_posted(request), programme=programme)
     status = ""
     if request.method == "POST" and form.is_valid():
         participant = form.save(commit=False)
@@ -409,15 +415,20 @@ def roster(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @login_required
 def roster_import(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     programme, access = get_programme_for(request, pk, edit=True)
-    form = RosterImportForm(request.POST or None, request.FILES or None)
+    form = RosterImportForm(_posted(request), request.FILES if request.method == "POST" else None)
     result = None
     if request.method == "POST" and form.is_valid():
         result = import_roster(programme, form.cleaned_data["file"].read())
         if result.ok:
+            count = len(result.created)
             messages.success(
                 request,
-                _("%(count)s participants were added to the roster.")
-                % {"count": len(result.created)},
+                ngettext(
+                    "%(count)s participant was added to the roster.",
+                    "%(count)s participants were added to the roster.",
+                    count,
+                )
+                % {"count": count},
             )
             return redirect("workshops:roster", pk=programme.pk)
     return TemplateResponse(
@@ -432,10 +443,10 @@ def roster_import(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 def participant_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     participant, access = get_participant_for(request, pk, edit=True)
     programme = participant.programme
-    form = ParticipantForm(request.POST or None, instance=participant, programme=programme)
+    form = ParticipantForm(_posted(request), instance=participant, programme=programme)
     if request.method == "POST" and form.is_valid():
         form.save()
-        messages.success(request, _("%(name)s was saved.") % {"name": participant.name})
+        messages.success(request, _("Changes to %(name)s were saved.") % {"name": participant.name})
         return redirect("workshops:roster", pk=programme.pk)
     return TemplateResponse(
         request,
@@ -506,7 +517,7 @@ def _groups_context(programme: Programme, access, **extra) -> dict:
 @login_required
 def groups(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     programme, access = get_programme_for(request, pk, edit=request.method == "POST")
-    form = NetworkGroupForm(request.POST or None, programme=programme)
+    form = NetworkGroupForm(_posted(request), programme=programme)
     if request.method == "POST" and form.is_valid():
         group = form.save(commit=False)
         group.programme = programme
@@ -542,7 +553,7 @@ def groups_fill(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 def group_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     group, access = get_group_for(request, pk, edit=True)
     programme = group.programme
-    form = NetworkGroupForm(request.POST or None, instance=group, programme=programme)
+    form = NetworkGroupForm(_posted(request), instance=group, programme=programme)
     if request.method == "POST" and form.is_valid():
         form.save()
         messages.success(request, _("The group was renamed."))
