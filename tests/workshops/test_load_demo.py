@@ -1,0 +1,53 @@
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib.auth import authenticate
+from django.core.management import call_command
+
+from workshops.models import AgendaItem, Membership, Participant, Programme, Workshop
+
+
+def test_demo_data_is_the_seed_day_and_loads_idempotently(db):
+    call_command("load_demo", verbosity=0)
+    counts = (
+        Programme.objects.count(),
+        Workshop.objects.count(),
+        AgendaItem.objects.count(),
+        Participant.objects.count(),
+    )
+    call_command("load_demo", verbosity=0)
+    assert counts == (
+        Programme.objects.count(),
+        Workshop.objects.count(),
+        AgendaItem.objects.count(),
+        Participant.objects.count(),
+    )
+
+    programme = Programme.objects.get()
+    assert programme.organisation.name == "Seljord kommune"
+    day = programme.workshops.get(number=2)
+    scheduled = day.scheduled_items()
+    assert scheduled[0].starts_at.time() == dt.time(8, 30)
+    assert scheduled[0].item.title == "Velkommen!"
+    assert scheduled[-1].ends_at.time() == dt.time(15, 0)
+    assert [s.item.kind for s in scheduled].count("lunch") == 1
+    assert day.summary(scheduled).overrun_minutes == 0
+
+    assert programme.participants.count() == 20
+    assert programme.groups.count() == 4
+    assert {g.members.count() for g in programme.groups.all()} == {5}
+
+    facilitator = authenticate(username="kursholder", password="samling-demo")
+    hr = authenticate(username="hr", password="samling-demo")
+    assert facilitator.memberships.get().role == Membership.Role.FACILITATOR
+    assert facilitator.is_staff
+    assert hr.memberships.get().role == Membership.Role.HR
+
+
+def test_demo_does_not_undo_a_facilitators_changes(db):
+    call_command("load_demo", verbosity=0)
+    day = Workshop.objects.get(number=2)
+    day.agenda_items.filter(title="Lunsj").update(duration_minutes=60)
+    call_command("load_demo", verbosity=0)
+    assert day.agenda_items.get(title="Lunsj").duration_minutes == 60
