@@ -151,7 +151,9 @@ STORAGES = {
     },
 }
 
-# Mail goes to the console unless SMTP is configured (Django 6.1's MAILERS setting).
+# Mail goes to the console in development unless SMTP is configured (Django 6.1's MAILERS
+# setting). With DEBUG off it always goes over SMTP, to a local relay unless EMAIL_HOST is set:
+# the console would print participants' personal links into the server's logs.
 if env_str("EMAIL_HOST"):
     MAILERS = {
         "default": {
@@ -166,8 +168,15 @@ if env_str("EMAIL_HOST"):
             },
         }
     }
-else:
+elif DEBUG:
     MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
+else:
+    MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {"host": "localhost", "port": 25, "timeout": 20},
+        }
+    }
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Samling <samling@localhost>")
 
 # A strict policy: no inline scripts or styles, nothing from other origins. htmx is told not to

@@ -92,6 +92,12 @@ class AgendaItemForm(forms.ModelForm):
             "duration_minutes": {"required": _("Give the item a duration in minutes.")},
         }
 
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # The form field of a PositiveSmallIntegerField writes min="0" over the widget's
+        # min="1"; the model refuses 0, so the input must not offer it.
+        self.fields["duration_minutes"].widget.attrs["min"] = 1
+
 
 class ParticipantForm(forms.ModelForm):
     class Meta:
@@ -174,3 +180,56 @@ class GroupFillForm(forms.Form):
         initial=4,
         help_text=_("Missing groups are created; people without a group are spread evenly."),
     )
+
+
+class JoinCodeForm(forms.Form):
+    code = forms.CharField(
+        label=_("Code"),
+        max_length=20,
+        help_text=_("The code on the big screen, six letters and digits."),
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "off",
+                "autocapitalize": "characters",
+                "spellcheck": "false",
+                "inputmode": "text",
+                "class": "code-input",
+            }
+        ),
+        error_messages={"required": _("Type the code from the big screen.")},
+    )
+
+    def clean_code(self) -> str:
+        from workshops.models import JOIN_CODE_ALPHABET, JOIN_CODE_LENGTH, normalise_join_code
+
+        code = normalise_join_code(self.cleaned_data["code"])
+        if len(code) != JOIN_CODE_LENGTH or any(ch not in JOIN_CODE_ALPHABET for ch in code):
+            raise forms.ValidationError(
+                _("A code has six letters and digits, without 0, O, 1 or I. Check the screen.")
+            )
+        return code
+
+
+class JoinNameForm(forms.Form):
+    participant = forms.ModelChoiceField(
+        label=_("Pick your name"),
+        queryset=Participant.objects.none(),
+        required=False,
+        empty_label=_("I'm not on the list"),
+    )
+    display_name = forms.CharField(
+        label=_("Or type the name others should see"),
+        max_length=60,
+        required=False,
+    )
+
+    def __init__(self, *args, roster: QuerySet[Participant], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["participant"].queryset = roster
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        cleaned["display_name"] = " ".join(cleaned.get("display_name", "").split())
+        if not cleaned.get("participant") and not cleaned["display_name"]:
+            raise forms.ValidationError(_("Pick your name from the list or type a name."))
+        return cleaned

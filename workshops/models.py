@@ -1,16 +1,44 @@
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 import uuid
+from functools import partial
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models, transaction
 from django.db.models.functions import Lower
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from workshops.agenda import DaySummary, ScheduledItem, schedule, summarise
+from workshops.timer import Timer
+
+# Join codes avoid characters that are easy to confuse on a projector or a phone keyboard.
+JOIN_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+JOIN_CODE_LENGTH = 6
+
+
+def new_join_code() -> str:
+    return "".join(secrets.choice(JOIN_CODE_ALPHABET) for _ in range(JOIN_CODE_LENGTH))
+
+
+def normalise_join_code(raw: str) -> str:
+    return "".join(ch for ch in raw.upper() if ch.isalnum())
+
+
+class StaleVersion(Exception):
+    """The facilitator's page was drawn from an older state; someone else moved the day on."""
+
+    def __init__(self, current_version: int) -> None:
+        super().__init__(current_version)
+        self.current_version = current_version
+
+
+class TransitionRefused(Exception):
+    """The transition makes no sense in the current state (a message for the facilitator)."""
 
 
 class Organisation(models.Model):
@@ -153,12 +181,39 @@ class Workshop(models.Model):
         help_text=_("What participants work on before the next day."),
     )
 
+    # The live state of the day. Changed only by the transition methods below, each under the
+    # row lock and with the version check, so two facilitator tabs can't both advance.
+    class Status(models.TextChoices):
+        PLANNED = "planned", _("Planned")
+        LIVE = "live", _("Live")
+        ENDED = "ended", _("Ended")
+
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PLANNED
+    )
+    join_code = models.CharField(_("join code"), max_length=8, blank=True, editable=False)
+    started_at = models.DateTimeField(null=True, blank=True, editable=False)
+    ended_at = models.DateTimeField(null=True, blank=True, editable=False)
+    current_item = models.ForeignKey(
+        "AgendaItem", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    version = models.PositiveIntegerField(default=0, editable=False)
+    timer_duration = models.DurationField(null=True, blank=True, editable=False)
+    timer_ends_at = models.DateTimeField(null=True, blank=True, editable=False)
+    timer_paused_remaining = models.DurationField(null=True, blank=True, editable=False)
+
     class Meta:
         ordering = ["programme", "number"]
         verbose_name = _("workshop day")
         verbose_name_plural = _("workshop days")
         constraints = [
-            models.UniqueConstraint(fields=["programme", "number"], name="unique_day_number")
+            models.UniqueConstraint(fields=["programme", "number"], name="unique_day_number"),
+            # A code names one live day; ended days give their codes back.
+            models.UniqueConstraint(
+                fields=["join_code"],
+                condition=models.Q(status="live"),
+                name="unique_join_code_among_live_days",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -181,6 +236,141 @@ class Workshop(models.Model):
         if scheduled is None:
             scheduled = self.scheduled_items()
         return summarise(scheduled, self.starts_at, self.planned_end())
+
+    # Live day transitions. Each takes the row lock, checks the version the facilitator's page
+    # was drawn from, changes state, logs a LiveEvent and publishes only after commit.
+
+    @property
+    def timer(self) -> Timer:
+        return Timer(
+            duration=self.timer_duration,
+            ends_at=self.timer_ends_at,
+            remaining_when_paused=self.timer_paused_remaining,
+        )
+
+    def _set_timer(self, timer: Timer) -> None:
+        self.timer_duration = timer.duration
+        self.timer_ends_at = timer.ends_at
+        self.timer_paused_remaining = timer.remaining_when_paused
+
+    @property
+    def is_live(self) -> bool:
+        return self.status == self.Status.LIVE
+
+    def _locked(self, expected_version: int | None) -> Workshop:
+        locked = Workshop.objects.select_for_update().get(pk=self.pk)
+        if expected_version is not None and locked.version != expected_version:
+            raise StaleVersion(locked.version)
+        return locked
+
+    def _record(self, locked: Workshop, action: str, by, now, **event) -> None:
+        locked.version += 1
+        locked.save()
+        LiveEvent.objects.create(
+            workshop=locked, version=locked.version, action=action, actor=by, at=now, **event
+        )
+        from workshops import broadcast  # the live bus needs the models; import late
+
+        transaction.on_commit(partial(broadcast.day_changed, locked.pk))
+        self.refresh_from_db()
+
+    def start_day(self, *, by, expected_version: int | None = None, now=None) -> None:
+        now = now or timezone.now()
+        with transaction.atomic():
+            locked = self._locked(expected_version)
+            if locked.status == self.Status.LIVE:
+                raise TransitionRefused(_("The day has already started."))
+            first = locked.agenda_items.first()
+            taken = set(
+                Workshop.objects.filter(status=self.Status.LIVE).values_list("join_code", flat=True)
+            )
+            code = new_join_code()
+            while code in taken:
+                code = new_join_code()
+            locked.status = self.Status.LIVE
+            locked.join_code = code
+            locked.started_at = now
+            locked.ended_at = None
+            locked.current_item = first
+            locked._set_timer(
+                Timer().start(now, dt.timedelta(minutes=first.duration_minutes))
+                if first
+                else Timer()
+            )
+            if first:
+                AgendaItem.objects.filter(pk=first.pk).update(started_at=now, ended_at=None)
+            self._record(locked, LiveEvent.Action.START, by, now, to_item=first)
+
+    def go(self, offset: int, *, by, expected_version: int | None, now=None) -> None:
+        """Move to the next (+1) or previous (-1) agenda item."""
+        now = now or timezone.now()
+        with transaction.atomic():
+            locked = self._locked(expected_version)
+            if locked.status != self.Status.LIVE:
+                raise TransitionRefused(_("The day is not running."))
+            ids = list(locked.agenda_items.values_list("pk", flat=True))
+            index = ids.index(locked.current_item_id) if locked.current_item_id in ids else -1
+            target = index + offset
+            if not 0 <= target < len(ids):
+                raise TransitionRefused(
+                    _("This is the last item.") if offset > 0 else _("This is the first item.")
+                )
+            previous = locked.current_item
+            item = AgendaItem.objects.get(pk=ids[target])
+            if previous:
+                AgendaItem.objects.filter(pk=previous.pk).update(ended_at=now)
+            AgendaItem.objects.filter(pk=item.pk).update(started_at=now, ended_at=None)
+            locked.current_item = item
+            locked._set_timer(Timer().start(now, dt.timedelta(minutes=item.duration_minutes)))
+            action = LiveEvent.Action.NEXT if offset > 0 else LiveEvent.Action.PREVIOUS
+            self._record(locked, action, by, now, from_item=previous, to_item=item)
+
+    TIMER_ACTIONS = ("start", "pause", "resume", "extend", "end")
+
+    def change_timer(
+        self, action: str, *, by, expected_version: int | None, seconds: int = 60, now=None
+    ) -> None:
+        now = now or timezone.now()
+        with transaction.atomic():
+            locked = self._locked(expected_version)
+            if locked.status != self.Status.LIVE:
+                raise TransitionRefused(_("The day is not running."))
+            timer = locked.timer
+            if action == "start":
+                minutes = locked.current_item.duration_minutes if locked.current_item else 5
+                timer = timer.start(now, dt.timedelta(minutes=minutes))
+            elif action == "pause":
+                timer = timer.pause(now)
+            elif action == "resume":
+                timer = timer.resume(now)
+            elif action == "extend":
+                timer = timer.extend(now, dt.timedelta(seconds=seconds))
+            elif action == "end":
+                timer = timer.end(now)
+            else:
+                raise ValueError(f"Unknown timer action {action!r}")
+            locked._set_timer(timer)
+            self._record(
+                locked,
+                f"timer_{action}",
+                by,
+                now,
+                to_item=locked.current_item,
+                seconds=seconds if action == "extend" else None,
+            )
+
+    def end_day(self, *, by, expected_version: int | None, now=None) -> None:
+        now = now or timezone.now()
+        with transaction.atomic():
+            locked = self._locked(expected_version)
+            if locked.status != self.Status.LIVE:
+                raise TransitionRefused(_("The day is not running."))
+            if locked.current_item_id:
+                AgendaItem.objects.filter(pk=locked.current_item_id).update(ended_at=now)
+            locked.status = self.Status.ENDED
+            locked.ended_at = now
+            locked._set_timer(Timer())
+            self._record(locked, LiveEvent.Action.END, by, now, from_item=locked.current_item)
 
     def _lock(self) -> Workshop:
         # Every change to the order takes the day's row lock first: two tabs reordering at
@@ -256,6 +446,9 @@ class AgendaItem(models.Model):
     )
     # Set by the add form, so a double-clicked or retried submit adds the item once.
     client_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
+    # When the item actually ran on the live day (planned times are computed from durations).
+    started_at = models.DateTimeField(null=True, blank=True, editable=False)
+    ended_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["position", "pk"]
@@ -273,3 +466,73 @@ class AgendaItem(models.Model):
     @property
     def is_break(self) -> bool:
         return self.kind in (self.Kind.PAUSE, self.Kind.LUNCH)
+
+
+class LiveEvent(models.Model):
+    """One row per transition of a live day: who did what, when, from which item to which."""
+
+    class Action(models.TextChoices):
+        START = "start", _("Started the day")
+        NEXT = "next", _("Next item")
+        PREVIOUS = "previous", _("Previous item")
+        TIMER_START = "timer_start", _("Started the timer")
+        TIMER_PAUSE = "timer_pause", _("Paused the timer")
+        TIMER_RESUME = "timer_resume", _("Resumed the timer")
+        TIMER_EXTEND = "timer_extend", _("Changed the time")
+        TIMER_END = "timer_end", _("Ended the timer")
+        END = "end", _("Ended the day")
+
+    workshop = models.ForeignKey(Workshop, on_delete=models.CASCADE, related_name="live_events")
+    version = models.PositiveIntegerField()
+    action = models.CharField(max_length=20, choices=Action.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    at = models.DateTimeField()
+    from_item = models.ForeignKey(
+        AgendaItem, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    to_item = models.ForeignKey(
+        AgendaItem, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    seconds = models.IntegerField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["workshop", "version"]
+        verbose_name = _("live event")
+        verbose_name_plural = _("live events")
+        constraints = [
+            models.UniqueConstraint(fields=["workshop", "version"], name="one_event_per_version")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.workshop} v{self.version}: {self.get_action_display()}"
+
+
+class Attendee(models.Model):
+    """A phone that joined a live day, as a roster participant or under a typed name."""
+
+    workshop = models.ForeignKey(Workshop, on_delete=models.CASCADE, related_name="attendees")
+    participant = models.ForeignKey(
+        Participant, on_delete=models.CASCADE, null=True, blank=True, related_name="attendances"
+    )
+    display_name = models.CharField(_("display name"), max_length=60)
+    # Only a hash of the device cookie is stored: a database leak hands out no sessions.
+    device_hash = models.CharField(max_length=64, unique=True, editable=False)
+    joined_at = models.DateTimeField(auto_now_add=True)
+    last_seen_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["display_name", "pk"]
+        verbose_name = _("attendee")
+        verbose_name_plural = _("attendees")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["workshop", "participant"],
+                condition=models.Q(participant__isnull=False),
+                name="one_attendee_per_participant_and_day",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.display_name

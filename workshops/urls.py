@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from workshops import views
+from workshops import live_views, views
 
 app_name = "workshops"
 
@@ -31,4 +31,12 @@ urlpatterns = [
     path("participants/<int:pk>/group/", views.participant_set_group, name="participant_set_group"),
     path("groups/<int:pk>/edit/", views.group_edit, name="group_edit"),
     path("groups/<int:pk>/delete/", views.group_delete, name="group_delete"),
+    path("days/<int:pk>/live/", live_views.console, name="console"),
+    path("days/<int:pk>/live/<str:action>/", live_views.console_action, name="console_action"),
+    path("days/<int:pk>/present/", live_views.presenter, name="presenter"),
+    path("days/<int:pk>/stream/<str:audience>/", live_views.day_stream, name="day_stream"),
+    path("j/", live_views.join, name="join"),
+    path("j/<str:code>/", live_views.join_day, name="join_day"),
+    path("p/<str:code>/", live_views.phone, name="phone"),
+    path("p/<str:code>/stream/", live_views.phone_stream, name="phone_stream"),
 ]

@@ -11,7 +11,9 @@
     var id = target.getAttribute("data-focus");
     target.setAttribute("data-focus", "");
     var el = document.getElementById(id);
-    if (id === "add") el = target.querySelector(".agenda-add [aria-invalid='true'], .agenda-add input[name='title']");
+    // The first invalid field if there is one, else the title; one selector list would pick
+    // whichever comes first in the page, which is always the title.
+    if (id === "add") el = target.querySelector(".agenda-add [aria-invalid='true']") || target.querySelector(".agenda-add input[name='title']");
     if (el && el.disabled) {
       var other = id.replace(/^move-(up|down)-/, function (_m, dir) { return "move-" + (dir === "up" ? "down" : "up") + "-"; });
       el = document.getElementById(other) || document.getElementById("item-" + id.split("-").pop());

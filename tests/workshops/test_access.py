@@ -86,7 +86,19 @@ ROUTES: dict[str, Route] = {
     ),
     "group_edit": Route("get", by_group, 200, 403, 404),
     "group_delete": Route("post", by_group, 302, 403, 404),
+    "console": Route("get", by_workshop, 200, 403, 404),
+    "console_action": Route(
+        "post", lambda o: {"pk": o["workshop"].pk, "action": "start"}, 302, 403, 404
+    ),
+    "presenter": Route("get", by_workshop, 200, 200, 404),
+    "day_stream": Route(
+        "get", lambda o: {"pk": o["workshop"].pk, "audience": "presenter"}, 200, 200, 404
+    ),
 }
+
+# Participants' URLs need no account: they are guarded by the join code and the device
+# cookie, and tested in test_live_views.py.
+PUBLIC = {"join", "join_day", "phone", "phone_stream"}
 
 # Extra rules for POST on URLs that also answer GET.
 POST_ROUTES: dict[str, Route] = {
@@ -111,7 +123,7 @@ def workshop_url_names() -> set[str]:
 
 
 def test_every_url_has_a_rule():
-    assert workshop_url_names() == set(ROUTES)
+    assert workshop_url_names() == set(ROUTES) | PUBLIC
 
 
 @pytest.fixture
@@ -174,6 +186,7 @@ def snapshot() -> tuple:
         list(AgendaItem.objects.values_list("pk", "position", "title", "duration_minutes")),
         list(Participant.objects.values_list("pk", "name", "network_group_id")),
         list(NetworkGroup.objects.values_list("pk", "name")),
+        list(Workshop.objects.values_list("status", "version")),
     )
 
 

@@ -1,0 +1,112 @@
+// Live pages: local countdowns against the server's deadline, milestone announcements,
+// keyboard shortcuts on the console, a time-up sound on the projector, and polling when SSE
+// cannot connect. The server never sends ticks; this file counts down on its own.
+(function () {
+  "use strict";
+  var offset = 0; // server clock minus this device's clock, in ms
+  var lang = document.documentElement.lang || "nb";
+  var words = {
+    nb: { minute: "Ett minutt igjen", up: "Tiden er ute" },
+    nn: { minute: "Eitt minutt att", up: "Tida er ute" },
+    en: { minute: "One minute left", up: "Time is up" }
+  }[lang] || { minute: "One minute left", up: "Time is up" };
+
+  function format(seconds) {
+    var sign = seconds < 0 ? "−" : "";
+    seconds = Math.abs(seconds);
+    var m = Math.floor(seconds / 60), s = seconds % 60;
+    return sign + m + ":" + (s < 10 ? "0" : "") + s;
+  }
+
+  function remainingOf(el) {
+    if (el.dataset.endsAt) return Math.ceil((Number(el.dataset.endsAt) - (Date.now() + offset)) / 1000);
+    if (el.dataset.remaining) return Number(el.dataset.remaining);
+    return null;
+  }
+
+  function announce(el, text) {
+    var region = el.closest("section, .stage, .console") || document;
+    var status = region.querySelector("[data-milestones]");
+    if (status) status.textContent = text;
+  }
+
+  function tick() {
+    document.querySelectorAll("[data-countdown]").forEach(function (el) {
+      if (el.dataset.serverNow && !el.dataset.synced) {
+        offset = Number(el.dataset.serverNow) - Date.now();
+        el.dataset.synced = "1";
+      }
+      var left = remainingOf(el);
+      var face = el.querySelector(".countdown__time");
+      if (left === null || !face) return;
+      face.textContent = format(left);
+      el.classList.toggle("countdown--over", left <= 0);
+      if (!el.dataset.endsAt) return;
+      if (left <= 60 && left > 0 && !el.dataset.saidMinute) {
+        el.dataset.saidMinute = "1";
+        announce(el, words.minute);
+      }
+      if (left <= 0 && !el.dataset.saidUp) {
+        el.dataset.saidUp = "1";
+        announce(el, words.up);
+        if (soundOn) beep();
+      }
+    });
+    document.querySelectorAll("[data-clock-at]").forEach(function (el) {
+      var at = new Date(Number(el.dataset.clockAt) - offset);
+      el.textContent = at.toLocaleTimeString(lang, { hour: "2-digit", minute: "2-digit" });
+    });
+  }
+  setInterval(tick, 250);
+  document.addEventListener("htmx:afterSettle", tick);
+  document.addEventListener("DOMContentLoaded", tick);
+
+  // A short tone made in the browser: no audio file, nothing to load.
+  var soundOn = false;
+  function beep() {
+    try {
+      var ctx = new (window.AudioContext || window.webkitAudioContext)();
+      var osc = ctx.createOscillator();
+      osc.frequency.value = 880;
+      osc.connect(ctx.destination);
+      osc.start();
+      osc.stop(ctx.currentTime + 0.6);
+    } catch (e) { /* no audio on this device */ }
+  }
+  document.addEventListener("click", function (event) {
+    var toggle = event.target.closest("[data-sound-toggle]");
+    if (!toggle) return;
+    soundOn = !soundOn;
+    toggle.setAttribute("aria-pressed", soundOn ? "true" : "false");
+  });
+
+  // Console shortcuts: N next, P previous, Space pause/resume. Ignored while typing.
+  document.addEventListener("keydown", function (event) {
+    if (!document.body.classList.contains("console-page")) return;
+    if (event.target.closest("input, textarea, select, [contenteditable]")) return;
+    if (event.ctrlKey || event.metaKey || event.altKey) return;
+    var key = event.key === " " ? "space" : event.key.toLowerCase();
+    var button = document.querySelector("[data-shortcut='" + key + "']:not(:disabled)");
+    if (!button) return;
+    event.preventDefault();
+    button.click();
+  });
+
+  // When the stream cannot connect, fetch the same snapshot every few seconds instead.
+  var polling = {};
+  document.addEventListener("htmx:sseError", function (event) {
+    var host = event.target.closest("[data-poll-url]");
+    if (!host || polling[host.dataset.pollUrl]) return;
+    var swapTarget = host.querySelector("[sse-swap]");
+    polling[host.dataset.pollUrl] = setInterval(function () {
+      window.htmx.ajax("GET", host.dataset.pollUrl, { target: swapTarget, swap: "innerHTML" });
+    }, 3000);
+  });
+  document.addEventListener("htmx:sseOpen", function (event) {
+    var host = event.target.closest("[data-poll-url]");
+    if (host && polling[host.dataset.pollUrl]) {
+      clearInterval(polling[host.dataset.pollUrl]);
+      delete polling[host.dataset.pollUrl];
+    }
+  });
+})();

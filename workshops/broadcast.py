@@ -1,0 +1,102 @@
+"""Render what each audience of a live day sees, once, and publish it on the live bus."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+from django.conf import settings
+from django.db import connection
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+
+from workshops.bus import get_bus
+from workshops.models import Workshop
+
+AUDIENCES = ("console", "presenter", "participants")
+TEMPLATES = {
+    "console": "workshops/live/console.html#state",
+    "presenter": "workshops/live/presenter.html#stage",
+    "participants": "workshops/live/participant.html#now",
+}
+
+
+LANGUAGES = [code for code, _name in settings.LANGUAGES]
+
+
+def channel(workshop_id: int, audience: str, language: str) -> str:
+    # One channel per audience and language: a fragment is rendered once for each and every
+    # stream of that audience gets the same bytes.
+    return f"day:{workshop_id}:{audience}:{language}"
+
+
+def live_context(workshop: Workshop) -> dict:
+    scheduled = workshop.scheduled_items()
+    now = timezone.now()
+    items = [s.item for s in scheduled]
+    current = workshop.current_item
+    index = next((i for i, item in enumerate(items) if item.pk == workshop.current_item_id), -1)
+    late_minutes = None
+    if current and current.started_at and index >= 0:
+        # Planned times are times of day; compare on the day the agenda is actually run, so a
+        # rehearsal on another date still says how late the room is running.
+        started = timezone.localtime(current.started_at)
+        planned = timezone.make_aware(
+            dt.datetime.combine(started.date(), scheduled[index].starts_at.time())
+        )
+        late_minutes = round((started - planned).total_seconds() / 60)
+    remaining = workshop.timer.remaining(now)
+    return {
+        "workshop": workshop,
+        "programme": workshop.programme,
+        "scheduled": scheduled,
+        "current": current,
+        "next_item": items[index + 1] if 0 <= index + 1 < len(items) else None,
+        "has_previous": index > 0,
+        "late_minutes": late_minutes,
+        "timer": workshop.timer,
+        "remaining_seconds": int(remaining.total_seconds()) if remaining is not None else None,
+        "server_now_ms": int(now.timestamp() * 1000),
+        "ends_at_ms": int(workshop.timer_ends_at.timestamp() * 1000)
+        if workshop.timer_ends_at
+        else None,
+        "join_url": f"{settings.SITE_URL}/j/",
+        # Rendered once for everyone, without a request: no per-user CSRF token in it. The
+        # page's htmx sends the token from <body hx-headers>; views drop this flag.
+        "broadcast": True,
+    }
+
+
+def render(workshop: Workshop, audience: str, language: str | None = None) -> str:
+    with translation.override(language or settings.LANGUAGE_CODE):
+        return render_to_string(TEMPLATES[audience], live_context(workshop))
+
+
+def sse_message(event: str, html: str, event_id: int) -> str:
+    data = "\n".join(f"data: {line}" for line in html.splitlines() or [""])
+    return f"id: {event_id}\nevent: {event}\n{data}\n\n"
+
+
+def snapshot(workshop_id: int, audience: str, language: str) -> str:
+    """A full SSE message with the current state, for a stream that (re)connects."""
+    workshop = Workshop.objects.select_related("programme", "current_item").get(pk=workshop_id)
+    message = sse_message(audience, render(workshop, audience, language), workshop.version)
+    # Streams live for hours; don't let one sit on a database connection while it waits.
+    if not connection.in_atomic_block:
+        connection.close()
+    return message
+
+
+def day_changed(workshop_id: int) -> None:
+    workshop = Workshop.objects.select_related("programme", "current_item").get(pk=workshop_id)
+    bus = get_bus()
+    for audience in AUDIENCES:
+        for language in LANGUAGES:
+            bus.publish(
+                channel(workshop_id, audience, language),
+                sse_message(audience, render(workshop, audience, language), workshop.version),
+            )
+
+
+def count_message(count: int) -> str:
+    return "event: connected\ndata: " + json.dumps(count) + "\n\n"

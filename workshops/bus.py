@@ -1,0 +1,128 @@
+"""The live bus: fan-out of rendered fragments to the open SSE streams.
+
+A fragment is rendered once per audience and published on a channel; every stream subscribed
+to that channel gets the same bytes. Without REDIS_URL the bus lives in this process. With it,
+publishes go through Redis pub/sub and each process runs ONE subscriber thread that feeds its
+local streams, so a thousand phones cost one Redis connection per process, not a thousand.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import threading
+from dataclasses import dataclass, field
+
+from django.conf import settings
+
+log = logging.getLogger(__name__)
+
+PREFIX = "samling:"
+
+
+@dataclass(eq=False)
+class Subscription:
+    channel: str
+    loop: asyncio.AbstractEventLoop
+    queue: asyncio.Queue = field(default_factory=lambda: asyncio.Queue(maxsize=256))
+
+    def deliver(self, message: str) -> None:
+        # Runs on the stream's event loop. A phone that stops reading gets its queue dropped
+        # to one "you missed something" marker instead of growing without bound.
+        if self.queue.full():
+            while not self.queue.empty():
+                self.queue.get_nowait()
+            self.queue.put_nowait(None)
+            return
+        self.queue.put_nowait(message)
+
+
+class LocalBus:
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._subscriptions: dict[str, set[Subscription]] = {}
+
+    def subscribe(self, channel: str) -> Subscription:
+        subscription = Subscription(channel=channel, loop=asyncio.get_running_loop())
+        with self._lock:
+            self._subscriptions.setdefault(channel, set()).add(subscription)
+        return subscription
+
+    def unsubscribe(self, subscription: Subscription) -> None:
+        with self._lock:
+            subscribers = self._subscriptions.get(subscription.channel)
+            if subscribers is not None:
+                subscribers.discard(subscription)
+                if not subscribers:
+                    del self._subscriptions[subscription.channel]
+
+    def count(self, channel: str) -> int:
+        with self._lock:
+            return len(self._subscriptions.get(channel, ()))
+
+    def publish(self, channel: str, message: str) -> None:
+        self._dispatch(channel, message)
+
+    def _dispatch(self, channel: str, message: str) -> None:
+        with self._lock:
+            subscribers = list(self._subscriptions.get(channel, ()))
+        for subscription in subscribers:
+            # RuntimeError: the stream's loop has closed; the stream unsubscribes itself.
+            with contextlib.suppress(RuntimeError):
+                subscription.loop.call_soon_threadsafe(subscription.deliver, message)
+
+
+class RedisBus(LocalBus):
+    def __init__(self, url: str) -> None:
+        super().__init__()
+        import redis
+
+        self._redis = redis.Redis.from_url(url)
+        self._listener: threading.Thread | None = None
+        self._listener_lock = threading.Lock()
+
+    def subscribe(self, channel: str) -> Subscription:
+        self._ensure_listener()
+        return super().subscribe(channel)
+
+    def publish(self, channel: str, message: str) -> None:
+        self._redis.publish(PREFIX + channel, message.encode())
+
+    def _ensure_listener(self) -> None:
+        with self._listener_lock:
+            if self._listener is None or not self._listener.is_alive():
+                ready = threading.Event()
+                self._listener = threading.Thread(
+                    target=self._listen, args=(ready,), name="samling-bus", daemon=True
+                )
+                self._listener.start()
+                ready.wait(timeout=5)
+
+    def _listen(self, ready: threading.Event) -> None:
+        import redis
+
+        while True:
+            try:
+                pubsub = self._redis.pubsub(ignore_subscribe_messages=True)
+                pubsub.psubscribe(PREFIX + "*")
+                ready.set()
+                for item in pubsub.listen():
+                    if item["type"] == "pmessage":
+                        channel = item["channel"].decode()[len(PREFIX) :]
+                        self._dispatch(channel, item["data"].decode())
+            except redis.RedisError:
+                log.exception("Live bus lost Redis; reconnecting")
+                threading.Event().wait(1)
+
+
+_bus: LocalBus | None = None
+_bus_lock = threading.Lock()
+
+
+def get_bus() -> LocalBus:
+    global _bus
+    with _bus_lock:
+        if _bus is None:
+            _bus = RedisBus(settings.REDIS_URL) if settings.REDIS_URL else LocalBus()
+        return _bus

@@ -1,0 +1,294 @@
+"""The live day: facilitator console, presenter view, joining by code and the phone page.
+
+State changes are POSTs that call the transition methods on Workshop; what every screen shows
+is pushed over SSE streams (one per audience and language) and, when SSE cannot connect,
+fetched by polling the same snapshot.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import hashlib
+import secrets
+
+import segno
+from asgiref.sync import sync_to_async
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db import IntegrityError, transaction
+from django.http import Http404, HttpResponse, StreamingHttpResponse
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils import translation
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from workshops import broadcast
+from workshops.access import get_workshop_for
+from workshops.bus import get_bus
+from workshops.forms import JoinCodeForm, JoinNameForm
+from workshops.http import AuthenticatedHttpRequest, HttpRequest
+from workshops.models import (
+    Attendee,
+    StaleVersion,
+    TransitionRefused,
+    Workshop,
+    normalise_join_code,
+)
+
+DEVICE_COOKIE = "samling_device"
+HEARTBEAT_SECONDS = 15
+
+
+def _language() -> str:
+    language = translation.get_language() or settings.LANGUAGE_CODE
+    return language if language in broadcast.LANGUAGES else settings.LANGUAGE_CODE
+
+
+# Facilitator console
+
+
+@require_GET
+@login_required
+def console(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    workshop, access = get_workshop_for(request, pk, edit=True)
+    context = {**broadcast.live_context(workshop), "access": access}
+    context.pop("broadcast")
+    template = "workshops/live/console.html"
+    return TemplateResponse(request, f"{template}#state" if request.htmx else template, context)
+
+
+ACTIONS = {
+    "start": lambda w, user, version: w.start_day(by=user, expected_version=version),
+    "next": lambda w, user, version: w.go(+1, by=user, expected_version=version),
+    "previous": lambda w, user, version: w.go(-1, by=user, expected_version=version),
+    "timer_start": lambda w, user, version: w.change_timer(
+        "start", by=user, expected_version=version
+    ),
+    "timer_pause": lambda w, user, version: w.change_timer(
+        "pause", by=user, expected_version=version
+    ),
+    "timer_resume": lambda w, user, version: w.change_timer(
+        "resume", by=user, expected_version=version
+    ),
+    "timer_plus": lambda w, user, version: w.change_timer(
+        "extend", by=user, expected_version=version, seconds=60
+    ),
+    "timer_minus": lambda w, user, version: w.change_timer(
+        "extend", by=user, expected_version=version, seconds=-60
+    ),
+    "timer_end": lambda w, user, version: w.change_timer("end", by=user, expected_version=version),
+    "end": lambda w, user, version: w.end_day(by=user, expected_version=version),
+}
+
+
+@require_POST
+@login_required
+def console_action(request: AuthenticatedHttpRequest, pk: int, action: str) -> HttpResponse:
+    workshop, access = get_workshop_for(request, pk, edit=True)
+    if action not in ACTIONS:
+        raise Http404
+    try:
+        version = int(request.POST.get("version", ""))
+    except ValueError:
+        version = None
+    notice = ""
+    try:
+        ACTIONS[action](workshop, request.user, version)
+    except StaleVersion:
+        notice = _("The day has moved on in another window. This is where it is now.")
+    except TransitionRefused as refused:
+        notice = str(refused)
+    workshop.refresh_from_db()
+    if not request.htmx:
+        if notice:
+            messages.warning(request, notice)
+        return redirect("workshops:console", pk=workshop.pk)
+    context = {**broadcast.live_context(workshop), "access": access, "notice": notice}
+    context.pop("broadcast")
+    response = TemplateResponse(request, "workshops/live/console.html#state", context)
+    if notice:
+        response.status_code = 409 if "moved on" in notice else 200
+    return response
+
+
+# Presenter view (the projector)
+
+
+@require_GET
+@login_required
+def presenter(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    workshop, access = get_workshop_for(request, pk)
+    context = broadcast.live_context(workshop)
+    context.pop("broadcast")
+    if workshop.is_live:
+        url = request.build_absolute_uri(reverse("workshops:join_day", args=[workshop.join_code]))
+        context["join_qr"] = mark_safe(  # segno writes the SVG itself; nothing user-typed in it
+            segno.make(url, error="m").svg_inline(scale=6, dark="#000", light="#fff")
+        )
+    template = "workshops/live/presenter.html"
+    return TemplateResponse(request, f"{template}#stage" if request.htmx else template, context)
+
+
+# Streams
+
+
+def _sse_response(channel: str, snapshot) -> StreamingHttpResponse:
+    async def events():
+        bus = get_bus()
+        # Subscribe before taking the snapshot, so nothing published in between is lost.
+        subscription = bus.subscribe(channel)
+        try:
+            yield await sync_to_async(snapshot)()
+            while True:
+                try:
+                    message = await asyncio.wait_for(
+                        subscription.queue.get(), timeout=HEARTBEAT_SECONDS
+                    )
+                except TimeoutError:
+                    yield ": keep-alive\n\n"
+                    continue
+                if message is None:  # this stream fell behind: send the whole state again
+                    message = await sync_to_async(snapshot)()
+                yield message
+        finally:
+            bus.unsubscribe(subscription)
+
+    response = StreamingHttpResponse(events(), content_type="text/event-stream")
+    response["Cache-Control"] = "no-cache"
+    response["X-Accel-Buffering"] = "no"
+    return response
+
+
+@require_GET
+@login_required
+def day_stream(request: AuthenticatedHttpRequest, pk: int, audience: str) -> HttpResponse:
+    if audience not in ("console", "presenter"):
+        raise Http404
+    workshop, _access = get_workshop_for(request, pk, edit=audience == "console")
+    language = _language()
+    return _sse_response(
+        broadcast.channel(workshop.pk, audience, language),
+        lambda: broadcast.snapshot(workshop.pk, audience, language),
+    )
+
+
+# Joining and the phone
+
+
+def _device_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _attendee(request: HttpRequest, workshop: Workshop) -> Attendee | None:
+    token = request.COOKIES.get(DEVICE_COOKIE)
+    if not token:
+        return None
+    return Attendee.objects.filter(workshop=workshop, device_hash=_device_hash(token)).first()
+
+
+def _live_day(code: str) -> Workshop | None:
+    return (
+        Workshop.objects.select_related("programme")
+        .filter(status=Workshop.Status.LIVE, join_code=normalise_join_code(code))
+        .first()
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def join(request: HttpRequest) -> HttpResponse:
+    form = JoinCodeForm(request.POST if request.method == "POST" else request.GET or None)
+    if form.is_bound and form.is_valid():
+        return redirect("workshops:join_day", code=form.cleaned_data["code"])
+    return TemplateResponse(request, "workshops/live/join.html", {"form": form})
+
+
+@require_http_methods(["GET", "POST"])
+def join_day(request: HttpRequest, code: str) -> HttpResponse:
+    workshop = _live_day(code)
+    if workshop is None:
+        form = JoinCodeForm(initial={"code": code})
+        form.is_bound = False
+        return TemplateResponse(
+            request,
+            "workshops/live/join.html",
+            {
+                "form": form,
+                "error": _("There is no running day with the code %(code)s.")
+                % {"code": normalise_join_code(code)},
+            },
+            status=404,
+        )
+    if _attendee(request, workshop) is not None and request.method == "GET":
+        return redirect("workshops:phone", code=workshop.join_code)
+    roster = workshop.programme.participants.order_by("name")
+    form = JoinNameForm(request.POST if request.method == "POST" else None, roster=roster)
+    if request.method == "POST" and form.is_valid():
+        token = request.COOKIES.get(DEVICE_COOKIE) or secrets.token_urlsafe(32)
+        participant = form.cleaned_data.get("participant")
+        name = participant.name if participant else form.cleaned_data["display_name"]
+        with transaction.atomic():
+            # A roster name follows its person to a new phone; the old phone loses it.
+            if participant:
+                Attendee.objects.filter(workshop=workshop, participant=participant).delete()
+            Attendee.objects.filter(device_hash=_device_hash(token)).delete()
+            # A double-submitted join races to create the same row; the first one wins.
+            with contextlib.suppress(IntegrityError), transaction.atomic():
+                Attendee.objects.create(
+                    workshop=workshop,
+                    participant=participant,
+                    display_name=name,
+                    device_hash=_device_hash(token),
+                )
+        response = redirect("workshops:phone", code=workshop.join_code)
+        response.set_cookie(
+            DEVICE_COOKIE,
+            token,
+            max_age=60 * 60 * 24 * 30,
+            httponly=True,
+            samesite="Lax",
+            secure=not settings.DEBUG,
+        )
+        return response
+    return TemplateResponse(
+        request, "workshops/live/join_name.html", {"workshop": workshop, "form": form}
+    )
+
+
+@require_GET
+def phone(request: HttpRequest, code: str) -> HttpResponse:
+    workshop = (
+        Workshop.objects.select_related("programme", "current_item")
+        .filter(join_code=normalise_join_code(code))
+        .exclude(status=Workshop.Status.PLANNED)
+        .order_by("-started_at")
+        .first()
+    )
+    attendee = _attendee(request, workshop) if workshop else None
+    if workshop is None or attendee is None:
+        return redirect("workshops:join_day", code=code)
+    context = {**broadcast.live_context(workshop), "attendee": attendee}
+    context.pop("broadcast")
+    template = "workshops/live/participant.html"
+    return TemplateResponse(request, f"{template}#now" if request.htmx else template, context)
+
+
+@require_GET
+def phone_stream(request: HttpRequest, code: str) -> HttpResponse:
+    workshop = (
+        Workshop.objects.filter(join_code=normalise_join_code(code))
+        .exclude(status=Workshop.Status.PLANNED)
+        .order_by("-started_at")
+        .first()
+    )
+    if workshop is None or _attendee(request, workshop) is None:
+        raise Http404
+    language = _language()
+    return _sse_response(
+        broadcast.channel(workshop.pk, "participants", language),
+        lambda: broadcast.snapshot(workshop.pk, "participants", language),
+    )
