@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 
 from django.conf import settings
 from django.db import connection
@@ -61,6 +60,7 @@ def live_context(workshop: Workshop) -> dict:
         if workshop.timer_ends_at
         else None,
         "join_url": f"{settings.SITE_URL}/j/",
+        "connected": get_bus().connected(phones(workshop.pk)),
         # Rendered once for everyone, without a request: no per-user CSRF token in it. The
         # page's htmx sends the token from <body hx-headers>; views drop this flag.
         "broadcast": True,
@@ -98,5 +98,17 @@ def day_changed(workshop_id: int) -> None:
             )
 
 
-def count_message(count: int) -> str:
-    return "event: connected\ndata: " + json.dumps(count) + "\n\n"
+def phones(workshop_id: int) -> str:
+    return f"day:{workshop_id}:participants"
+
+
+def watch_phones(workshop_id: int) -> None:
+    """Tell the console and the projector whenever the number of connected phones changes."""
+    get_bus().watch_count(
+        phones(workshop_id),
+        [
+            channel(workshop_id, audience, language)
+            for audience in ("console", "presenter")
+            for language in LANGUAGES
+        ],
+    )

@@ -38,28 +38,70 @@ class Subscription:
         self.queue.put_nowait(message)
 
 
+def audience_of(channel: str) -> str:
+    """`day:7:participants:nb` -> `day:7:participants` (streams are counted across languages)."""
+    return channel.rsplit(":", 1)[0]
+
+
 class LocalBus:
+    # Connection counts change in bursts (a room of phones joining at once); the facilitator's
+    # and the projector's "N connected" is redrawn at most this often.
+    ANNOUNCE_DELAY = 0.5
+
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._subscriptions: dict[str, set[Subscription]] = {}
+        self._pending: dict[str, threading.Timer] = {}
+        self._counted = {}  # audience -> listeners to tell when its count changes
 
     def subscribe(self, channel: str) -> Subscription:
         subscription = Subscription(channel=channel, loop=asyncio.get_running_loop())
         with self._lock:
             self._subscriptions.setdefault(channel, set()).add(subscription)
+        self._changed_count(audience_of(channel), +1)
         return subscription
 
     def unsubscribe(self, subscription: Subscription) -> None:
         with self._lock:
             subscribers = self._subscriptions.get(subscription.channel)
-            if subscribers is not None:
-                subscribers.discard(subscription)
-                if not subscribers:
-                    del self._subscriptions[subscription.channel]
+            if subscribers is None or subscription not in subscribers:
+                return
+            subscribers.discard(subscription)
+            if not subscribers:
+                del self._subscriptions[subscription.channel]
+        self._changed_count(audience_of(subscription.channel), -1)
 
     def count(self, channel: str) -> int:
         with self._lock:
             return len(self._subscriptions.get(channel, ()))
+
+    def connected(self, audience: str) -> int:
+        """How many streams are open for an audience, in every language (and process)."""
+        prefix = audience + ":"
+        with self._lock:
+            return sum(len(s) for c, s in self._subscriptions.items() if c.startswith(prefix))
+
+    def watch_count(self, audience: str, tell: list[str]) -> None:
+        """When the number of `audience` streams changes, publish it on the `tell` channels."""
+        with self._lock:
+            self._counted[audience] = tell
+
+    def _changed_count(self, audience: str, delta: int) -> None:
+        with self._lock:
+            if audience not in self._counted or audience in self._pending:
+                return
+            timer = threading.Timer(self.ANNOUNCE_DELAY, self._announce, args=(audience,))
+            timer.daemon = True
+            self._pending[audience] = timer
+        timer.start()
+
+    def _announce(self, audience: str) -> None:
+        with self._lock:
+            self._pending.pop(audience, None)
+            tell = self._counted.get(audience, [])
+        message = f"event: connected\ndata: {self.connected(audience)}\n\n"
+        for channel in tell:
+            self.publish(channel, message)
 
     def publish(self, channel: str, message: str) -> None:
         self._dispatch(channel, message)
@@ -84,7 +126,20 @@ class RedisBus(LocalBus):
 
     def subscribe(self, channel: str) -> Subscription:
         self._ensure_listener()
+        self._redis.incr(PREFIX + "count:" + audience_of(channel))
         return super().subscribe(channel)
+
+    def unsubscribe(self, subscription: Subscription) -> None:
+        with self._lock:
+            known = subscription in self._subscriptions.get(subscription.channel, ())
+        if known:
+            self._redis.decr(PREFIX + "count:" + audience_of(subscription.channel))
+        super().unsubscribe(subscription)
+
+    def connected(self, audience: str) -> int:
+        # Counted in Redis so every web process reports the whole room. (A process killed with
+        # streams open leaves its share in the count; a restart of Redis clears it.)
+        return max(0, int(self._redis.get(PREFIX + "count:" + audience) or 0))
 
     def publish(self, channel: str, message: str) -> None:
         self._redis.publish(PREFIX + channel, message.encode())

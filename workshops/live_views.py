@@ -17,7 +17,7 @@ from asgiref.sync import sync_to_async
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -137,7 +137,12 @@ def presenter(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 # Streams
 
 
-def _sse_response(channel: str, snapshot) -> StreamingHttpResponse:
+def _sse_response(workshop_id: int, channel: str, snapshot) -> StreamingHttpResponse:
+    broadcast.watch_phones(workshop_id)
+    # The stream may stay open for hours; it must not keep this thread's database connection.
+    if not connection.in_atomic_block:
+        connection.close()
+
     async def events():
         bus = get_bus()
         # Subscribe before taking the snapshot, so nothing published in between is lost.
@@ -172,6 +177,7 @@ def day_stream(request: AuthenticatedHttpRequest, pk: int, audience: str) -> Htt
     workshop, _access = get_workshop_for(request, pk, edit=audience == "console")
     language = _language()
     return _sse_response(
+        workshop.pk,
         broadcast.channel(workshop.pk, audience, language),
         lambda: broadcast.snapshot(workshop.pk, audience, language),
     )
@@ -289,6 +295,7 @@ def phone_stream(request: HttpRequest, code: str) -> HttpResponse:
         raise Http404
     language = _language()
     return _sse_response(
+        workshop.pk,
         broadcast.channel(workshop.pk, "participants", language),
         lambda: broadcast.snapshot(workshop.pk, "participants", language),
     )

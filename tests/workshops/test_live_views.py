@@ -1,14 +1,13 @@
 from __future__ import annotations
 
 import asyncio
-import threading
 
 import pytest
 from asgiref.sync import sync_to_async
-from django.db import connections
 from django.test import Client
 from django.urls import reverse
 
+from tests.support import run_async
 from workshops.live_views import DEVICE_COOKIE
 from workshops.models import Attendee, Workshop
 
@@ -269,34 +268,6 @@ class Stream:
         await asyncio.wait_for(self.task, 10)
 
 
-def run(scenario) -> None:
-    """Run an async scenario on a fresh loop in its own thread.
-
-    The browser tests keep Playwright's loop running in the main thread for the whole session,
-    where asyncio.run() is not allowed.
-    """
-    errors: list[BaseException] = []
-
-    def target() -> None:
-        async def scenario_then_close() -> None:
-            try:
-                await scenario()
-            finally:
-                # The thread that ran the ORM calls keeps its connection unless told.
-                await sync_to_async(connections.close_all)()
-
-        try:
-            asyncio.run(scenario_then_close())
-        except BaseException as error:  # re-raised in the test's thread
-            errors.append(error)
-
-    thread = threading.Thread(target=target)
-    thread.start()
-    thread.join(timeout=60)
-    if errors:
-        raise errors[0]
-
-
 @pytest.mark.django_db(transaction=True)
 def test_phone_stream_sends_a_snapshot_then_the_new_item(workshop, agenda, alice, participant):
     from workshops.bus import get_bus
@@ -329,7 +300,7 @@ def test_phone_stream_sends_a_snapshot_then_the_new_item(workshop, agenda, alice
         await asyncio.sleep(0.05)
         assert get_bus().count(channel) == 0  # a closed stream leaves nothing behind
 
-    run(scenario)
+    run_async(scenario)
 
 
 @pytest.mark.django_db(transaction=True)
@@ -350,4 +321,4 @@ def test_presenter_stream_follows_the_console(workshop, agenda, alice):
             paused = await stream.event()
             assert "Paused" in paused["data"]
 
-    run(scenario)
+    run_async(scenario)

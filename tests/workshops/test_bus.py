@@ -1,0 +1,101 @@
+from __future__ import annotations
+
+import asyncio
+import os
+
+import pytest
+
+from tests.support import run_async
+from workshops.bus import LocalBus, RedisBus, audience_of
+
+
+async def next_message(subscription, timeout: float = 3):
+    return await asyncio.wait_for(subscription.queue.get(), timeout)
+
+
+def test_audience_of_strips_the_language():
+    assert audience_of("day:7:participants:nn") == "day:7:participants"
+
+
+def test_publish_reaches_every_subscriber_of_the_channel_only():
+    async def scenario():
+        bus = LocalBus()
+        a = bus.subscribe("day:1:participants:nb")
+        b = bus.subscribe("day:1:participants:nb")
+        other = bus.subscribe("day:2:participants:nb")
+        bus.publish("day:1:participants:nb", "hello")
+        assert await next_message(a) == "hello"
+        assert await next_message(b) == "hello"
+        await asyncio.sleep(0.05)
+        assert other.queue.empty()
+        bus.unsubscribe(a)
+        bus.unsubscribe(a)  # twice is harmless
+        assert bus.count("day:1:participants:nb") == 1
+
+    run_async(scenario)
+
+
+def test_publish_from_another_thread_is_delivered_on_the_streams_loop():
+    async def scenario():
+        bus = LocalBus()
+        sub = bus.subscribe("c")
+        await asyncio.to_thread(bus.publish, "c", "from a worker thread")
+        assert await next_message(sub) == "from a worker thread"
+
+    run_async(scenario)
+
+
+def test_a_stream_that_falls_behind_gets_one_resync_marker():
+    async def scenario():
+        bus = LocalBus()
+        sub = bus.subscribe("c")
+        for i in range(300):
+            bus.publish("c", f"m{i}")
+        await asyncio.sleep(0.05)
+        messages = []
+        while not sub.queue.empty():
+            messages.append(sub.queue.get_nowait())
+        assert None in messages  # "send the whole state again"
+        assert len(messages) < 300
+
+    run_async(scenario)
+
+
+def test_connected_counts_phones_in_every_language_and_announces_changes():
+    async def scenario():
+        bus = LocalBus()
+        bus.ANNOUNCE_DELAY = 0.05
+        bus.watch_count("day:1:participants", ["day:1:console:nb"])
+        console = bus.subscribe("day:1:console:nb")
+        phones = [bus.subscribe(f"day:1:participants:{lang}") for lang in ("nb", "nb", "nn")]
+        assert bus.connected("day:1:participants") == 3
+        # A burst of joins is announced once, with the final number.
+        assert await next_message(console) == "event: connected\ndata: 3\n\n"
+        await asyncio.sleep(0.1)
+        assert console.queue.empty()
+        bus.unsubscribe(phones[0])
+        assert await next_message(console) == "event: connected\ndata: 2\n\n"
+
+    run_async(scenario)
+
+
+@pytest.mark.redis
+def test_redis_bus_fans_out_across_processes_and_counts_the_whole_room():
+    url = os.environ["REDIS_URL"]
+
+    async def scenario():
+        # Two bus objects stand for two web processes sharing one Redis.
+        first, second = RedisBus(url), RedisBus(url)
+        audience = f"day:test-{os.getpid()}:participants"
+        a = first.subscribe(audience + ":nb")
+        b = second.subscribe(audience + ":nb")
+        await asyncio.sleep(0.2)  # both listener threads are subscribed
+        first.publish(audience + ":nb", "to everyone")
+        assert await next_message(a) == "to everyone"
+        assert await next_message(b) == "to everyone"
+        assert first.connected(audience) == second.connected(audience) == 2
+        first.unsubscribe(a)
+        second.unsubscribe(b)
+        assert first.connected(audience) == 0
+
+    run_async(scenario)
