@@ -52,10 +52,6 @@
         if (soundOn) beep();
       }
     });
-    document.querySelectorAll("[data-clock-at]").forEach(function (el) {
-      var at = new Date(Number(el.dataset.clockAt) - offset);
-      el.textContent = at.toLocaleTimeString(lang, { hour: "2-digit", minute: "2-digit" });
-    });
   }
   setInterval(tick, 250);
   document.addEventListener("htmx:afterSettle", tick);
