@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
 
-.PHONY: run test lint format messages compile venv clean
+.PHONY: run test lint format messages compile venv clean bench
 
 $(VENV)/.installed: pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 13) else "Samling needs Python 3.13 or newer (set PYTHON=/path/to/python3.13).")'
@@ -27,6 +27,11 @@ run: venv
 
 test: venv
 	$(PY) -m pytest
+
+# Benchmarks against real PostgreSQL and Redis (BENCH_DATABASE_URL, BENCH_REDIS_URL; defaults
+# to the local servers). Not part of `make test`; figures land in tests/bench/out/.
+bench: venv
+	$(PY) tests/bench/fanout.py
 
 lint: venv
 	$(VENV)/bin/ruff check .

@@ -87,7 +87,17 @@ TEMPLATES = [
 ]
 
 DATABASES = {"default": env_database("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
-if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+if DATABASES["default"]["ENGINE"].endswith("postgresql"):
+    # A pool bounds the connections however many phones connect at once: a room joining in
+    # the same second borrows and returns a few connections instead of opening hundreds.
+    DATABASES["default"]["OPTIONS"] = {
+        "pool": {
+            "min_size": env_int("DATABASE_POOL_MIN", 2, minimum=0),
+            "max_size": env_int("DATABASE_POOL_MAX", 10, minimum=1),
+            "timeout": env_int("DATABASE_POOL_TIMEOUT", 20, minimum=1),
+        }
+    }
+elif DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # Live days write from several requests at once; wait for the lock instead of failing.
     DATABASES["default"]["OPTIONS"] = {"timeout": 20, "transaction_mode": "IMMEDIATE"}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

@@ -84,6 +84,12 @@ def charlie(other_org) -> User:
     return _user("charlie", other_org, Membership.Role.FACILITATOR)
 
 
+@pytest.fixture
+def client() -> Client:
+    """An anonymous visitor (a participant's phone) that reads English, like the assertions."""
+    return Client(headers={"accept-language": "en"})
+
+
 def _client(user: User) -> Client:
     client = Client(headers={"accept-language": "en"})
     client.force_login(user)

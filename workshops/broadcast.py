@@ -12,7 +12,6 @@ from django.utils import timezone, translation
 from workshops.bus import get_bus
 from workshops.models import Workshop
 
-AUDIENCES = ("console", "presenter", "participants")
 TEMPLATES = {
     "console": "workshops/live/console.html#state",
     "presenter": "workshops/live/presenter.html#stage",
@@ -67,9 +66,11 @@ def live_context(workshop: Workshop) -> dict:
     }
 
 
-def render(workshop: Workshop, audience: str, language: str | None = None) -> str:
+def render(
+    workshop: Workshop, audience: str, language: str | None = None, context: dict | None = None
+) -> str:
     with translation.override(language or settings.LANGUAGE_CODE):
-        return render_to_string(TEMPLATES[audience], live_context(workshop))
+        return render_to_string(TEMPLATES[audience], context or live_context(workshop))
 
 
 def sse_message(event: str, html: str, event_id: int) -> str:
@@ -77,10 +78,10 @@ def sse_message(event: str, html: str, event_id: int) -> str:
     return f"id: {event_id}\nevent: {event}\n{data}\n\n"
 
 
-def snapshot(workshop_id: int, audience: str, language: str) -> str:
+def snapshot(workshop_id: int, audience: str, language: str) -> bytes:
     """A full SSE message with the current state, for a stream that (re)connects."""
     workshop = Workshop.objects.select_related("programme", "current_item").get(pk=workshop_id)
-    message = sse_message(audience, render(workshop, audience, language), workshop.version)
+    message = sse_message(audience, render(workshop, audience, language), workshop.version).encode()
     # Streams live for hours; don't let one sit on a database connection while it waits.
     if not connection.in_atomic_block:
         connection.close()
@@ -89,12 +90,15 @@ def snapshot(workshop_id: int, audience: str, language: str) -> str:
 
 def day_changed(workshop_id: int) -> None:
     workshop = Workshop.objects.select_related("programme", "current_item").get(pk=workshop_id)
+    context = live_context(workshop)  # once: the same state is drawn for every screen
     bus = get_bus()
-    for audience in AUDIENCES:
+    # The phones first: they are the many, and the room waits for them.
+    for audience in ("participants", "presenter", "console"):
         for language in LANGUAGES:
+            html = render(workshop, audience, language, context)
             bus.publish(
                 channel(workshop_id, audience, language),
-                sse_message(audience, render(workshop, audience, language), workshop.version),
+                sse_message(audience, html, workshop.version),
             )
 
 

@@ -19,6 +19,7 @@ from django.conf import settings
 log = logging.getLogger(__name__)
 
 PREFIX = "samling:"
+KEEPALIVE = b": keep-alive\n\n"
 
 
 @dataclass(eq=False)
@@ -27,7 +28,7 @@ class Subscription:
     loop: asyncio.AbstractEventLoop
     queue: asyncio.Queue = field(default_factory=lambda: asyncio.Queue(maxsize=256))
 
-    def deliver(self, message: str) -> None:
+    def deliver(self, message: bytes) -> None:
         # Runs on the stream's event loop. A phone that stops reading gets its queue dropped
         # to one "you missed something" marker instead of growing without bound.
         if self.queue.full():
@@ -43,23 +44,50 @@ def audience_of(channel: str) -> str:
     return channel.rsplit(":", 1)[0]
 
 
+def _deliver_all(subscriptions: list[Subscription], message: bytes) -> None:
+    for subscription in subscriptions:
+        subscription.deliver(message)
+
+
 class LocalBus:
     # Connection counts change in bursts (a room of phones joining at once); the facilitator's
     # and the projector's "N connected" is redrawn at most this often.
     ANNOUNCE_DELAY = 0.5
+
+    # Proxies close connections that stay silent; one beat per event loop keeps them all open,
+    # instead of a timer in every stream.
+    HEARTBEAT_SECONDS = 15.0
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._subscriptions: dict[str, set[Subscription]] = {}
         self._pending: dict[str, threading.Timer] = {}
         self._counted = {}  # audience -> listeners to tell when its count changes
+        self._heartbeats: dict[asyncio.AbstractEventLoop, asyncio.Task] = {}
 
     def subscribe(self, channel: str) -> Subscription:
-        subscription = Subscription(channel=channel, loop=asyncio.get_running_loop())
+        loop = asyncio.get_running_loop()
+        subscription = Subscription(channel=channel, loop=loop)
         with self._lock:
             self._subscriptions.setdefault(channel, set()).add(subscription)
+            beat = self._heartbeats.get(loop)
+            if beat is None or beat.done():
+                self._heartbeats[loop] = loop.create_task(self._beat(loop))
         self._changed_count(audience_of(channel), +1)
         return subscription
+
+    async def _beat(self, loop: asyncio.AbstractEventLoop) -> None:
+        while True:
+            await asyncio.sleep(self.HEARTBEAT_SECONDS)
+            with self._lock:
+                here = [
+                    s for group in self._subscriptions.values() for s in group if s.loop is loop
+                ]
+                if not here:
+                    del self._heartbeats[loop]
+                    return
+            for subscription in here:
+                subscription.deliver(KEEPALIVE)
 
     def unsubscribe(self, subscription: Subscription) -> None:
         with self._lock:
@@ -104,15 +132,20 @@ class LocalBus:
             self.publish(channel, message)
 
     def publish(self, channel: str, message: str) -> None:
-        self._dispatch(channel, message)
+        self._dispatch(channel, message.encode())
 
-    def _dispatch(self, channel: str, message: str) -> None:
+    def _dispatch(self, channel: str, message: bytes) -> None:
         with self._lock:
             subscribers = list(self._subscriptions.get(channel, ()))
+        # One wake-up per event loop, not per phone: a thousand streams on one loop cost one
+        # call_soon_threadsafe (one write to the loop's self-pipe) per message.
+        by_loop: dict[asyncio.AbstractEventLoop, list[Subscription]] = {}
         for subscription in subscribers:
-            # RuntimeError: the stream's loop has closed; the stream unsubscribes itself.
+            by_loop.setdefault(subscription.loop, []).append(subscription)
+        for loop, group in by_loop.items():
+            # RuntimeError: that loop has closed; its streams unsubscribe themselves.
             with contextlib.suppress(RuntimeError):
-                subscription.loop.call_soon_threadsafe(subscription.deliver, message)
+                loop.call_soon_threadsafe(_deliver_all, group, message)
 
 
 class RedisBus(LocalBus):
@@ -165,7 +198,7 @@ class RedisBus(LocalBus):
                 for item in pubsub.listen():
                     if item["type"] == "pmessage":
                         channel = item["channel"].decode()[len(PREFIX) :]
-                        self._dispatch(channel, item["data"].decode())
+                        self._dispatch(channel, item["data"])
             except redis.RedisError:
                 log.exception("Live bus lost Redis; reconnecting")
                 threading.Event().wait(1)

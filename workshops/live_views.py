@@ -7,7 +7,6 @@ fetched by polling the same snapshot.
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import hashlib
 import secrets
@@ -41,7 +40,6 @@ from workshops.models import (
 )
 
 DEVICE_COOKIE = "samling_device"
-HEARTBEAT_SECONDS = 15
 
 
 def _language() -> str:
@@ -150,13 +148,7 @@ def _sse_response(workshop_id: int, channel: str, snapshot) -> StreamingHttpResp
         try:
             yield await sync_to_async(snapshot)()
             while True:
-                try:
-                    message = await asyncio.wait_for(
-                        subscription.queue.get(), timeout=HEARTBEAT_SECONDS
-                    )
-                except TimeoutError:
-                    yield ": keep-alive\n\n"
-                    continue
+                message = await subscription.queue.get()
                 if message is None:  # this stream fell behind: send the whole state again
                     message = await sync_to_async(snapshot)()
                 yield message

@@ -24,8 +24,8 @@ def test_publish_reaches_every_subscriber_of_the_channel_only():
         b = bus.subscribe("day:1:participants:nb")
         other = bus.subscribe("day:2:participants:nb")
         bus.publish("day:1:participants:nb", "hello")
-        assert await next_message(a) == "hello"
-        assert await next_message(b) == "hello"
+        assert await next_message(a) == b"hello"
+        assert await next_message(b) == b"hello"
         await asyncio.sleep(0.05)
         assert other.queue.empty()
         bus.unsubscribe(a)
@@ -40,7 +40,7 @@ def test_publish_from_another_thread_is_delivered_on_the_streams_loop():
         bus = LocalBus()
         sub = bus.subscribe("c")
         await asyncio.to_thread(bus.publish, "c", "from a worker thread")
-        assert await next_message(sub) == "from a worker thread"
+        assert await next_message(sub) == b"from a worker thread"
 
     run_async(scenario)
 
@@ -70,11 +70,11 @@ def test_connected_counts_phones_in_every_language_and_announces_changes():
         phones = [bus.subscribe(f"day:1:participants:{lang}") for lang in ("nb", "nb", "nn")]
         assert bus.connected("day:1:participants") == 3
         # A burst of joins is announced once, with the final number.
-        assert await next_message(console) == "event: connected\ndata: 3\n\n"
+        assert await next_message(console) == b"event: connected\ndata: 3\n\n"
         await asyncio.sleep(0.1)
         assert console.queue.empty()
         bus.unsubscribe(phones[0])
-        assert await next_message(console) == "event: connected\ndata: 2\n\n"
+        assert await next_message(console) == b"event: connected\ndata: 2\n\n"
 
     run_async(scenario)
 
@@ -91,11 +91,26 @@ def test_redis_bus_fans_out_across_processes_and_counts_the_whole_room():
         b = second.subscribe(audience + ":nb")
         await asyncio.sleep(0.2)  # both listener threads are subscribed
         first.publish(audience + ":nb", "to everyone")
-        assert await next_message(a) == "to everyone"
-        assert await next_message(b) == "to everyone"
+        assert await next_message(a) == b"to everyone"
+        assert await next_message(b) == b"to everyone"
         assert first.connected(audience) == second.connected(audience) == 2
         first.unsubscribe(a)
         second.unsubscribe(b)
         assert first.connected(audience) == 0
+
+    run_async(scenario)
+
+
+def test_one_heartbeat_per_loop_keeps_every_stream_alive():
+    async def scenario():
+        bus = LocalBus()
+        bus.HEARTBEAT_SECONDS = 0.05
+        streams = [bus.subscribe(f"day:1:participants:{i}") for i in range(3)]
+        for stream in streams:
+            assert await next_message(stream) == b": keep-alive\n\n"
+        for stream in streams:
+            bus.unsubscribe(stream)
+        await asyncio.sleep(0.15)
+        assert not bus._heartbeats  # the beat stops when its loop has no streams left
 
     run_async(scenario)
