@@ -53,6 +53,16 @@ def english():
         yield
 
 
+@pytest.fixture(autouse=True)
+def empty_cache():
+    # Rate limits live in the cache; one test's wrong guesses must not block the next test.
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture
 def seljord(db) -> Organisation:
     return Organisation.objects.create(name="Seljord kommune", slug="seljord")

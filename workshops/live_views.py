@@ -14,6 +14,7 @@ import secrets
 import segno
 from asgiref.sync import sync_to_async
 from django.conf import settings
+from django.core.cache import cache
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import IntegrityError, connection, transaction
@@ -205,10 +206,40 @@ def join(request: HttpRequest) -> HttpResponse:
     return TemplateResponse(request, "workshops/live/join.html", {"form": form})
 
 
+# Six characters from 32 make a billion codes, and a handful are live at a time. Capping wrong
+# guesses per address keeps guessing one hopeless without troubling a room that mistypes.
+GUESSES_ALLOWED = 20
+GUESS_WINDOW_SECONDS = 10 * 60
+
+
+def _guess_key(request: HttpRequest) -> str:
+    return "join-guesses:" + request.META.get("REMOTE_ADDR", "unknown")
+
+
+def _too_many_guesses(request: HttpRequest) -> bool:
+    return cache.get(_guess_key(request), 0) >= GUESSES_ALLOWED
+
+
+def _count_wrong_guess(request: HttpRequest) -> None:
+    key = _guess_key(request)
+    if not cache.add(key, 1, GUESS_WINDOW_SECONDS):
+        with contextlib.suppress(ValueError):
+            cache.incr(key)
+
+
 @require_http_methods(["GET", "POST"])
 def join_day(request: HttpRequest, code: str) -> HttpResponse:
+    if _too_many_guesses(request):
+        form = JoinCodeForm()
+        return TemplateResponse(
+            request,
+            "workshops/live/join.html",
+            {"form": form, "error": _("Too many wrong codes. Wait a few minutes and try again.")},
+            status=429,
+        )
     workshop = _live_day(code)
     if workshop is None:
+        _count_wrong_guess(request)
         form = JoinCodeForm(initial={"code": code})
         form.is_bound = False
         return TemplateResponse(

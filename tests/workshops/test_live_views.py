@@ -57,6 +57,19 @@ def test_wrong_code_says_so(client, live):
     assert "There is no running day with the code ZZZZZZ." in page.text
 
 
+def test_guessing_codes_is_stopped(client, live):
+    from django.core.cache import cache
+
+    cache.clear()
+    for _ in range(20):
+        assert client.get(reverse("workshops:join_day", args=["ZZZZZZ"])).status_code == 404
+    blocked = client.get(reverse("workshops:join_day", args=[live.join_code]))
+    assert blocked.status_code == 429
+    assert "Too many wrong codes" in blocked.text
+    cache.clear()
+    assert client.get(reverse("workshops:join_day", args=[live.join_code])).status_code == 200
+
+
 def test_ended_day_closes_joining(client, live, alice):
     live.end_day(by=alice, expected_version=None)
     page = client.get(reverse("workshops:join_day", args=[live.join_code]))
