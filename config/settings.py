@@ -223,6 +223,9 @@ if not DEBUG:
         # undo, so it is the operator's opt-in; without it, check --deploy would warn (W021).
         SILENCED_SYSTEM_CHECKS = ["security.W021"]
 
+# Bursts of submissions redraw the projector at most this often (seconds); 0 publishes at once.
+LIVE_COALESCE_SECONDS = float(env_int("LIVE_COALESCE_MS", 200, minimum=0)) / 1000
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

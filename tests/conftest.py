@@ -31,6 +31,8 @@ def pytest_configure(config):
 
     # Hashing with PBKDF2 costs a third of a second per user; the tests create hundreds.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Publish live updates at once, in the request, so tests see them without waiting.
+    settings.LIVE_COALESCE_SECONDS = 0
 
 
 def pytest_collection_modifyitems(config, items):

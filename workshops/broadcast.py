@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import threading
 
 from django.conf import settings
 from django.db import connection
@@ -58,11 +59,29 @@ def live_context(workshop: Workshop) -> dict:
         "ends_at_ms": int(workshop.timer_ends_at.timestamp() * 1000)
         if workshop.timer_ends_at
         else None,
+        **exercise_context(workshop),
         "join_url": f"{settings.SITE_URL}/j/",
         "connected": get_bus().connected(phones(workshop.pk)),
         # Rendered once for everyone, without a request: no per-user CSRF token in it. The
         # page's htmx sends the token from <body hx-headers>; views drop this flag.
         "broadcast": True,
+    }
+
+
+def exercise_context(workshop: Workshop, attendee=None) -> dict:
+    """The current item's exercise run and what its kind's partials need, if there is one."""
+    from exercises.runs import current_run
+
+    run = current_run(workshop)
+    if run is None:
+        return {"run": None}
+    module = run.module
+    return {
+        "run": run,
+        "kind": module.context(run, attendee),
+        "kind_template": {
+            part: f"{module.TEMPLATE}#{part}" for part in ("phone", "presenter", "console")
+        },
     }
 
 
@@ -88,12 +107,14 @@ def snapshot(workshop_id: int, audience: str, language: str) -> bytes:
     return message
 
 
-def day_changed(workshop_id: int) -> None:
+ALL_AUDIENCES = ("participants", "presenter", "console")  # the phones first: the room waits
+
+
+def day_changed(workshop_id: int, audiences: tuple[str, ...] = ALL_AUDIENCES) -> None:
     workshop = Workshop.objects.select_related("programme", "current_item").get(pk=workshop_id)
     context = live_context(workshop)  # once: the same state is drawn for every screen
     bus = get_bus()
-    # The phones first: they are the many, and the room waits for them.
-    for audience in ("participants", "presenter", "console"):
+    for audience in audiences:
         for language in LANGUAGES:
             html = render(workshop, audience, language, context)
             bus.publish(
@@ -116,3 +137,33 @@ def watch_phones(workshop_id: int) -> None:
             for language in LANGUAGES
         ],
     )
+
+
+_coalescing: dict[tuple[int, tuple[str, ...]], threading.Timer] = {}
+_coalescing_lock = threading.Lock()
+
+
+def day_changed_soon(workshop_id: int, audiences: tuple[str, ...] = ALL_AUDIENCES) -> None:
+    """Publish soon, once for a burst: a room sending words at once redraws the cloud a few
+    times a second, not once per word."""
+    delay = settings.LIVE_COALESCE_SECONDS
+    if delay <= 0:
+        day_changed(workshop_id, audiences)
+        return
+    key = (workshop_id, audiences)
+    with _coalescing_lock:
+        if key in _coalescing:
+            return
+        timer = threading.Timer(delay, _publish_coalesced, args=(key,))
+        timer.daemon = True
+        _coalescing[key] = timer
+    timer.start()
+
+
+def _publish_coalesced(key: tuple[int, tuple[str, ...]]) -> None:
+    with _coalescing_lock:
+        _coalescing.pop(key, None)
+    try:
+        day_changed(*key)
+    finally:
+        connection.close()  # this timer thread is done with the database

@@ -10,13 +10,14 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import secrets
+import uuid
 
 import segno
 from asgiref.sync import sync_to_async
 from django.conf import settings
-from django.core.cache import cache
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.db import IntegrityError, connection, transaction
 from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect
@@ -288,19 +289,38 @@ def join_day(request: HttpRequest, code: str) -> HttpResponse:
     )
 
 
-@require_GET
-def phone(request: HttpRequest, code: str) -> HttpResponse:
-    workshop = (
+def _day_of_code(code: str) -> Workshop | None:
+    # Ended days keep answering their phones (to show the assignment); planned ones never do.
+    return (
         Workshop.objects.select_related("programme", "current_item")
         .filter(join_code=normalise_join_code(code))
         .exclude(status=Workshop.Status.PLANNED)
         .order_by("-started_at")
         .first()
     )
+
+
+def phone_attendee(request: HttpRequest, code: str) -> tuple[Workshop, Attendee]:
+    """The day and the attendee this phone's cookie belongs to, or 404."""
+    workshop = _day_of_code(code)
     attendee = _attendee(request, workshop) if workshop else None
     if workshop is None or attendee is None:
+        raise Http404
+    return workshop, attendee
+
+
+@require_GET
+def phone(request: HttpRequest, code: str) -> HttpResponse:
+    try:
+        workshop, attendee = phone_attendee(request, code)
+    except Http404:
         return redirect("workshops:join_day", code=code)
-    context = {**broadcast.live_context(workshop), "attendee": attendee}
+    context = {
+        **broadcast.live_context(workshop),
+        **broadcast.exercise_context(workshop, attendee),
+        "attendee": attendee,
+        "token": uuid.uuid4(),
+    }
     context.pop("broadcast")
     template = "workshops/live/participant.html"
     return TemplateResponse(request, f"{template}#now" if request.htmx else template, context)
@@ -308,14 +328,7 @@ def phone(request: HttpRequest, code: str) -> HttpResponse:
 
 @require_GET
 def phone_stream(request: HttpRequest, code: str) -> HttpResponse:
-    workshop = (
-        Workshop.objects.filter(join_code=normalise_join_code(code))
-        .exclude(status=Workshop.Status.PLANNED)
-        .order_by("-started_at")
-        .first()
-    )
-    if workshop is None or _attendee(request, workshop) is None:
-        raise Http404
+    workshop, _attendee = phone_attendee(request, code)
     language = _language()
     return _sse_response(
         workshop.pk,

@@ -29,6 +29,14 @@ def normalise_join_code(raw: str) -> str:
     return "".join(ch for ch in raw.upper() if ch.isalnum())
 
 
+def _item_minutes(workshop: Workshop, item: AgendaItem) -> int:
+    """Start the item's run if it is an exercise; time its first phase, or else the item."""
+    from exercises.runs import ensure_run  # exercises build on workshops, not the other way
+
+    run = ensure_run(workshop, item)
+    return run.phase_minutes() if run else item.duration_minutes
+
+
 class StaleVersion(Exception):
     """The facilitator's page was drawn from an older state; someone else moved the day on."""
 
@@ -227,7 +235,7 @@ class Workshop(models.Model):
         return dt.datetime.combine(self.date, self.start_time)
 
     def scheduled_items(self) -> list[ScheduledItem]:
-        return schedule(list(self.agenda_items.all()), self.starts_at)
+        return schedule(list(self.agenda_items.select_related("exercise")), self.starts_at)
 
     def planned_end(self) -> dt.datetime | None:
         return dt.datetime.combine(self.date, self.end_time) if self.end_time else None
@@ -293,7 +301,7 @@ class Workshop(models.Model):
             locked.ended_at = None
             locked.current_item = first
             locked._set_timer(
-                Timer().start(now, dt.timedelta(minutes=first.duration_minutes))
+                Timer().start(now, dt.timedelta(minutes=_item_minutes(locked, first)))
                 if first
                 else Timer()
             )
@@ -321,7 +329,7 @@ class Workshop(models.Model):
                 AgendaItem.objects.filter(pk=previous.pk).update(ended_at=now)
             AgendaItem.objects.filter(pk=item.pk).update(started_at=now, ended_at=None)
             locked.current_item = item
-            locked._set_timer(Timer().start(now, dt.timedelta(minutes=item.duration_minutes)))
+            locked._set_timer(Timer().start(now, dt.timedelta(minutes=_item_minutes(locked, item))))
             action = LiveEvent.Action.NEXT if offset > 0 else LiveEvent.Action.PREVIOUS
             self._record(locked, action, by, now, from_item=previous, to_item=item)
 

@@ -23,6 +23,22 @@
 
   document.addEventListener("htmx:afterSettle", restoreFocus);
 
+  // Submissions carry the phone's own id, so a retry after a network hiccup is saved once.
+  // Forms drawn for the whole room come without one; each phone makes its own here.
+  function newToken() {
+    if (window.crypto && window.crypto.randomUUID) return window.crypto.randomUUID();
+    return "10000000-1000-4000-8000-100000000000".replace(/[018]/g, function (c) {
+      return (c ^ (window.crypto.getRandomValues(new Uint8Array(1))[0] & (15 >> (c / 4)))).toString(16);
+    });
+  }
+  document.addEventListener("htmx:configRequest", function (event) {
+    var form = event.detail.elt.closest && event.detail.elt.closest("[data-token-form]");
+    if (!form) return;
+    var input = form.querySelector("input[name='token']");
+    if (input && !input.value) input.value = newToken();
+    if (input) event.detail.parameters.token = input.value;
+  });
+
   // Plain (non-htmx) forms that should ask first.
   document.addEventListener("submit", function (event) {
     var form = event.target;

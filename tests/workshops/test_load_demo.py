@@ -51,3 +51,13 @@ def test_demo_does_not_undo_a_facilitators_changes(db):
     day.agenda_items.filter(title="Lunsj").update(duration_minutes=60)
     call_command("load_demo", verbosity=0)
     assert day.agenda_items.get(title="Lunsj").duration_minutes == 60
+
+
+def test_demo_day_has_the_word_cloud_of_values(db):
+    from exercises.models import Exercise
+
+    call_command("load_demo", verbosity=0)
+    exercise = Exercise.objects.get()
+    assert exercise.kind == "word_cloud"
+    assert exercise.agenda_item.workshop.number == 2
+    assert "verdier" in exercise.settings["prompt"]

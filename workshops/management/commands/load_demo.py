@@ -8,6 +8,7 @@ from django.contrib.auth.models import User
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from exercises.models import Exercise
 from workshops.models import (
     AgendaItem,
     Membership,
@@ -143,6 +144,18 @@ DAYS = [
 ]
 
 
+# The source day makes its word cloud of values in the afternoon's platform work.
+WORD_CLOUDS = {
+    "Vi jobber videre med felles lederplattform": {
+        "prompt": "Hvilke verdier skal kjennetegne god ledelse i Seljord kommune?",
+        "max_entries": 3,
+        "max_length": 30,
+        "minutes": 5,
+        "hidden_until_reveal": True,
+    }
+}
+
+
 class Command(BaseCommand):
     help = "Load the Seljord demo programme (idempotent: running it again changes nothing)."
 
@@ -196,7 +209,7 @@ class Command(BaseCommand):
                 programme=programme, number=day["number"], defaults=fields
             )
             if created:
-                AgendaItem.objects.bulk_create(
+                items = AgendaItem.objects.bulk_create(
                     AgendaItem(
                         workshop=workshop,
                         position=position,
@@ -207,6 +220,11 @@ class Command(BaseCommand):
                     )
                     for position, (kind, title, description, minutes) in enumerate(day["agenda"])
                 )
+                for item in items:
+                    if item.title in WORD_CLOUDS:
+                        Exercise.objects.create(
+                            agenda_item=item, kind="word_cloud", settings=WORD_CLOUDS[item.title]
+                        )
 
         self.stdout.write(self.style.SUCCESS(f"Demo data ready: {programme}"))
         for username, *_rest, password, role, _staff in DEMO_USERS:

@@ -1,0 +1,29 @@
+"""The registry of exercise kinds. Each kind is one module of the same shape:
+
+NAME, LABEL           the kind's code name and its label in the UI
+SettingsForm          a form that validates the kind's settings and holds their defaults
+phases(settings)      the timed phases, as Phase(key, label, minutes)
+TEMPLATE              a template with the partials phone, mine, presenter and console
+context(run)          what those partials need (aggregated results included)
+submit(run, attendee, data, token)  validate and save what a phone sends
+ACTIONS               the facilitator's actions on a run, name -> function(run, data)
+export(run)           header and rows for the CSV export
+
+Adding a kind means adding a module and listing it here; no other kind changes.
+"""
+
+from __future__ import annotations
+
+from types import ModuleType
+
+from exercises.kinds import word_cloud
+
+KINDS: dict[str, ModuleType] = {module.NAME: module for module in (word_cloud,)}
+
+
+def get(name: str) -> ModuleType:
+    return KINDS[name]
+
+
+def choices() -> list[tuple[str, str]]:
+    return [(name, module.LABEL) for name, module in KINDS.items()]

@@ -1,0 +1,153 @@
+"""Word cloud (ordsky): everyone sends a few short words; the projector shows them by frequency.
+
+Words merge case-, space- and accent-insensitively. The facilitator can hide a word, merge two,
+and keep the cloud hidden until revealing it, so the first words don't steer the rest.
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from exercises.aggregate import cloud, word_key
+from exercises.phases import Phase
+
+NAME = "word_cloud"
+LABEL = _("Word cloud")
+TEMPLATE = "exercises/kinds/word_cloud.html"
+KEY = "word"
+
+
+class SettingsForm(forms.Form):
+    prompt = forms.CharField(
+        label=_("Question"),
+        max_length=300,
+        initial=_("Which values should mark good leadership here?"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    max_entries = forms.IntegerField(
+        label=_("Words per person"), min_value=1, max_value=10, initial=3
+    )
+    max_length = forms.IntegerField(
+        label=_("Longest word or phrase (characters)"), min_value=5, max_value=80, initial=30
+    )
+    minutes = forms.IntegerField(label=_("Minutes"), min_value=1, max_value=120, initial=5)
+    hidden_until_reveal = forms.BooleanField(
+        label=_("Hide the cloud until I reveal it"), required=False, initial=True
+    )
+
+
+def settings_of(run) -> dict:
+    defaults = {name: field.initial for name, field in SettingsForm.base_fields.items()}
+    return {**defaults, **run.exercise.settings}
+
+
+def phases(settings: dict) -> list[Phase]:
+    return [Phase("collect", _("Collect words"), settings.get("minutes", 5))]
+
+
+class EntryForm(forms.Form):
+    def __init__(self, *args, max_length: int, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["text"] = forms.CharField(
+            label=_("Your word"),
+            max_length=max_length,
+            widget=forms.TextInput(attrs={"autocomplete": "off", "enterkeyhint": "send"}),
+            error_messages={
+                "required": _("Write a word first."),
+                "max_length": _("Keep it to %(limit_value)d characters (this has %(show_value)d)."),
+            },
+        )
+
+
+def submit(run, attendee, data, token):
+    from exercises.runs import submit as save
+    from workshops.models import TransitionRefused
+
+    settings = settings_of(run)
+    form = EntryForm(data, max_length=settings["max_length"])
+    if not form.is_valid():
+        return form
+    try:
+        save(
+            run,
+            attendee,
+            key=KEY,
+            text=form.cleaned_data["text"].strip(),
+            token=token,
+            limit=settings["max_entries"],
+        )
+    except TransitionRefused:
+        form.add_error(
+            "text",
+            gettext("You have sent %(count)s words, as many as this question takes.")
+            % {"count": settings["max_entries"]},
+        )
+    return form
+
+
+def context(run, attendee=None) -> dict:
+    settings = settings_of(run)
+    entries = list(run.submissions.filter(key=KEY).values_list("text", flat=True))
+    state = run.state
+    words = cloud(entries, state.get("merges"), state.get("hidden", []))
+    all_words = cloud(entries, state.get("merges"))
+    mine = (
+        list(run.submissions.filter(key=KEY, author=attendee).values_list("text", flat=True))
+        if attendee
+        else []
+    )
+    return {
+        "settings": settings,
+        "words": words,
+        "all_words": all_words,
+        "hidden_keys": set(state.get("hidden", [])),
+        "entry_count": len(entries),
+        "people": run.submissions.filter(key=KEY).values("author").distinct().count(),
+        "revealed": state.get("revealed", False) or not settings["hidden_until_reveal"],
+        "mine": mine,
+        "left": max(0, settings["max_entries"] - len(mine)),
+        "entry_form": EntryForm(max_length=settings["max_length"]),
+    }
+
+
+def _reveal(run, data) -> str:
+    run.state["revealed"] = True
+    return ""
+
+
+def _conceal(run, data) -> str:
+    run.state["revealed"] = False
+    return ""
+
+
+def _hide(run, data) -> str:
+    key = word_key(data.get("key", ""))
+    hidden = set(run.state.get("hidden", []))
+    hidden.symmetric_difference_update({key})  # a second press shows the word again
+    run.state["hidden"] = sorted(hidden)
+    return key
+
+
+def _merge(run, data) -> str:
+    source, target = word_key(data.get("key", "")), word_key(data.get("into", ""))
+    if not source or not target or source == target:
+        return ""
+    merges = dict(run.state.get("merges", {}))
+    merges[source] = target
+    run.state["merges"] = merges
+    return f"{source} -> {target}"
+
+
+ACTIONS = {"reveal": _reveal, "conceal": _conceal, "hide": _hide, "merge": _merge}
+
+
+def export(run) -> tuple[list[str], list[list]]:
+    ctx = context(run)
+    header = [gettext("Word"), gettext("Count"), gettext("Hidden")]
+    rows = [
+        [word.text, word.count, gettext("yes") if word.key in ctx["hidden_keys"] else ""]
+        for word in ctx["all_words"]
+    ]
+    return header, rows

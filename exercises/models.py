@@ -1,0 +1,109 @@
+"""Exercises on the agenda and their runs on a live day.
+
+An agenda item of kind "exercise" holds one Exercise: its kind (a module in exercises/kinds/)
+and its settings, validated by that kind. When the live day reaches the item, a Run starts:
+its phase, the facilitator's choices and everything participants submit.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from workshops.models import AgendaItem, Attendee, Workshop
+
+
+class Exercise(models.Model):
+    agenda_item = models.OneToOneField(
+        AgendaItem, on_delete=models.CASCADE, related_name="exercise"
+    )
+    kind = models.CharField(_("kind of exercise"), max_length=30)
+    settings = models.JSONField(_("settings"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("exercise")
+        verbose_name_plural = _("exercises")
+
+    def __str__(self) -> str:
+        return f"{self.agenda_item.title} ({self.kind})"
+
+    @property
+    def module(self):
+        from exercises import kinds
+
+        return kinds.get(self.kind)
+
+
+class Run(models.Model):
+    """One run of an exercise on a live day. The day's timer times its current phase."""
+
+    exercise = models.ForeignKey(Exercise, on_delete=models.CASCADE, related_name="runs")
+    workshop = models.ForeignKey(Workshop, on_delete=models.CASCADE, related_name="runs")
+    phase = models.PositiveSmallIntegerField(default=0)
+    version = models.PositiveIntegerField(default=0)
+    # Facilitator's choices that shape what the room sees: merges, hidden entries, reveal.
+    state = models.JSONField(default=dict, blank=True)
+    started_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-started_at"]
+        verbose_name = _("exercise run")
+        verbose_name_plural = _("exercise runs")
+        constraints = [
+            models.UniqueConstraint(fields=["exercise", "workshop"], name="one_run_per_day")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.exercise} @ {self.workshop}"
+
+    @property
+    def module(self):
+        return self.exercise.module
+
+    def phases(self) -> list:
+        return self.module.phases(self.module.settings_of(self))
+
+    def phase_minutes(self) -> int:
+        phases = self.phases()
+        return phases[min(self.phase, len(phases) - 1)].minutes
+
+
+class Submission(models.Model):
+    """Anything a participant sends during a run: a word, a note, a point, an answer."""
+
+    run = models.ForeignKey(Run, on_delete=models.CASCADE, related_name="submissions")
+    # Null for anonymous kinds: then nothing links the text to a person.
+    author = models.ForeignKey(
+        Attendee, on_delete=models.SET_NULL, null=True, blank=True, related_name="submissions"
+    )
+    key = models.CharField(max_length=20)
+    text = models.TextField()
+    data = models.JSONField(default=dict, blank=True)
+    # The phone's own id for this submission: a retry over a flaky network finds the first copy.
+    token = models.UUIDField(unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        indexes = [models.Index(fields=["run", "key"])]
+
+    def __str__(self) -> str:
+        return self.text[:40]
+
+
+class RunEvent(models.Model):
+    run = models.ForeignKey(Run, on_delete=models.CASCADE, related_name="events")
+    version = models.PositiveIntegerField()
+    action = models.CharField(max_length=30)
+    detail = models.CharField(max_length=200, blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["run", "version"]
+
+    def __str__(self) -> str:
+        return f"{self.run} v{self.version}: {self.action}"

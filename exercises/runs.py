@@ -1,0 +1,99 @@
+"""Starting runs, taking submissions and applying the facilitator's changes.
+
+Like the day's own transitions: lock the row, check the version the facilitator's page was drawn
+from, change, log, and publish only after commit.
+"""
+
+from __future__ import annotations
+
+import uuid
+from functools import partial
+
+from django.db import IntegrityError, transaction
+
+from exercises.models import Exercise, Run, RunEvent, Submission
+from workshops.models import AgendaItem, Attendee, StaleVersion, TransitionRefused, Workshop
+
+
+def ensure_run(workshop: Workshop, item: AgendaItem | None) -> Run | None:
+    """The run of the item's exercise on this day, started the first time the item comes up.
+
+    Called inside the day's transition, so the run exists as soon as the day says the item is
+    on. Going back to an item finds the run it had: nothing anyone sent is lost.
+    """
+    if item is None:
+        return None
+    exercise = Exercise.objects.filter(agenda_item=item).first()
+    if exercise is None:
+        return None
+    run, _created = Run.objects.get_or_create(exercise=exercise, workshop=workshop)
+    return run
+
+
+def current_run(workshop: Workshop) -> Run | None:
+    if not workshop.is_live or workshop.current_item_id is None:
+        return None
+    return (
+        Run.objects.select_related("exercise")
+        .filter(workshop=workshop, exercise__agenda_item_id=workshop.current_item_id)
+        .first()
+    )
+
+
+def _publish_soon(workshop_id: int, audiences: tuple[str, ...]) -> None:
+    from workshops import broadcast
+
+    transaction.on_commit(partial(broadcast.day_changed_soon, workshop_id, audiences))
+
+
+def submit(
+    run: Run,
+    attendee: Attendee,
+    *,
+    key: str,
+    text: str,
+    token: uuid.UUID,
+    limit: int | None = None,
+    data: dict | None = None,
+) -> tuple[Submission, bool]:
+    """Save one submission once. Returns it and whether it was new.
+
+    The same token again (a retry, a double tap) returns the first copy. With a limit, the
+    attendee's row is locked while counting, so two taps at once can't both squeeze in.
+    """
+    existing = Submission.objects.filter(token=token).first()
+    if existing is not None:
+        return existing, False
+    with transaction.atomic():
+        if limit is not None:
+            Attendee.objects.select_for_update().get(pk=attendee.pk)
+            if run.submissions.filter(author=attendee, key=key).count() >= limit:
+                raise TransitionRefused(limit)
+        try:
+            with transaction.atomic():
+                submission = Submission.objects.create(
+                    run=run, author=attendee, key=key, text=text, token=token, data=data or {}
+                )
+        except IntegrityError:
+            return Submission.objects.get(token=token), False
+        _publish_soon(run.workshop_id, ("presenter", "console"))
+    return submission, True
+
+
+def change(run: Run, action: str, *, by, expected_version: int | None, data: dict) -> Run:
+    """Apply one of the kind's facilitator actions to the run's state."""
+    actions = run.exercise.module.ACTIONS
+    if action not in actions:
+        raise KeyError(action)
+    with transaction.atomic():
+        locked = Run.objects.select_for_update().select_related("exercise").get(pk=run.pk)
+        if expected_version is not None and locked.version != expected_version:
+            raise StaleVersion(locked.version)
+        detail = actions[action](locked, data)
+        locked.version += 1
+        locked.save(update_fields=["state", "phase", "version"])
+        RunEvent.objects.create(
+            run=locked, version=locked.version, action=action, detail=detail or "", actor=by
+        )
+        _publish_soon(locked.workshop_id, ("participants", "presenter", "console"))
+    return locked

@@ -1,0 +1,168 @@
+"""Setting up exercises on the agenda, and running them: phones submit, the facilitator acts."""
+
+from __future__ import annotations
+
+import csv
+import uuid
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.utils.html import format_html
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from exercises import kinds
+from exercises.access import get_agenda_item_for, get_run_for
+from exercises.models import Exercise
+from exercises.runs import change, current_run
+from exercises.svg import cloud_svg
+from workshops import broadcast
+from workshops.http import AuthenticatedHttpRequest, HttpRequest
+from workshops.live_views import phone_attendee
+from workshops.models import StaleVersion
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def setup(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """Choose the kind of exercise for an agenda item and its settings."""
+    item, access = get_agenda_item_for(request, pk, edit=True)
+    exercise = Exercise.objects.filter(agenda_item=item).first()
+    kind_name = (
+        request.POST.get("kind")
+        or request.GET.get("kind")
+        or (exercise.kind if exercise else next(iter(kinds.KINDS)))
+    )
+    if kind_name not in kinds.KINDS:
+        raise Http404
+    module = kinds.get(kind_name)
+    same_kind = exercise is not None and exercise.kind == kind_name
+    initial = exercise.settings if same_kind else {}
+    form = module.SettingsForm(request.POST if request.method == "POST" else None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        Exercise.objects.update_or_create(
+            agenda_item=item, defaults={"kind": kind_name, "settings": form.cleaned_data}
+        )
+        messages.success(request, _("The exercise was saved."))
+        return redirect(item.workshop)
+    return TemplateResponse(
+        request,
+        "exercises/setup.html",
+        {
+            "item": item,
+            "workshop": item.workshop,
+            "programme": item.workshop.programme,
+            "access": access,
+            "form": form,
+            "kind_name": kind_name,
+            "kind_choices": kinds.choices(),
+        },
+    )
+
+
+@require_POST
+def submit(request: HttpRequest, code: str, run_pk: int) -> HttpResponse:
+    """A phone sends something to the current exercise."""
+    workshop, attendee = phone_attendee(request, code)
+    run = current_run(workshop)
+    if run is None or run.pk != run_pk:
+        # The day moved on while the phone was offline: say so instead of saving it elsewhere.
+        if request.htmx:
+            return HttpResponse(
+                format_html(
+                    '<p class="message message--warning" role="alert">{}</p>',
+                    _("This exercise has ended; nothing was saved."),
+                ),
+                status=409,
+            )
+        return redirect("workshops:phone", code=workshop.join_code)
+    try:
+        token = uuid.UUID(request.POST.get("token", ""))
+    except ValueError:
+        token = uuid.uuid4()
+    form = run.module.submit(run, attendee, request.POST, token)
+    if not request.htmx:
+        return redirect("workshops:phone", code=workshop.join_code)
+    context = {
+        "workshop": workshop,
+        "run": run,
+        "kind": {**run.module.context(run, attendee), "entry_form": form}
+        if form.errors
+        else run.module.context(run, attendee),
+        "token": "" if form.errors else uuid.uuid4(),
+    }
+    if form.errors:
+        context["token"] = token  # the same submission, tried again after fixing it
+    return TemplateResponse(request, f"{run.module.TEMPLATE}#mine", context)
+
+
+@require_POST
+@login_required
+def act(request: AuthenticatedHttpRequest, pk: int, action: str) -> HttpResponse:
+    run, access = get_run_for(request, pk, edit=True)
+    try:
+        version = int(request.POST.get("version", ""))
+    except ValueError:
+        version = None
+    notice = ""
+    try:
+        change(run, action, by=request.user, expected_version=version, data=request.POST)
+    except KeyError:
+        raise Http404 from None
+    except StaleVersion:
+        notice = _("Someone else changed this exercise in another window. This is where it is now.")
+    workshop = run.workshop
+    workshop.refresh_from_db()
+    if not request.htmx:
+        if notice:
+            messages.warning(request, notice)
+        return redirect("workshops:console", pk=workshop.pk)
+    context = {**broadcast.live_context(workshop), "access": access, "notice": notice}
+    context.pop("broadcast")
+    return TemplateResponse(
+        request, "workshops/live/console.html#state", context, status=409 if notice else 200
+    )
+
+
+FORMULA = ("=", "+", "-", "@", "\t", "\r")
+
+
+@require_GET
+@login_required
+def export_csv(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    run, _access = get_run_for(request, pk)
+    header, rows = run.module.export(run)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    filename = slugify(f"{run.exercise.agenda_item.title}-{run.workshop}") or "export"
+    response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
+    response.write("\ufeff")  # Excel reads æøå right only with the BOM
+    writer = csv.writer(response, delimiter=";")
+    writer.writerow(header)
+    for row in rows:
+        # A cell starting with = + - @ is a formula to a spreadsheet; participants' text is data.
+        writer.writerow(
+            [
+                f"'{cell}" if isinstance(cell, str) and cell.startswith(FORMULA) else cell
+                for cell in row
+            ]
+        )
+    return response
+
+
+@require_GET
+@login_required
+def word_cloud_svg(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    run, _access = get_run_for(request, pk)
+    if run.exercise.kind != "word_cloud":
+        raise Http404
+    context = run.module.context(run)
+    response = HttpResponse(
+        cloud_svg(context["settings"]["prompt"], context["words"]), content_type="image/svg+xml"
+    )
+    filename = slugify(f"ordsky-{run.exercise.agenda_item.title}") or "ordsky"
+    response["Content-Disposition"] = f'attachment; filename="{filename}.svg"'
+    return response

@@ -1,0 +1,68 @@
+"""Every URL of the exercises app, for every kind of visitor (see workshops/test_access.py)."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import get_resolver, reverse
+
+from exercises.models import Exercise, Run
+
+# name -> (method, kwargs, data, owner, HR colleague, outsider, anonymous)
+RULES = {
+    "setup": ("get", lambda o: {"pk": o["item"].pk}, {}, 200, 403, 404, "login"),
+    "act": (
+        "post",
+        lambda o: {"pk": o["run"].pk, "action": "reveal"},
+        {"version": 0},
+        302,
+        403,
+        404,
+        "login",
+    ),
+    "export_csv": ("get", lambda o: {"pk": o["run"].pk}, {}, 200, 200, 404, "login"),
+    "cloud_svg": ("get", lambda o: {"pk": o["run"].pk}, {}, 200, 200, 404, "login"),
+    # Phones are guarded by the join code and the device cookie, not by a login.
+    "submit": (
+        "post",
+        lambda o: {"code": o["workshop"].join_code, "run_pk": o["run"].pk},
+        {"text": "x"},
+        404,
+        404,
+        404,
+        404,
+    ),
+}
+
+
+def test_every_url_has_a_rule():
+    namespace = get_resolver().namespace_dict["exercises"][1]
+    assert {n for n in namespace.reverse_dict if isinstance(n, str)} == set(RULES)
+
+
+@pytest.fixture
+def objects(workshop, agenda, alice):
+    item = agenda[0]
+    Exercise.objects.create(agenda_item=item, kind="word_cloud", settings={"prompt": "?"})
+    workshop.start_day(by=alice)
+    return {"workshop": workshop, "item": item, "run": Run.objects.get()}
+
+
+@pytest.mark.parametrize("name", sorted(RULES))
+@pytest.mark.parametrize("who", ["owner", "colleague", "outsider", "anonymous"])
+def test_access(request, objects, name, who):
+    method, kwargs, data, *expected = RULES[name]
+    client = {
+        "owner": "alice_client",
+        "colleague": "bob_client",
+        "outsider": "charlie_client",
+        "anonymous": "client",
+    }[who]
+    client = request.getfixturevalue(client)
+    url = reverse(f"exercises:{name}", kwargs=kwargs(objects))
+    response = getattr(client, method)(url, data)
+    outcome = expected[["owner", "colleague", "outsider", "anonymous"].index(who)]
+    if outcome == "login":
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("login"))
+    else:
+        assert response.status_code == outcome

@@ -1,0 +1,210 @@
+from __future__ import annotations
+
+import csv
+import io
+import uuid
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from exercises.models import Exercise, Run, RunEvent, Submission
+from exercises.runs import change
+from workshops.live_views import DEVICE_COOKIE
+from workshops.models import AgendaItem, StaleVersion
+
+HTMX = {"HTTP_HX_REQUEST": "true"}
+
+
+@pytest.fixture
+def cloud_item(workshop, agenda) -> AgendaItem:
+    item = agenda[3]  # "Tilbakemeldinger i trioer", an exercise item
+    Exercise.objects.create(
+        agenda_item=item,
+        kind="word_cloud",
+        settings={
+            "prompt": "Hvilke verdier?",
+            "max_entries": 2,
+            "max_length": 20,
+            "minutes": 4,
+            "hidden_until_reveal": True,
+        },
+    )
+    return item
+
+
+@pytest.fixture
+def run(workshop, cloud_item, alice) -> Run:
+    workshop.start_day(by=alice)
+    for _ in range(3):
+        workshop.go(+1, by=alice, expected_version=None)
+    return Run.objects.get()
+
+
+def phone_for(workshop, name: str) -> Client:
+    phone = Client(headers={"accept-language": "en"})
+    phone.post(reverse("workshops:join_day", args=[workshop.join_code]), {"display_name": name})
+    assert phone.cookies[DEVICE_COOKIE].value
+    return phone
+
+
+def send(phone: Client, workshop, run, text: str, token=None):
+    return phone.post(
+        reverse("exercises:submit", args=[workshop.join_code, run.pk]),
+        {"text": text, "token": token or uuid.uuid4()},
+        **HTMX,
+    )
+
+
+def test_reaching_the_item_starts_the_run_and_times_its_phase(workshop, run):
+    workshop.refresh_from_db()
+    assert run.exercise.agenda_item == workshop.current_item
+    assert workshop.timer_duration.total_seconds() == 4 * 60  # the phase, not the item's 45 min
+
+
+def test_going_back_and_forth_keeps_one_run(workshop, run, alice):
+    workshop.go(-1, by=alice, expected_version=None)
+    workshop.go(+1, by=alice, expected_version=None)
+    assert Run.objects.count() == 1
+
+
+def test_phone_shows_the_prompt_and_the_form(workshop, run):
+    phone = phone_for(workshop, "Kari")
+    page = phone.get(reverse("workshops:phone", args=[workshop.join_code]))
+    assert "Hvilke verdier?" in page.text
+    assert f'id="word-{run.pk}"' in page.text
+    assert "You can send 2 more." in page.text
+
+
+def test_send_words_up_to_the_limit(workshop, run):
+    phone = phone_for(workshop, "Kari")
+    assert "You can send 1 more." in send(phone, workshop, run, "Tillit").text
+    response = send(phone, workshop, run, "Åpenhet")
+    assert "You can send 0 more." in response.text
+    refused = send(phone, workshop, run, "Mot")
+    assert "You have sent 2 words, as many as this question takes." in refused.text
+    assert 'value="Mot"' in refused.text  # what was typed is still there
+    assert list(run.submissions.values_list("text", flat=True)) == ["Tillit", "Åpenhet"]
+
+
+def test_a_retried_submission_is_saved_once(workshop, run):
+    phone = phone_for(workshop, "Kari")
+    token = uuid.uuid4()
+    for _ in range(3):
+        send(phone, workshop, run, "Tillit", token)
+    assert Submission.objects.count() == 1
+
+
+def test_too_long_and_empty_words_get_a_message(workshop, run):
+    phone = phone_for(workshop, "Kari")
+    assert "Keep it to 20 characters (this has 21)." in send(phone, workshop, run, "x" * 21).text
+    assert "Write a word first." in send(phone, workshop, run, "   ").text
+    assert not Submission.objects.exists()
+
+
+def test_sending_to_an_old_run_is_refused(workshop, run, alice):
+    phone = phone_for(workshop, "Kari")
+    workshop.go(+1, by=alice, expected_version=None)
+    response = send(phone, workshop, run, "Tillit")
+    assert response.status_code == 409
+    assert "This exercise has ended; nothing was saved." in response.text
+    assert not Submission.objects.exists()
+
+
+def test_a_phone_without_cookie_cannot_send(client, workshop, run):
+    response = client.post(
+        reverse("exercises:submit", args=[workshop.join_code, run.pk]), {"text": "x"}
+    )
+    assert response.status_code == 404
+
+
+def test_cloud_is_hidden_until_revealed_and_escaped(workshop, run, alice, bob_client):
+    for name, word in [("A", "Tillit"), ("B", " tillit"), ("C", "<b>mot</b>")]:
+        send(phone_for(workshop, name), workshop, run, word)
+    presenter = reverse("workshops:presenter", args=[workshop.pk])
+    page = bob_client.get(presenter)
+    assert "3 words from 3 people" in page.text
+    assert "The cloud is shown when everyone has answered." in page.text
+    assert "cloud__word" not in page.text
+    change(run, "reveal", by=alice, expected_version=0, data={})
+    page = bob_client.get(presenter)
+    assert 'cloud__word cloud__word--6">Tillit' in page.text
+    assert "&lt;b&gt;mot&lt;/b&gt;" in page.text
+    assert "<b>mot</b>" not in page.text
+
+
+def test_facilitator_hides_and_merges(workshop, run, alice, alice_client):
+    for name, word in [("A", "lojal"), ("B", "lojalitet"), ("C", "tull")]:
+        send(phone_for(workshop, name), workshop, run, word)
+    url = reverse("exercises:act", args=[run.pk, "hide"])
+    response = alice_client.post(url, {"version": 0, "key": "tull"}, **HTMX)
+    assert response.status_code == 200
+    url = reverse("exercises:act", args=[run.pk, "merge"])
+    alice_client.post(url, {"version": 1, "key": "lojalitet", "into": "lojal"}, **HTMX)
+    run.refresh_from_db()
+    assert run.state == {"hidden": ["tull"], "merges": {"lojalitet": "lojal"}}
+    ctx = run.module.context(run)
+    assert [(w.text, w.count) for w in ctx["words"]] == [("lojal", 2)]
+    assert list(RunEvent.objects.values_list("action", "actor")) == [
+        ("hide", alice.pk),
+        ("merge", alice.pk),
+    ]
+    stale = alice_client.post(url, {"version": 0, "key": "a", "into": "b"}, **HTMX)
+    assert stale.status_code == 409
+    assert "Someone else changed this exercise" in stale.text
+
+
+def test_stale_change_raises(run, alice):
+    with pytest.raises(StaleVersion):
+        change(run, "reveal", by=alice, expected_version=5, data={})
+
+
+def test_hr_cannot_act_and_outsiders_see_nothing(run, bob_client, charlie_client):
+    url = reverse("exercises:act", args=[run.pk, "reveal"])
+    assert bob_client.post(url, {"version": 0}).status_code == 403
+    assert charlie_client.post(url, {"version": 0}).status_code == 404
+    assert charlie_client.get(reverse("exercises:export_csv", args=[run.pk])).status_code == 404
+    run.refresh_from_db()
+    assert run.state == {}
+
+
+def test_csv_export_guards_against_formulas(workshop, run, bob_client):
+    for name, word in [("A", "Tillit"), ("B", "=SUM(A1)")]:
+        send(phone_for(workshop, name), workshop, run, word)
+    response = bob_client.get(reverse("exercises:export_csv", args=[run.pk]))
+    assert response["Content-Type"].startswith("text/csv")
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
+    assert rows[0] == ["Word", "Count", "Hidden"]
+    assert ["'=SUM(A1)", "1", ""] in rows
+
+
+def test_svg_export_is_escaped(workshop, run, bob_client):
+    send(phone_for(workshop, "A"), workshop, run, "<script>x</script>")
+    response = bob_client.get(reverse("exercises:cloud_svg", args=[run.pk]))
+    assert response["Content-Type"] == "image/svg+xml"
+    assert b"<script>" not in response.content
+    assert b"&lt;script&gt;x&lt;/script&gt;" in response.content
+
+
+def test_setup_page_saves_settings_and_validates(alice_client, bob_client, agenda):
+    item = agenda[3]
+    url = reverse("exercises:setup", args=[item.pk])
+    assert "Words per person" in alice_client.get(url).text
+    assert bob_client.get(url).status_code == 403
+    bad = alice_client.post(url, {"kind": "word_cloud", "prompt": "", "max_entries": 0})
+    assert "This field is required." in bad.text
+    assert not Exercise.objects.exists()
+    alice_client.post(
+        url,
+        {
+            "kind": "word_cloud",
+            "prompt": "Verdier?",
+            "max_entries": 3,
+            "max_length": 30,
+            "minutes": 5,
+            "hidden_until_reveal": "on",
+        },
+    )
+    exercise = Exercise.objects.get()
+    assert exercise.settings["prompt"] == "Verdier?"
+    assert alice_client.get(url + "?kind=nonsense").status_code == 404
