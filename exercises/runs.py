@@ -6,13 +6,24 @@ from, change, log, and publish only after commit.
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from functools import partial
 
 from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from exercises.models import Exercise, Run, RunEvent, Submission
-from workshops.models import AgendaItem, Attendee, StaleVersion, TransitionRefused, Workshop
+from workshops.models import (
+    AgendaItem,
+    Attendee,
+    LiveEvent,
+    StaleVersion,
+    TransitionRefused,
+    Workshop,
+)
+from workshops.timer import Timer
 
 
 def ensure_run(workshop: Workshop, item: AgendaItem | None) -> Run | None:
@@ -80,16 +91,49 @@ def submit(
     return submission, True
 
 
+PHASE_STEPS = {"next_phase": +1, "previous_phase": -1}
+
+
+def _step_phase(run: Run, step: int, by, now) -> str:
+    """Move to the next or previous phase and time it on the day's timer."""
+    phases = run.phases()
+    target = run.phase + step
+    if not 0 <= target < len(phases):
+        raise TransitionRefused(
+            _("This is the last phase.") if step > 0 else _("This is the first phase.")
+        )
+    # The day's row first, then the run's (the same order as the day's own transitions).
+    workshop = Workshop.objects.select_for_update().get(pk=run.workshop_id)
+    run.phase = target
+    workshop._set_timer(Timer().start(now, dt.timedelta(minutes=phases[target].minutes)))
+    workshop.version += 1
+    workshop.save()
+    LiveEvent.objects.create(
+        workshop=workshop,
+        version=workshop.version,
+        action=LiveEvent.Action.PHASE,
+        actor=by,
+        at=now,
+        to_item=workshop.current_item,
+    )
+    return phases[target].key
+
+
 def change(run: Run, action: str, *, by, expected_version: int | None, data: dict) -> Run:
-    """Apply one of the kind's facilitator actions to the run's state."""
+    """Apply a facilitator's action to the run: a phase step or one of the kind's actions."""
     actions = run.exercise.module.ACTIONS
-    if action not in actions:
+    if action not in actions and action not in PHASE_STEPS:
         raise KeyError(action)
     with transaction.atomic():
+        if action in PHASE_STEPS:
+            Workshop.objects.select_for_update().get(pk=run.workshop_id)
         locked = Run.objects.select_for_update().select_related("exercise").get(pk=run.pk)
         if expected_version is not None and locked.version != expected_version:
             raise StaleVersion(locked.version)
-        detail = actions[action](locked, data)
+        if action in PHASE_STEPS:
+            detail = _step_phase(locked, PHASE_STEPS[action], by, timezone.now())
+        else:
+            detail = actions[action](locked, data)
         locked.version += 1
         locked.save(update_fields=["state", "phase", "version"])
         RunEvent.objects.create(

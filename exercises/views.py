@@ -23,7 +23,7 @@ from exercises.svg import cloud_svg
 from workshops import broadcast
 from workshops.http import AuthenticatedHttpRequest, HttpRequest
 from workshops.live_views import phone_attendee
-from workshops.models import StaleVersion
+from workshops.models import StaleVersion, TransitionRefused
 
 
 @require_http_methods(["GET", "POST"])
@@ -115,6 +115,8 @@ def act(request: AuthenticatedHttpRequest, pk: int, action: str) -> HttpResponse
         raise Http404 from None
     except StaleVersion:
         notice = _("Someone else changed this exercise in another window. This is where it is now.")
+    except TransitionRefused as refused:
+        notice = str(refused)
     workshop = run.workshop
     workshop.refresh_from_db()
     if not request.htmx:

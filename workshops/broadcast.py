@@ -76,8 +76,11 @@ def exercise_context(workshop: Workshop, attendee=None) -> dict:
     if run is None:
         return {"run": None}
     module = run.module
+    phases = run.phases()
     return {
         "run": run,
+        "phases": phases,
+        "phase": phases[min(run.phase, len(phases) - 1)],
         "kind": module.context(run, attendee),
         "kind_template": {
             part: f"{module.TEMPLATE}#{part}" for part in ("phone", "presenter", "console")

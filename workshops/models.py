@@ -488,6 +488,7 @@ class LiveEvent(models.Model):
         TIMER_RESUME = "timer_resume", _("Resumed the timer")
         TIMER_EXTEND = "timer_extend", _("Changed the time")
         TIMER_END = "timer_end", _("Ended the timer")
+        PHASE = "phase", _("Changed the exercise phase")
         END = "end", _("Ended the day")
 
     workshop = models.ForeignKey(Workshop, on_delete=models.CASCADE, related_name="live_events")

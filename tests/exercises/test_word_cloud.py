@@ -208,3 +208,29 @@ def test_setup_page_saves_settings_and_validates(alice_client, bob_client, agend
     exercise = Exercise.objects.get()
     assert exercise.settings["prompt"] == "Verdier?"
     assert alice_client.get(url + "?kind=nonsense").status_code == 404
+
+
+def test_phases_step_on_the_days_timer(workshop, run, alice, monkeypatch):
+    from exercises.kinds import word_cloud
+    from exercises.phases import Phase
+    from workshops.models import LiveEvent, TransitionRefused
+
+    monkeypatch.setattr(
+        word_cloud,
+        "phases",
+        lambda settings: [Phase("i", "I", 4), Phase("g", "G", 20), Phase("p", "P", 3)],
+    )
+    before = workshop.version if workshop.refresh_from_db() is None else None
+    with pytest.raises(TransitionRefused):
+        change(run, "previous_phase", by=alice, expected_version=None, data={})
+    run = change(run, "next_phase", by=alice, expected_version=0, data={})
+    workshop.refresh_from_db()
+    assert run.phase == 1
+    assert workshop.timer_duration.total_seconds() == 20 * 60
+    assert workshop.version == before + 1
+    assert LiveEvent.objects.filter(action="phase").count() == 1
+    run = change(run, "next_phase", by=alice, expected_version=1, data={})
+    with pytest.raises(TransitionRefused):
+        change(run, "next_phase", by=alice, expected_version=None, data={})
+    run = change(run, "previous_phase", by=alice, expected_version=None, data={})
+    assert run.phase == 1
