@@ -87,16 +87,16 @@ def submit(request: HttpRequest, code: str, run_pk: int) -> HttpResponse:
     form = run.module.submit(run, attendee, request.POST, token)
     if not request.htmx:
         return redirect("workshops:phone", code=workshop.join_code)
+    kind = run.module.context(run, attendee)
+    if form.errors:
+        kind["form"] = form  # what was typed stays, with the message next to it
     context = {
         "workshop": workshop,
         "run": run,
-        "kind": {**run.module.context(run, attendee), "entry_form": form}
-        if form.errors
-        else run.module.context(run, attendee),
-        "token": "" if form.errors else uuid.uuid4(),
+        "kind": kind,
+        # After a refusal the phone keeps its token: fixing and resending is the same entry.
+        "token": token if form.errors else uuid.uuid4(),
     }
-    if form.errors:
-        context["token"] = token  # the same submission, tried again after fixing it
     return TemplateResponse(request, f"{run.module.TEMPLATE}#mine", context)
 
 

@@ -3,9 +3,13 @@
 NAME, LABEL           the kind's code name and its label in the UI
 SettingsForm          a form that validates the kind's settings and holds their defaults
 phases(settings)      the timed phases, as Phase(key, label, minutes)
+settings_of(run)      the run's settings with the form's defaults filled in
 TEMPLATE              a template with the partials phone, mine, presenter and console
-context(run)          what those partials need (aggregated results included)
-submit(run, attendee, data, token)  validate and save what a phone sends
+context(run, attendee=None)  what those partials need as `kind` (aggregates included; the
+                      phone's own things only when an attendee is given; `form` is the
+                      phone's entry form)
+submit(run, attendee, data, token)  validate and save what a phone sends; returns the form
+                      (with errors when refused), which the `mine` partial shows again
 ACTIONS               the facilitator's actions on a run, name -> function(run, data)
 export(run)           header and rows for the CSV export
 

@@ -108,7 +108,7 @@ def context(run, attendee=None) -> dict:
         "revealed": state.get("revealed", False) or not settings["hidden_until_reveal"],
         "mine": mine,
         "left": max(0, settings["max_entries"] - len(mine)),
-        "entry_form": EntryForm(max_length=settings["max_length"]),
+        "form": EntryForm(max_length=settings["max_length"]),
     }
 
 
