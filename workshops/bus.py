@@ -154,6 +154,10 @@ class RedisBus(LocalBus):
         import redis
 
         self._redis = redis.Redis.from_url(url)
+        # Pub/sub channels ignore Redis's database number: two deployments (or a test run and
+        # a benchmark) on one server would hear each other's days. The number goes in the name.
+        db = self._redis.connection_pool.connection_kwargs.get("db", 0)
+        self._channels = f"{PREFIX}{db}:"
         self._listener: threading.Thread | None = None
         self._listener_lock = threading.Lock()
 
@@ -175,7 +179,7 @@ class RedisBus(LocalBus):
         return max(0, int(self._redis.get(PREFIX + "count:" + audience) or 0))
 
     def publish(self, channel: str, message: str) -> None:
-        self._redis.publish(PREFIX + channel, message.encode())
+        self._redis.publish(self._channels + channel, message.encode())
 
     def _ensure_listener(self) -> None:
         with self._listener_lock:
@@ -193,11 +197,11 @@ class RedisBus(LocalBus):
         while True:
             try:
                 pubsub = self._redis.pubsub(ignore_subscribe_messages=True)
-                pubsub.psubscribe(PREFIX + "*")
+                pubsub.psubscribe(self._channels + "*")
                 ready.set()
                 for item in pubsub.listen():
                     if item["type"] == "pmessage":
-                        channel = item["channel"].decode()[len(PREFIX) :]
+                        channel = item["channel"].decode()[len(self._channels) :]
                         self._dispatch(channel, item["data"])
             except redis.RedisError:
                 log.exception("Live bus lost Redis; reconnecting")

@@ -114,3 +114,22 @@ def test_one_heartbeat_per_loop_keeps_every_stream_alive():
         assert not bus._heartbeats  # the beat stops when its loop has no streams left
 
     run_async(scenario)
+
+
+@pytest.mark.redis
+def test_redis_databases_do_not_hear_each_other():
+    base = os.environ["REDIS_URL"].rsplit("/", 1)[0]
+
+    async def scenario():
+        one, other = RedisBus(base + "/1"), RedisBus(base + "/2")
+        here = one.subscribe("day:1:participants:nb")
+        there = other.subscribe("day:1:participants:nb")
+        await asyncio.sleep(0.2)
+        one.publish("day:1:participants:nb", "only for db 1")
+        assert await next_message(here) == b"only for db 1"
+        await asyncio.sleep(0.2)
+        assert there.queue.empty()
+        one.unsubscribe(here)
+        other.unsubscribe(there)
+
+    run_async(scenario)
