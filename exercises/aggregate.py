@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import unicodedata
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 RING_ABOVE = "\u030a"
@@ -75,3 +75,226 @@ def cloud(
         words.append(CloudWord(key=key, text=text, count=count, weight=weight))
     words.sort(key=lambda w: (-w.count, w.key))
     return words
+
+
+# Surveys: statements answered on a 1–5 scale, and free-text questions.
+
+SCALE = (1, 2, 3, 4, 5)
+# With two answers, anyone who gave one of them can work out the other from the mean. Settings
+# can raise the threshold; nothing lowers it below this.
+FEWEST_ANSWERS_SHOWN = 3
+
+
+def statement_key(text: str) -> str:
+    """The form under which a statement is the same statement on another day: case and spacing
+    ignored, so retyping a template on a later day still finds last time's answers."""
+    return " ".join(text.split()).casefold()
+
+
+@dataclass(frozen=True)
+class ScaleSummary:
+    n: int
+    needed: int  # answers it takes before anything besides n is shown
+    mean: float | None = None
+    distribution: tuple[int, ...] | None = None  # how many chose 1, 2, 3, 4 and 5
+
+    @property
+    def shown(self) -> bool:
+        return self.distribution is not None
+
+    @property
+    def shares(self) -> tuple[float, ...]:
+        """The distribution in per cent of n, for drawing."""
+        if not self.distribution:
+            return ()
+        return tuple(100 * count / self.n for count in self.distribution)
+
+
+def answers_needed(minimum: int) -> int:
+    return max(minimum, FEWEST_ANSWERS_SHOWN)
+
+
+def scale_summary(scores: Iterable[int], minimum: int) -> ScaleSummary:
+    """n always; the mean and the distribution only from `minimum` answers (never below 3)."""
+    valid = [s for s in scores if type(s) is int and s in SCALE]
+    needed = answers_needed(minimum)
+    if len(valid) < needed:
+        return ScaleSummary(n=len(valid), needed=needed)
+    counts = Counter(valid)
+    return ScaleSummary(
+        n=len(valid),
+        needed=needed,
+        mean=sum(valid) / len(valid),
+        distribution=tuple(counts[value] for value in SCALE),
+    )
+
+
+def survey_scores(
+    sheets: Iterable[Mapping[str, int]], statements: Sequence[str], minimum: int
+) -> list[ScaleSummary]:
+    """One summary per statement, in the survey's order.
+
+    Each sheet is one person's scores by statement text. Scores for statements the survey no
+    longer has (edited while it ran) are left out; a new statement counts only its own answers.
+    """
+    by_key: dict[str, list[int]] = {statement_key(text): [] for text in statements}
+    for sheet in sheets:
+        for text, score in sheet.items():
+            key = statement_key(text)
+            if key in by_key:
+                by_key[key].append(score)
+    return [scale_summary(by_key[statement_key(text)], minimum) for text in statements]
+
+
+def open_answers(
+    sheets: Sequence[Mapping[str, str]], questions: Sequence[str], minimum: int
+) -> list[list[str]] | None:
+    """The written answers per question, or None while fewer than `minimum` people answered.
+
+    Sorted alphabetically, not in the order they came: listed in arrival order, the n-th answer
+    of every question would be the same person's, and the order could be matched to who was
+    seen pressing "send".
+    """
+    if len(sheets) < answers_needed(minimum):
+        return None
+    result = []
+    for question in questions:
+        key = statement_key(question)
+        texts = [
+            text.strip()
+            for sheet in sheets
+            for asked, text in sheet.items()
+            if statement_key(asked) == key and text and text.strip()
+        ]
+        result.append(sorted(texts, key=lambda t: (t.casefold().translate(NORWEGIAN_ORDER), t)))
+    return result
+
+
+# Æ, Ø and Å come after Z, in that order; Unicode puts Å before Æ.
+NORWEGIAN_ORDER = str.maketrans({"æ": "z\U0010fff0", "ø": "z\U0010fff1", "å": "z\U0010fff2"})
+
+
+@dataclass(frozen=True)
+class ScoreChange:
+    previous: int
+    current: int
+
+    @property
+    def delta(self) -> int:
+        return self.current - self.previous
+
+
+def score_changes(
+    current: Mapping[str, int], earlier: Iterable[Mapping[str, int]]
+) -> dict[str, ScoreChange]:
+    """Per statement (by statement_key), one person's change since they last answered it.
+
+    `earlier` holds the person's earlier sheets, oldest first; the latest answer to each
+    statement counts, so a statement skipped on day 2 compares with day 1.
+    """
+    latest: dict[str, int] = {}
+    for sheet in earlier:
+        for text, score in sheet.items():
+            if type(score) is int and score in SCALE:
+                latest[statement_key(text)] = score
+    return {
+        statement_key(text): ScoreChange(latest[statement_key(text)], score)
+        for text, score in current.items()
+        if statement_key(text) in latest
+    }
+
+
+# Proposals and prioritisation: dots, rankings (Borda) and standings with ties.
+
+
+def follow(key: str, merges: Mapping[str, str] | None) -> str:
+    """Where a merged entry ended up. Merges map a key onto another key; chains are followed
+    and a loop stops where it would repeat."""
+    merges = merges or {}
+    seen = set()
+    while key in merges and key not in seen:
+        seen.add(key)
+        key = merges[key]
+    return key
+
+
+def dots_problem(allocation: Mapping[str, int], budget: int, *, stack: bool) -> str | None:
+    """Why a person's dots can't be accepted, or None: "negative", "stacked" (several on one
+    proposal where that is not allowed), "over_budget" or "none" (no dot placed at all)."""
+    values = list(allocation.values())
+    if any(dots < 0 for dots in values):
+        return "negative"
+    if not stack and any(dots > 1 for dots in values):
+        return "stacked"
+    if sum(values) > budget:
+        return "over_budget"
+    if sum(values) == 0:
+        return "none"
+    return None
+
+
+def dot_totals(
+    ballots: Iterable[Mapping[str, int]],
+    merges: Mapping[str, str] | None = None,
+    *,
+    stack: bool = True,
+) -> Counter[str]:
+    """Dots per proposal over everyone's ballots (proposal key -> dots).
+
+    Dots on proposals that were merged afterwards land on the merged one. Where only one dot per
+    proposal is allowed, a person who had dotted two proposals that became one still gives it one.
+    """
+    totals: Counter[str] = Counter()
+    for ballot in ballots:
+        mine: Counter[str] = Counter()
+        for key, dots in ballot.items():
+            if dots > 0:
+                mine[follow(str(key), merges)] += dots
+        totals.update({key: dots if stack else 1 for key, dots in mine.items()})
+    return totals
+
+
+def borda_points(
+    rankings: Iterable[Sequence[str]], places: int, merges: Mapping[str, str] | None = None
+) -> Counter[str]:
+    """Borda count over each person's top `places`: first place earns `places` points, the next
+    one less, down to 1. A person may rank fewer. Two ranked proposals that were merged afterwards
+    count once, at the better place."""
+    totals: Counter[str] = Counter()
+    for ranking in rankings:
+        seen = set()
+        for index, key in enumerate(list(ranking)[:places]):
+            key = follow(str(key), merges)
+            if key in seen:
+                continue
+            seen.add(key)
+            totals[key] += places - index
+    return totals
+
+
+@dataclass(frozen=True)
+class Standing:
+    key: str
+    score: int
+    rank: int  # equal scores share a rank; the next rank skips (1, 2, 2, 4)
+    tied: bool
+
+
+def standings(scores: Mapping[str, int], keys: Iterable[str]) -> list[Standing]:
+    """Every key with its score (0 when nobody chose it), best first, ties shown as ties.
+
+    Equal scores keep the order of `keys`, so a tie reads the same way on every screen; it is
+    still a tie: the decision between them is the room's, not the sort order's.
+    """
+    keys = list(dict.fromkeys(keys))
+    ordered = sorted(keys, key=lambda key: -scores.get(key, 0))
+    per_score = Counter(scores.get(key, 0) for key in keys)
+    result = []
+    rank = 0
+    previous = None
+    for position, key in enumerate(ordered, start=1):
+        score = scores.get(key, 0)
+        if score != previous:
+            rank, previous = position, score
+        result.append(Standing(key=key, score=score, rank=rank, tied=per_score[score] > 1))
+    return result

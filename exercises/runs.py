@@ -66,20 +66,32 @@ def submit(
     token: uuid.UUID,
     limit: int | None = None,
     data: dict | None = None,
+    replace: bool = False,
 ) -> tuple[Submission, bool]:
     """Save one submission once. Returns it and whether it was new.
 
     The same token again (a retry, a double tap) returns the first copy. With a limit, the
-    attendee's row is locked while counting, so two taps at once can't both squeeze in.
+    attendee's row is locked while counting, so two taps at once can't both squeeze in. With
+    replace, the new one takes the place of the attendee's earlier ones under this key (a
+    changed vote), under the same lock.
     """
     existing = Submission.objects.filter(token=token).first()
     if existing is not None:
         return existing, False
     with transaction.atomic():
-        if limit is not None:
+        if limit is not None or replace:
             Attendee.objects.select_for_update().get(pk=attendee.pk)
-            if run.submissions.filter(author=attendee, key=key).count() >= limit:
+            # A double tap waits for the lock; by then the first tap may have saved this token,
+            # and counting it against the limit (or replacing it) would be wrong.
+            existing = Submission.objects.filter(token=token).first()
+            if existing is not None:
+                return existing, False
+            if limit is not None and (
+                run.submissions.filter(author=attendee, key=key).count() >= limit
+            ):
                 raise TransitionRefused(limit)
+            if replace:
+                run.submissions.filter(author=attendee, key=key).delete()
         try:
             with transaction.atomic():
                 submission = Submission.objects.create(

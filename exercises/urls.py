@@ -10,6 +10,7 @@ urlpatterns = [
     path("agenda/<int:pk>/exercise/", views.setup, name="setup"),
     path("runs/<int:pk>/act/<str:action>/", views.act, name="act"),
     path("runs/<int:pk>/export.csv", views.export_csv, name="export_csv"),
+    path("runs/<int:pk>/export.xlsx", views.export_xlsx, name="export_xlsx"),
     path("runs/<int:pk>/cloud.svg", views.word_cloud_svg, name="cloud_svg"),
     path("p/<str:code>/runs/<int:run_pk>/", views.submit, name="submit"),
 ]

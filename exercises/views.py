@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import csv
+import io
+import re
 import uuid
 
 from django.contrib import messages
@@ -14,6 +16,9 @@ from django.utils.html import format_html
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.styles import Font
 
 from exercises import kinds
 from exercises.access import get_agenda_item_for, get_run_for
@@ -155,6 +160,56 @@ def export_csv(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return response
 
 
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@require_GET
+@login_required
+def export_xlsx(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """The run's results as a spreadsheet: the kind's `export_sheets(run)` (title, header, rows
+    per sheet) if it has one, else its CSV table as a single sheet."""
+    run, _access = get_run_for(request, pk)
+    module = run.module
+    title = run.exercise.agenda_item.title
+    if hasattr(module, "export_sheets"):
+        sheets = module.export_sheets(run)
+    else:
+        sheets = [(title, *module.export(run))]
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    for index, (sheet_title, header, rows) in enumerate(sheets, start=1):
+        # Sheet names: at most 31 characters, none of []:*?/\, unique in the workbook.
+        name = re.sub(r"[\[\]:*?/\\]", " ", str(sheet_title)).strip()[:28] or "Sheet"
+        if name in workbook.sheetnames:
+            name = f"{name[:25]} {index}"
+        sheet = workbook.create_sheet(name)
+        sheet.append([str(cell) for cell in header])
+        for cell in sheet[1]:
+            cell.font = Font(bold=True)
+        for row in rows:
+            sheet.append([_xlsx_value(cell) for cell in row])
+            for cell in sheet[sheet.max_row]:
+                # openpyxl takes a string starting with "=" for a formula; participants'
+                # text is data, so every string is stored as a string.
+                if cell.data_type == "f":
+                    cell.data_type = "s"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    response = HttpResponse(buffer.getvalue(), content_type=XLSX)
+    filename = slugify(f"{title}-{run.workshop}") or "export"
+    response["Content-Disposition"] = f'attachment; filename="{filename}.xlsx"'
+    return response
+
+
+def _xlsx_value(value):
+    if isinstance(value, str):
+        # Control characters are not allowed in the file format; openpyxl refuses them.
+        return ILLEGAL_CHARACTERS_RE.sub("", value)
+    if value is None or isinstance(value, (int, float)):
+        return value
+    return str(value)
+
+
 @require_GET
 @login_required
 def word_cloud_svg(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
@@ -163,7 +218,7 @@ def word_cloud_svg(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         raise Http404
     context = run.module.context(run)
     response = HttpResponse(
-        cloud_svg(context["settings"]["prompt"], context["words"]), content_type="image/svg+xml"
+        cloud_svg(context["settings"]["prompt"], context["words"]()), content_type="image/svg+xml"
     )
     filename = slugify(f"ordsky-{run.exercise.agenda_item.title}") or "ordsky"
     response["Content-Disposition"] = f'attachment; filename="{filename}.svg"'

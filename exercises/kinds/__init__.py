@@ -20,9 +20,9 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from exercises.kinds import word_cloud
+from exercises.kinds import proposals, survey, word_cloud
 
-KINDS: dict[str, ModuleType] = {module.NAME: module for module in (word_cloud,)}
+KINDS: dict[str, ModuleType] = {module.NAME: module for module in (word_cloud, survey, proposals)}
 
 
 def get(name: str) -> ModuleType:

@@ -6,6 +6,8 @@ and keep the cloud hidden until revealing it, so the first words don't steer the
 
 from __future__ import annotations
 
+import functools
+
 from django import forms
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -89,10 +91,21 @@ def submit(run, attendee, data, token):
 
 def context(run, attendee=None) -> dict:
     settings = settings_of(run)
-    entries = list(run.submissions.filter(key=KEY).values_list("text", flat=True))
     state = run.state
-    words = cloud(entries, state.get("merges"), state.get("hidden", []))
-    all_words = cloud(entries, state.get("merges"))
+
+    # The room's aggregates are only worked out when a partial shows them: a phone's own
+    # response after sending a word needs none of them, and a burst of words sends many.
+    @functools.cache
+    def room() -> dict:
+        entries = list(run.submissions.filter(key=KEY).values_list("text", "author_id"))
+        texts = [text for text, _author in entries]
+        return {
+            "words": cloud(texts, state.get("merges"), state.get("hidden", [])),
+            "all_words": cloud(texts, state.get("merges")),
+            "entry_count": len(entries),
+            "people": len({author for _text, author in entries}),
+        }
+
     mine = (
         list(run.submissions.filter(key=KEY, author=attendee).values_list("text", flat=True))
         if attendee
@@ -100,11 +113,12 @@ def context(run, attendee=None) -> dict:
     )
     return {
         "settings": settings,
-        "words": words,
-        "all_words": all_words,
+        # Templates call these when (and only when) they use them.
+        "words": lambda: room()["words"],
+        "all_words": lambda: room()["all_words"],
+        "entry_count": lambda: room()["entry_count"],
+        "people": lambda: room()["people"],
         "hidden_keys": set(state.get("hidden", [])),
-        "entry_count": len(entries),
-        "people": run.submissions.filter(key=KEY).values("author").distinct().count(),
         "revealed": state.get("revealed", False) or not settings["hidden_until_reveal"],
         "mine": mine,
         "left": max(0, settings["max_entries"] - len(mine)),
@@ -148,6 +162,6 @@ def export(run) -> tuple[list[str], list[list]]:
     header = [gettext("Word"), gettext("Count"), gettext("Hidden")]
     rows = [
         [word.text, word.count, gettext("yes") if word.key in ctx["hidden_keys"] else ""]
-        for word in ctx["all_words"]
+        for word in ctx["all_words"]()
     ]
     return header, rows

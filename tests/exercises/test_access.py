@@ -20,6 +20,7 @@ RULES = {
         "login",
     ),
     "export_csv": ("get", lambda o: {"pk": o["run"].pk}, {}, 200, 200, 404, "login"),
+    "export_xlsx": ("get", lambda o: {"pk": o["run"].pk}, {}, 200, 200, 404, "login"),
     "cloud_svg": ("get", lambda o: {"pk": o["run"].pk}, {}, 200, 200, 404, "login"),
     # Phones are guarded by the join code and the device cookie, not by a login.
     "submit": (
