@@ -23,7 +23,7 @@ run: venv
 	@echo "  Samling runs on http://127.0.0.1:$(PORT)/  (stop with Ctrl+C)"
 	@echo "  Log in as the facilitator 'kursholder' or HR 'hr', password 'samling-demo' (demo only)."
 	@echo
-	$(VENV)/bin/uvicorn config.asgi:application --host 127.0.0.1 --port $(PORT) --no-access-log
+	SITE_URL=$${SITE_URL:-http://127.0.0.1:$(PORT)} $(VENV)/bin/uvicorn config.asgi:application --host 127.0.0.1 --port $(PORT) --no-access-log
 
 test: venv
 	$(PY) -m pytest

@@ -93,7 +93,7 @@ if DATABASES["default"]["ENGINE"].endswith("postgresql"):
     DATABASES["default"]["OPTIONS"] = {
         "pool": {
             "min_size": env_int("DATABASE_POOL_MIN", 2, minimum=0),
-            "max_size": env_int("DATABASE_POOL_MAX", 10, minimum=1),
+            "max_size": env_int("DATABASE_POOL_MAX", 20, minimum=1),
             "timeout": env_int("DATABASE_POOL_TIMEOUT", 20, minimum=1),
         }
     }

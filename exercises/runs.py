@@ -54,7 +54,7 @@ def current_run(workshop: Workshop) -> Run | None:
 def _publish_soon(workshop_id: int, audiences: tuple[str, ...]) -> None:
     from workshops import broadcast
 
-    transaction.on_commit(partial(broadcast.day_changed_soon, workshop_id, audiences))
+    transaction.on_commit(partial(broadcast.day_changed_soon, workshop_id, audiences), robust=True)
 
 
 def submit(

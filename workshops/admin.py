@@ -4,6 +4,8 @@ from django.contrib import admin
 
 from workshops.models import (
     AgendaItem,
+    Attendee,
+    LiveEvent,
     Membership,
     NetworkGroup,
     Organisation,
@@ -88,3 +90,17 @@ class ParticipantAdmin(admin.ModelAdmin):
     list_filter = ["programme"]
     search_fields = ["name", "email", "title"]
     autocomplete_fields = ["programme", "network_group"]
+
+
+@admin.register(LiveEvent)
+class LiveEventAdmin(admin.ModelAdmin):
+    list_display = ["workshop", "version", "action", "actor", "at", "from_item", "to_item"]
+    list_filter = ["action"]
+    readonly_fields = [f.name for f in LiveEvent._meta.fields]
+
+
+@admin.register(Attendee)
+class AttendeeAdmin(admin.ModelAdmin):
+    list_display = ["display_name", "workshop", "participant", "joined_at"]
+    search_fields = ["display_name"]
+    readonly_fields = ["device_hash", "joined_at", "last_seen_at"]

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import threading
 
+import segno
 from django.conf import settings
 from django.db import connection
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.safestring import mark_safe
 
 from workshops.bus import get_bus
 from workshops.models import Workshop
@@ -27,6 +30,22 @@ def channel(workshop_id: int, audience: str, language: str) -> str:
     # One channel per audience and language: a fragment is rendered once for each and every
     # stream of that audience gets the same bytes.
     return f"day:{workshop_id}:{audience}:{language}"
+
+
+@functools.lru_cache(maxsize=64)
+def join_qr(code: str) -> str:
+    """The QR code of the day's join link, as inline SVG (made by segno; no user text in it)."""
+    url = f"{settings.SITE_URL}/j/{code}/"
+    return mark_safe(segno.make(url, error="m").svg_inline(scale=6, dark="#000", light="#fff"))
+
+
+def clock(remaining: dt.timedelta | None) -> str:
+    """m:ss as the countdown shows it, so the page is right before (or without) the script."""
+    if remaining is None:
+        return ""
+    seconds = int(remaining.total_seconds())
+    sign, seconds = ("−", -seconds) if seconds < 0 else ("", seconds)
+    return f"{sign}{seconds // 60}:{seconds % 60:02d}"
 
 
 def live_context(workshop: Workshop) -> dict:
@@ -55,12 +74,14 @@ def live_context(workshop: Workshop) -> dict:
         "late_minutes": late_minutes,
         "timer": workshop.timer,
         "remaining_seconds": int(remaining.total_seconds()) if remaining is not None else None,
+        "remaining_text": clock(remaining),
         "server_now_ms": int(now.timestamp() * 1000),
         "ends_at_ms": int(workshop.timer_ends_at.timestamp() * 1000)
         if workshop.timer_ends_at
         else None,
         **exercise_context(workshop),
         "join_url": f"{settings.SITE_URL}/j/",
+        "join_qr": join_qr(workshop.join_code) if workshop.is_live else "",
         "connected": get_bus().connected(phones(workshop.pk)),
         # Rendered once for everyone, without a request: no per-user CSRF token in it. The
         # page's htmx sends the token from <body hx-headers>; views drop this flag.

@@ -12,19 +12,16 @@ import hashlib
 import secrets
 import uuid
 
-import segno
 from asgiref.sync import sync_to_async
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.db import IntegrityError, connection, transaction
-from django.http import Http404, HttpResponse, StreamingHttpResponse
+from django.http import Http404, HttpResponse, HttpResponseBadRequest, StreamingHttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
-from django.urls import reverse
 from django.utils import translation
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -93,14 +90,14 @@ def console_action(request: AuthenticatedHttpRequest, pk: int, action: str) -> H
     if action not in ACTIONS:
         raise Http404
     try:
-        version = int(request.POST.get("version", ""))
-    except ValueError:
-        version = None
-    notice = ""
+        version = int(request.POST["version"])
+    except (KeyError, ValueError):
+        return HttpResponseBadRequest(_("The page is out of date. Reload it and try again."))
+    notice, stale = "", False
     try:
         ACTIONS[action](workshop, request.user, version)
     except StaleVersion:
-        notice = _("The day has moved on in another window. This is where it is now.")
+        notice, stale = _("The day has moved on in another window. This is where it is now."), True
     except TransitionRefused as refused:
         notice = str(refused)
     workshop.refresh_from_db()
@@ -110,10 +107,9 @@ def console_action(request: AuthenticatedHttpRequest, pk: int, action: str) -> H
         return redirect("workshops:console", pk=workshop.pk)
     context = {**broadcast.live_context(workshop), "access": access, "notice": notice}
     context.pop("broadcast")
-    response = TemplateResponse(request, "workshops/live/console.html#state", context)
-    if notice:
-        response.status_code = 409 if "moved on" in notice else 200
-    return response
+    return TemplateResponse(
+        request, "workshops/live/console.html#state", context, status=409 if stale else 200
+    )
 
 
 # Presenter view (the projector)
@@ -125,11 +121,6 @@ def presenter(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     workshop, access = get_workshop_for(request, pk)
     context = broadcast.live_context(workshop)
     context.pop("broadcast")
-    if workshop.is_live:
-        url = request.build_absolute_uri(reverse("workshops:join_day", args=[workshop.join_code]))
-        context["join_qr"] = mark_safe(  # segno writes the SVG itself; nothing user-typed in it
-            segno.make(url, error="m").svg_inline(scale=6, dark="#000", light="#fff")
-        )
     template = "workshops/live/presenter.html"
     return TemplateResponse(request, f"{template}#stage" if request.htmx else template, context)
 
@@ -230,15 +221,19 @@ def _count_wrong_guess(request: HttpRequest) -> None:
 
 @require_http_methods(["GET", "POST"])
 def join_day(request: HttpRequest, code: str) -> HttpResponse:
-    if _too_many_guesses(request):
-        form = JoinCodeForm()
+    workshop = _live_day(code)
+    # Only wrong codes are capped: a right code always gets in, so a room behind one address
+    # (a venue's network, a proxy) can't be locked out by someone guessing from it.
+    if workshop is None and _too_many_guesses(request):
         return TemplateResponse(
             request,
             "workshops/live/join.html",
-            {"form": form, "error": _("Too many wrong codes. Wait a few minutes and try again.")},
+            {
+                "form": JoinCodeForm(),
+                "error": _("Too many wrong codes. Wait a few minutes and try again."),
+            },
             status=429,
         )
-    workshop = _live_day(code)
     if workshop is None:
         _count_wrong_guess(request)
         form = JoinCodeForm(initial={"code": code})

@@ -279,7 +279,9 @@ class Workshop(models.Model):
         )
         from workshops import broadcast  # the live bus needs the models; import late
 
-        transaction.on_commit(partial(broadcast.day_changed, locked.pk))
+        # robust: the click has happened once committed; a failed push must not turn it into
+        # an error page (the screens catch up on their next snapshot).
+        transaction.on_commit(partial(broadcast.day_changed, locked.pk), robust=True)
         self.refresh_from_db()
 
     def start_day(self, *, by, expected_version: int | None = None, now=None) -> None:
@@ -288,6 +290,8 @@ class Workshop(models.Model):
             locked = self._locked(expected_version)
             if locked.status == self.Status.LIVE:
                 raise TransitionRefused(_("The day has already started."))
+            if locked.status == self.Status.ENDED:
+                raise TransitionRefused(_("The day has ended."))
             first = locked.agenda_items.first()
             taken = set(
                 Workshop.objects.filter(status=self.Status.LIVE).values_list("join_code", flat=True)
@@ -327,13 +331,13 @@ class Workshop(models.Model):
             item = AgendaItem.objects.get(pk=ids[target])
             if previous:
                 AgendaItem.objects.filter(pk=previous.pk).update(ended_at=now)
-            AgendaItem.objects.filter(pk=item.pk).update(started_at=now, ended_at=None)
+            # The first start is the actual start; coming back to an item keeps it.
+            AgendaItem.objects.filter(pk=item.pk, started_at__isnull=True).update(started_at=now)
+            AgendaItem.objects.filter(pk=item.pk).update(ended_at=None)
             locked.current_item = item
             locked._set_timer(Timer().start(now, dt.timedelta(minutes=_item_minutes(locked, item))))
             action = LiveEvent.Action.NEXT if offset > 0 else LiveEvent.Action.PREVIOUS
             self._record(locked, action, by, now, from_item=previous, to_item=item)
-
-    TIMER_ACTIONS = ("start", "pause", "resume", "extend", "end")
 
     def change_timer(
         self, action: str, *, by, expected_version: int | None, seconds: int = 60, now=None

@@ -50,14 +50,22 @@ class Timer:
     def extend(self, now: dt.datetime, by: dt.timedelta) -> Timer:
         """Add (or with a negative `by`, take away) time; never below zero left."""
         if self.running:
-            ends_at = max(self.ends_at + by, now)
+            # Over time, "+1 min" means one more minute from now, not from the old deadline.
+            ends_at = max(max(self.ends_at, now) + by, now)
             return replace(self, ends_at=ends_at)
         if self.paused:
             left = max(self.remaining_when_paused + by, dt.timedelta(0))
             return replace(self, remaining_when_paused=left)
-        return self.start(now, max(by, dt.timedelta(0)))
+        if by <= dt.timedelta(0):
+            return self
+        return self.start(now, by)
 
     def end(self, now: dt.datetime) -> Timer:
+        """Stop at zero: time is up, and it stays at 0:00 instead of counting on."""
         if self.idle:
             return self
-        return replace(self, ends_at=now, remaining_when_paused=None)
+        return replace(self, ends_at=None, remaining_when_paused=dt.timedelta(0))
+
+    @property
+    def stopped(self) -> bool:
+        return self.remaining_when_paused == dt.timedelta(0) and self.ends_at is None

@@ -7,6 +7,7 @@ STYLE.md). Every POST without htmx ends in a redirect, so the pages work without
 from __future__ import annotations
 
 import uuid
+from functools import partial
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -18,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from workshops import calendar
+from workshops import broadcast, calendar
 from workshops.access import (
     editable_organisations,
     get_agenda_item_for,
@@ -276,6 +277,9 @@ def workshop_ics(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 def _agenda_response(
     request: AuthenticatedHttpRequest, workshop: Workshop, access, **context
 ) -> HttpResponse:
+    if workshop.is_live and request.method == "POST":
+        # The day is running: the console, the projector and the phones show this agenda too.
+        transaction.on_commit(partial(broadcast.day_changed, workshop.pk), robust=True)
     return TemplateResponse(
         request,
         _fragment(request, "workshops/workshop_detail.html", "agenda"),
@@ -328,6 +332,14 @@ def agenda_item_delete(request: AuthenticatedHttpRequest, pk: int) -> HttpRespon
     item, access = get_agenda_item_for(request, pk, edit=True)
     workshop = item.workshop
     title = item.title
+    if workshop.is_live and workshop.current_item_id == item.pk:
+        status = _("“%(title)s” is on right now; move on to another item before deleting it.") % {
+            "title": title
+        }
+        if not request.htmx:
+            messages.error(request, status)
+            return redirect(workshop)
+        return _agenda_response(request, workshop, access, status=status)
     item.delete()
     if not request.htmx:
         messages.success(request, _("Deleted “%(title)s”.") % {"title": title})

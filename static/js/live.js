@@ -4,12 +4,12 @@
 (function () {
   "use strict";
   var offset = 0; // server clock minus this device's clock, in ms
-  var lang = document.documentElement.lang || "nb";
+  var said = {};
+  // The words come from the page, translated by the server like every other string.
   var words = {
-    nb: { minute: "Ett minutt igjen", up: "Tiden er ute" },
-    nn: { minute: "Eitt minutt att", up: "Tida er ute" },
-    en: { minute: "One minute left", up: "Time is up" }
-  }[lang] || { minute: "One minute left", up: "Time is up" };
+    minute: document.body.dataset.sayMinute || "",
+    up: document.body.dataset.sayUp || ""
+  };
 
   function format(seconds) {
     var sign = seconds < 0 ? "−" : "";
@@ -42,12 +42,15 @@
       face.textContent = format(left);
       el.classList.toggle("countdown--over", left <= 0);
       if (!el.dataset.endsAt) return;
-      if (left <= 60 && left > 0 && !el.dataset.saidMinute) {
-        el.dataset.saidMinute = "1";
+      // Remembered per deadline, not per element: the element is redrawn on every update,
+      // and "one minute left" must be said once.
+      var deadline = el.dataset.endsAt;
+      if (left <= 60 && left > 0 && !said[deadline + "m"]) {
+        said[deadline + "m"] = true;
         announce(el, words.minute);
       }
-      if (left <= 0 && !el.dataset.saidUp) {
-        el.dataset.saidUp = "1";
+      if (left <= 0 && !said[deadline + "u"]) {
+        said[deadline + "u"] = true;
         announce(el, words.up);
         if (soundOn) beep();
       }
@@ -77,9 +80,19 @@
   });
 
   // Console shortcuts: N next, P previous, Space pause/resume. Ignored while typing.
+  // They can be switched off (WCAG 2.1.4), and the choice is remembered on this laptop.
+  var shortcuts = document.querySelector("[data-shortcuts-toggle]");
+  if (shortcuts) {
+    shortcuts.checked = window.localStorage.getItem("samling-shortcuts") !== "off";
+    shortcuts.addEventListener("change", function () {
+      window.localStorage.setItem("samling-shortcuts", shortcuts.checked ? "on" : "off");
+    });
+  }
   document.addEventListener("keydown", function (event) {
     if (!document.body.classList.contains("console-page")) return;
-    if (event.target.closest("input, textarea, select, [contenteditable]")) return;
+    if (shortcuts && !shortcuts.checked) return;
+    // Keys on a focused control belong to that control (Space presses a focused button).
+    if (event.target.closest("input, textarea, select, button, a, summary, [role=button], [contenteditable]")) return;
     if (event.ctrlKey || event.metaKey || event.altKey) return;
     var key = event.key === " " ? "space" : event.key.toLowerCase();
     var button = document.querySelector("[data-shortcut='" + key + "']:not(:disabled)");

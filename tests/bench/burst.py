@@ -29,8 +29,8 @@ from tests.bench.fanout import (  # noqa: E402
     Phone,
     Run,
     django_setup,
-    fresh_database,
     free_port,
+    fresh_database,
     percentile,
     raise_open_files_limit,
     server,
@@ -53,7 +53,8 @@ def create_room() -> dict:
 
     from django.contrib.auth.models import User
 
-    from exercises.models import Exercise, Run as ExerciseRun
+    from exercises.models import Exercise
+    from exercises.models import Run as ExerciseRun
     from workshops.models import Attendee, Membership, Organisation, Programme, Workshop
 
     org = Organisation.objects.create(name="Burst", slug=f"burst-{secrets.token_hex(4)}")
@@ -65,15 +66,23 @@ def create_room() -> dict:
     Exercise.objects.create(
         agenda_item=item,
         kind="word_cloud",
-        settings={"prompt": "Hvilke verdier?", "max_entries": 10, "max_length": 30,
-                  "minutes": 10, "hidden_until_reveal": False},
+        settings={
+            "prompt": "Hvilke verdier?",
+            "max_entries": 10,
+            "max_length": 30,
+            "minutes": 10,
+            "hidden_until_reveal": False,
+        },
     )
     day.start_day(by=user)
     run = ExerciseRun.objects.get(workshop=day)
     tokens = [secrets.token_urlsafe(24) for _ in range(PHONES)]
     Attendee.objects.bulk_create(
-        Attendee(workshop=day, display_name=f"Telefon {i}",
-                 device_hash=hashlib.sha256(t.encode()).hexdigest())
+        Attendee(
+            workshop=day,
+            display_name=f"Telefon {i}",
+            device_hash=hashlib.sha256(t.encode()).hexdigest(),
+        )
         for i, t in enumerate(tokens)
     )
     day.refresh_from_db()
@@ -127,8 +136,11 @@ async def sustained(client, request, label: str) -> tuple[int, list[dict]]:
     for rate in RATES:
         step = await offer(client, rate, STEP_SECONDS, request)
         steps.append(step)
-        print(f"  {label:<8} offered {rate:>4}/s: p50 {step['p50_ms']:>7} ms  "
-              f"p95 {step['p95_ms']:>7} ms  errors {step['errors']}", flush=True)
+        print(
+            f"  {label:<8} offered {rate:>4}/s: p50 {step['p50_ms']:>7} ms  "
+            f"p95 {step['p95_ms']:>7} ms  errors {step['errors']}",
+            flush=True,
+        )
         if step["p95_ms"] > P95_LIMIT_MS or step["errors"]:
             break
         best = rate
@@ -151,8 +163,11 @@ async def main(room: dict) -> dict:
         return await client.post(
             f"/p/{day.join_code}/runs/{run.pk}/",
             data={"text": VOCABULARY[n % len(VOCABULARY)], "token": str(uuid.uuid4())},
-            headers={"Cookie": f"samling_device={phone}; csrftoken={csrf}",
-                     "X-CSRFToken": csrf, "HX-Request": "true"},
+            headers={
+                "Cookie": f"samling_device={phone}; csrftoken={csrf}",
+                "X-CSRFToken": csrf,
+                "HX-Request": "true",
+            },
         )
 
     async def bare(client, i: int):
@@ -163,8 +178,9 @@ async def main(room: dict) -> dict:
         projector = Run()
         projector.expected = 1
         # (The presenter needs a login; a phone's stream carries the same redraws' load.)
-        watcher = Phone(0, port, f"/p/{day.join_code}/stream/",
-                        f"samling_device={tokens[0]}", projector)
+        watcher = Phone(
+            0, port, f"/p/{day.join_code}/stream/", f"samling_device={tokens[0]}", projector
+        )
         watcher.start()
         await asyncio.wait_for(watcher.connected.wait(), 10)
         limits = httpx.Limits(max_connections=200, max_keepalive_connections=200)

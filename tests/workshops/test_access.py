@@ -88,7 +88,12 @@ ROUTES: dict[str, Route] = {
     "group_delete": Route("post", by_group, 302, 403, 404),
     "console": Route("get", by_workshop, 200, 403, 404),
     "console_action": Route(
-        "post", lambda o: {"pk": o["workshop"].pk, "action": "start"}, 302, 403, 404
+        "post",
+        lambda o: {"pk": o["workshop"].pk, "action": "start"},
+        302,
+        403,
+        404,
+        lambda o: {"version": 0},
     ),
     "presenter": Route("get", by_workshop, 200, 200, 404),
     "day_stream": Route(

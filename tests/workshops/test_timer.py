@@ -57,11 +57,20 @@ def test_taking_time_away_never_goes_below_zero():
     assert paused.remaining(at(30)) == dt.timedelta(0)
 
 
-def test_end_now_makes_time_up():
+def test_end_now_stops_at_zero():
     timer = Timer().start(T0, 5 * MIN).end(at(42))
-    assert timer.ends_at == at(42)
-    assert timer.remaining(at(42)) == dt.timedelta(0)
+    assert timer.stopped and not timer.running
+    assert timer.remaining(at(999)) == dt.timedelta(0)
     assert Timer().end(T0) == Timer()
+
+
+def test_plus_a_minute_when_over_time_counts_from_now():
+    over = Timer().start(T0, MIN)  # ran out at 60 s
+    assert over.extend(at(240), MIN).ends_at == at(300)
+
+
+def test_minus_a_minute_on_an_idle_timer_does_nothing():
+    assert Timer().extend(T0, -MIN) == Timer()
 
 
 def test_remaining_goes_negative_when_over_time():
