@@ -17,7 +17,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
-from django.db import IntegrityError, connection, transaction
+from django.db import connection
 from django.http import Http404, HttpResponse, HttpResponseBadRequest, StreamingHttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -256,19 +256,7 @@ def join_day(request: HttpRequest, code: str) -> HttpResponse:
         token = request.COOKIES.get(DEVICE_COOKIE) or secrets.token_urlsafe(32)
         participant = form.cleaned_data.get("participant")
         name = participant.name if participant else form.cleaned_data["display_name"]
-        with transaction.atomic():
-            # A roster name follows its person to a new phone; the old phone loses it.
-            if participant:
-                Attendee.objects.filter(workshop=workshop, participant=participant).delete()
-            Attendee.objects.filter(device_hash=_device_hash(token)).delete()
-            # A double-submitted join races to create the same row; the first one wins.
-            with contextlib.suppress(IntegrityError), transaction.atomic():
-                Attendee.objects.create(
-                    workshop=workshop,
-                    participant=participant,
-                    display_name=name,
-                    device_hash=_device_hash(token),
-                )
+        Attendee.join(workshop, _device_hash(token), participant, name)
         response = redirect("workshops:phone", code=workshop.join_code)
         response.set_cookie(
             DEVICE_COOKIE,

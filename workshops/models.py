@@ -7,7 +7,7 @@ from functools import partial
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models, transaction
+from django.db import IntegrityError, models, transaction
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
@@ -531,7 +531,7 @@ class Attendee(models.Model):
     )
     display_name = models.CharField(_("display name"), max_length=60)
     # Only a hash of the device cookie is stored: a database leak hands out no sessions.
-    device_hash = models.CharField(max_length=64, unique=True, editable=False)
+    device_hash = models.CharField(max_length=64, editable=False)
     joined_at = models.DateTimeField(auto_now_add=True)
     last_seen_at = models.DateTimeField(auto_now=True)
 
@@ -544,8 +544,58 @@ class Attendee(models.Model):
                 fields=["workshop", "participant"],
                 condition=models.Q(participant__isnull=False),
                 name="one_attendee_per_participant_and_day",
-            )
+            ),
+            # One phone is one person on a day; the same phone can come to every day.
+            models.UniqueConstraint(
+                fields=["workshop", "device_hash"], name="one_attendee_per_device_and_day"
+            ),
         ]
 
     def __str__(self) -> str:
         return self.display_name
+
+    @classmethod
+    def join(
+        cls, workshop: Workshop, device_hash: str, participant: Participant | None, name: str
+    ) -> Attendee:
+        """Who this phone is on this day.
+
+        Nothing anyone sent is deleted here. Changing one's name keeps one's attendee. A
+        roster person who moves to a new phone takes their attendee (and all they sent) along;
+        the phone's earlier identity, if it had one, is left behind unreachable, with its own
+        submissions intact.
+        """
+        with transaction.atomic():
+            mine = (
+                cls.objects.select_for_update()
+                .filter(workshop=workshop, device_hash=device_hash)
+                .first()
+            )
+            holder = (
+                cls.objects.select_for_update()
+                .filter(workshop=workshop, participant=participant)
+                .first()
+                if participant
+                else None
+            )
+            if holder is not None and holder != mine:
+                if mine is not None:
+                    mine.device_hash = f"released:{mine.pk}:{secrets.token_hex(8)}"
+                    mine.save(update_fields=["device_hash"])
+                holder.device_hash = device_hash
+                holder.save(update_fields=["device_hash"])
+                return holder
+            if mine is not None:
+                mine.participant, mine.display_name = participant, name
+                mine.save(update_fields=["participant", "display_name"])
+                return mine
+            try:
+                with transaction.atomic():
+                    return cls.objects.create(
+                        workshop=workshop,
+                        participant=participant,
+                        display_name=name,
+                        device_hash=device_hash,
+                    )
+            except IntegrityError:  # the same join submitted twice at once: the first one won
+                return cls.objects.get(workshop=workshop, device_hash=device_hash)

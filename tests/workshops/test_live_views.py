@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import asyncio
+import uuid
 
 import pytest
 from asgiref.sync import sync_to_async
@@ -389,3 +390,34 @@ def test_the_current_item_cannot_be_deleted(alice_client, live, agenda):
     )
     assert "is on right now" in response.text
     assert live.agenda_items.count() == len(agenda)
+
+
+def test_one_phone_can_join_two_days(client, live, programme, alice):
+    import datetime as dt
+
+    join(client, live.join_code, display_name="Kari")
+    other = Workshop.objects.create(programme=programme, number=9, date=dt.date(2026, 12, 1))
+    other.add_item(kind="talk", title="Annet", duration_minutes=10)
+    other.start_day(by=alice)
+    join(client, other.join_code, display_name="Kari")
+    assert Attendee.objects.count() == 2
+    assert client.get(reverse("workshops:phone", args=[live.join_code])).status_code == 200
+    assert client.get(reverse("workshops:phone", args=[other.join_code])).status_code == 200
+
+
+def test_what_a_person_sent_follows_them_to_a_new_phone(live, participant):
+    from exercises.models import Exercise, Run, Submission
+
+    old, new = Client(), Client()
+    join(old, live.join_code, participant=participant.pk)
+    first = Attendee.objects.get()
+    exercise = Exercise.objects.create(agenda_item=live.current_item, kind="word_cloud")
+    run = Run.objects.create(exercise=exercise, workshop=live)
+    Submission.objects.create(run=run, author=first, key="word", text="Tillit", token=uuid.uuid4())
+    join(old, live.join_code, participant=participant.pk)  # joining again keeps the attendee
+    join(new, live.join_code, participant=participant.pk)  # then she moves to another phone
+    assert Attendee.objects.filter(participant=participant).get().pk == first.pk
+    assert Submission.objects.get().author_id == first.pk
+    assert (
+        "You are Kari Nordmann" in new.get(reverse("workshops:phone", args=[live.join_code])).text
+    )
