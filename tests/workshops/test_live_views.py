@@ -408,7 +408,7 @@ def test_one_phone_can_join_two_days(client, live, programme, alice):
 def test_what_a_person_sent_follows_them_to_a_new_phone(live, participant):
     from exercises.models import Exercise, Run, Submission
 
-    old, new = Client(), Client()
+    old, new = (Client(headers={"accept-language": "en"}) for _ in range(2))
     join(old, live.join_code, participant=participant.pk)
     first = Attendee.objects.get()
     exercise = Exercise.objects.create(agenda_item=live.current_item, kind="word_cloud")
