@@ -486,3 +486,34 @@ def test_timer_controls_reach_the_projector_and_the_phones(
         (LiveEvent.Action.TIMER_RESUME, alice, None),
         (LiveEvent.Action.TIMER_EXTEND, alice, 60),
     ]
+
+
+@pytest.mark.parametrize("size", [{"width": 1920, "height": 1080}, {"width": 1280, "height": 720}])
+def test_presenter_fits_the_projector_and_shows_the_code_once_the_day_starts(
+    asgi_server: AsgiServer, facilitator: BrowserContext, workshop: Workshop, agenda, size
+) -> None:
+    """Opened before the start, the projector picks up the join code by itself, and a long
+    prompt still fits the screen without scrolling."""
+    agenda[0].description = (
+        "Tenk på en leder du har hatt som fikk fram det beste i deg. Hva gjorde vedkommende, "
+        "og hvordan påvirket det deg? Noter eksempler, og del dem i nettverksgruppen etterpå."
+    )
+    agenda[0].save()
+    presenter = facilitator.new_page()
+    presenter.set_viewport_size(size)
+    presenter.goto(asgi_server.url + reverse("workshops:presenter", args=[workshop.pk]))
+    expect(presenter.locator(".join-panel")).to_have_count(0)
+    console = _open_console(facilitator, asgi_server, workshop)
+    console.locator(".console__start button").click()
+    workshop.refresh_from_db()
+    expect(presenter.locator(".join-code")).to_have_text(workshop.join_code)
+    expect(presenter.locator(".join-panel svg")).to_be_visible()
+    expect(presenter.locator(".stage__title")).to_have_text(agenda[0].title)
+    fits = presenter.evaluate(
+        "() => document.documentElement.scrollHeight <= window.innerHeight"
+        " && document.documentElement.scrollWidth <= window.innerWidth"
+        " && [...document.querySelectorAll('#stage *')].every(el => {"
+        "   const r = el.getBoundingClientRect();"
+        "   return r.bottom <= window.innerHeight + 1 && r.right <= window.innerWidth + 1; })"
+    )
+    assert fits, f"the presenter view does not fit {size['width']}×{size['height']}"
