@@ -129,7 +129,6 @@ def act(request: AuthenticatedHttpRequest, pk: int, action: str) -> HttpResponse
             messages.warning(request, notice)
         return redirect("workshops:console", pk=workshop.pk)
     context = {**broadcast.live_context(workshop), "access": access, "notice": notice}
-    context.pop("broadcast")
     return TemplateResponse(
         request, "workshops/live/console.html#state", context, status=409 if notice else 200
     )

@@ -103,4 +103,4 @@ class LiveEventAdmin(admin.ModelAdmin):
 class AttendeeAdmin(admin.ModelAdmin):
     list_display = ["display_name", "workshop", "participant", "joined_at"]
     search_fields = ["display_name"]
-    readonly_fields = ["device_hash", "joined_at", "last_seen_at"]
+    readonly_fields = ["device_hash", "joined_at"]

@@ -48,7 +48,8 @@ def clock(remaining: dt.timedelta | None) -> str:
     return f"{sign}{seconds // 60}:{seconds % 60:02d}"
 
 
-def live_context(workshop: Workshop) -> dict:
+def live_context(workshop: Workshop, *, broadcast: bool = False) -> dict:
+    """What the live partials show. With `broadcast`, it is drawn once for a whole audience."""
     scheduled = workshop.scheduled_items()
     now = timezone.now()
     items = [s.item for s in scheduled]
@@ -83,9 +84,9 @@ def live_context(workshop: Workshop) -> dict:
         "join_url": f"{settings.SITE_URL}/j/",
         "join_qr": join_qr(workshop.join_code) if workshop.is_live else "",
         "connected": get_bus().connected(phones(workshop.pk)),
-        # Rendered once for everyone, without a request: no per-user CSRF token in it. The
-        # page's htmx sends the token from <body hx-headers>; views drop this flag.
-        "broadcast": True,
+        # Drawn once for everyone, without a request: no per-user CSRF token in it. The
+        # page's htmx sends the token from <body hx-headers>.
+        "broadcast": broadcast,
     }
 
 
@@ -113,7 +114,9 @@ def render(
     workshop: Workshop, audience: str, language: str | None = None, context: dict | None = None
 ) -> str:
     with translation.override(language or settings.LANGUAGE_CODE):
-        return render_to_string(TEMPLATES[audience], context or live_context(workshop))
+        return render_to_string(
+            TEMPLATES[audience], context or live_context(workshop, broadcast=True)
+        )
 
 
 def sse_message(event: str, html: str, event_id: int) -> str:
@@ -136,7 +139,7 @@ ALL_AUDIENCES = ("participants", "presenter", "console")  # the phones first: th
 
 def day_changed(workshop_id: int, audiences: tuple[str, ...] = ALL_AUDIENCES) -> None:
     workshop = Workshop.objects.select_related("programme", "current_item").get(pk=workshop_id)
-    context = live_context(workshop)  # once: the same state is drawn for every screen
+    context = live_context(workshop, broadcast=True)  # once: the same for every screen
     bus = get_bus()
     for audience in audiences:
         for language in LANGUAGES:

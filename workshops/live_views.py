@@ -54,32 +54,22 @@ def _language() -> str:
 def console(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     workshop, access = get_workshop_for(request, pk, edit=True)
     context = {**broadcast.live_context(workshop), "access": access}
-    context.pop("broadcast")
     template = "workshops/live/console.html"
     return TemplateResponse(request, f"{template}#state" if request.htmx else template, context)
 
 
-ACTIONS = {
-    "start": lambda w, user, version: w.start_day(by=user, expected_version=version),
-    "next": lambda w, user, version: w.go(+1, by=user, expected_version=version),
-    "previous": lambda w, user, version: w.go(-1, by=user, expected_version=version),
-    "timer_start": lambda w, user, version: w.change_timer(
-        "start", by=user, expected_version=version
-    ),
-    "timer_pause": lambda w, user, version: w.change_timer(
-        "pause", by=user, expected_version=version
-    ),
-    "timer_resume": lambda w, user, version: w.change_timer(
-        "resume", by=user, expected_version=version
-    ),
-    "timer_plus": lambda w, user, version: w.change_timer(
-        "extend", by=user, expected_version=version, seconds=60
-    ),
-    "timer_minus": lambda w, user, version: w.change_timer(
-        "extend", by=user, expected_version=version, seconds=-60
-    ),
-    "timer_end": lambda w, user, version: w.change_timer("end", by=user, expected_version=version),
-    "end": lambda w, user, version: w.end_day(by=user, expected_version=version),
+# What each console button does: a transition method of Workshop and its arguments.
+ACTIONS: dict[str, tuple[str, dict]] = {
+    "start": ("start_day", {}),
+    "next": ("go", {"offset": +1}),
+    "previous": ("go", {"offset": -1}),
+    "timer_start": ("change_timer", {"action": "start"}),
+    "timer_pause": ("change_timer", {"action": "pause"}),
+    "timer_resume": ("change_timer", {"action": "resume"}),
+    "timer_plus": ("change_timer", {"action": "extend", "seconds": 60}),
+    "timer_minus": ("change_timer", {"action": "extend", "seconds": -60}),
+    "timer_end": ("change_timer", {"action": "end"}),
+    "end": ("end_day", {}),
 }
 
 
@@ -95,7 +85,8 @@ def console_action(request: AuthenticatedHttpRequest, pk: int, action: str) -> H
         return HttpResponseBadRequest(_("The page is out of date. Reload it and try again."))
     notice, stale = "", False
     try:
-        ACTIONS[action](workshop, request.user, version)
+        method, arguments = ACTIONS[action]
+        getattr(workshop, method)(by=request.user, expected_version=version, **arguments)
     except StaleVersion:
         notice, stale = _("The day has moved on in another window. This is where it is now."), True
     except TransitionRefused as refused:
@@ -106,7 +97,6 @@ def console_action(request: AuthenticatedHttpRequest, pk: int, action: str) -> H
             messages.warning(request, notice)
         return redirect("workshops:console", pk=workshop.pk)
     context = {**broadcast.live_context(workshop), "access": access, "notice": notice}
-    context.pop("broadcast")
     return TemplateResponse(
         request, "workshops/live/console.html#state", context, status=409 if stale else 200
     )
@@ -120,7 +110,6 @@ def console_action(request: AuthenticatedHttpRequest, pk: int, action: str) -> H
 def presenter(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     workshop, access = get_workshop_for(request, pk)
     context = broadcast.live_context(workshop)
-    context.pop("broadcast")
     template = "workshops/live/presenter.html"
     return TemplateResponse(request, f"{template}#stage" if request.htmx else template, context)
 
@@ -304,7 +293,6 @@ def phone(request: HttpRequest, code: str) -> HttpResponse:
         "attendee": attendee,
         "token": uuid.uuid4(),
     }
-    context.pop("broadcast")
     template = "workshops/live/participant.html"
     return TemplateResponse(request, f"{template}#now" if request.htmx else template, context)
 

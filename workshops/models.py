@@ -533,7 +533,6 @@ class Attendee(models.Model):
     # Only a hash of the device cookie is stored: a database leak hands out no sessions.
     device_hash = models.CharField(max_length=64, editable=False)
     joined_at = models.DateTimeField(auto_now_add=True)
-    last_seen_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["display_name", "pk"]

@@ -193,9 +193,10 @@ def fill_groups(programme: Programme, count: int) -> list[NetworkGroup]:
                 "network_group_id", flat=True
             )
         )
-        for person in programme.participants.filter(network_group=None).order_by("name"):
+        newcomers = list(programme.participants.filter(network_group=None).order_by("name"))
+        for person in newcomers:
             smallest = min(groups, key=lambda g: (sizes[g.pk], g.name))
             person.network_group = smallest
-            person.save(update_fields=["network_group"])
             sizes[smallest.pk] += 1
+        Participant.objects.bulk_update(newcomers, ["network_group"])
     return groups

@@ -554,8 +554,7 @@ def groups_fill(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                 programme, access, form=NetworkGroupForm(programme=programme), fill_form=form
             ),
         )
-    with transaction.atomic():
-        fill_groups(programme, form.cleaned_data["count"])
+    fill_groups(programme, form.cleaned_data["count"])
     messages.success(request, _("Everyone on the roster now has a network group."))
     return redirect("workshops:groups", pk=programme.pk)
 
