@@ -45,8 +45,11 @@ format: venv
 # Needs GNU gettext (msgfmt). The compiled .mo files are committed, so `make run` does not.
 messages: venv
 	$(PY) manage.py makemessages --locale nb --locale nn --locale en --no-obsolete --ignore '.venv/*' --ignore 'tests/*'
-	msgen --force-po locale/en/LC_MESSAGES/django.po -o locale/en/LC_MESSAGES/django.po
-	msgattrib --clear-fuzzy --clear-previous locale/en/LC_MESSAGES/django.po -o locale/en/LC_MESSAGES/django.po
+	@# English is the source language: every msgstr is its msgid (makemessages' fuzzy guesses
+	@# would otherwise survive as "translations").
+	$(PY) -c 'import polib; po = polib.pofile("locale/en/LC_MESSAGES/django.po"); \
+	[(setattr(e, "msgstr_plural", {0: e.msgid, 1: e.msgid_plural}) if e.msgid_plural else setattr(e, "msgstr", e.msgid), \
+	  e.flags.remove("fuzzy") if "fuzzy" in e.flags else None, setattr(e, "previous_msgid", None)) for e in po]; po.save()'
 	@echo "Now translate the new nb and nn entries (tests/test_i18n.py lists them), then: make compile"
 
 compile: venv
