@@ -140,14 +140,25 @@ ALL_AUDIENCES = ("participants", "presenter", "console")  # the phones first: th
 def day_changed(workshop_id: int, audiences: tuple[str, ...] = ALL_AUDIENCES) -> None:
     workshop = Workshop.objects.select_related("programme", "current_item").get(pk=workshop_id)
     context = live_context(workshop, broadcast=True)  # once: the same for every screen
+    # Everything is drawn first and sent after: rendering while the streams fan out would
+    # make the two fight over the interpreter, and the phones would wait for both.
     bus = get_bus()
-    for audience in audiences:
-        for language in LANGUAGES:
-            html = render(workshop, audience, language, context)
-            bus.publish(
-                channel(workshop_id, audience, language),
-                sse_message(audience, html, workshop.version),
-            )
+    wanted = [
+        (audience, language, channel(workshop_id, audience, language))
+        for audience in audiences
+        for language in LANGUAGES
+    ]
+    listening = bus.listening([name for _audience, _language, name in wanted])
+    messages = [
+        (
+            name,
+            sse_message(audience, render(workshop, audience, language, context), workshop.version),
+        )
+        for audience, language, name in wanted
+        if name in listening
+    ]
+    for name, message in messages:
+        bus.publish(name, message)
 
 
 def phones(workshop_id: int) -> str:

@@ -103,6 +103,12 @@ class LocalBus:
         with self._lock:
             return len(self._subscriptions.get(channel, ()))
 
+    def listening(self, channels: list[str]) -> set[str]:
+        """The channels that have at least one open stream (a fragment nobody reads is not
+        worth drawing)."""
+        with self._lock:
+            return {c for c in channels if self._subscriptions.get(c)}
+
     def connected(self, audience: str) -> int:
         """How many streams are open for an audience, in every language (and process)."""
         prefix = audience + ":"
@@ -163,15 +169,25 @@ class RedisBus(LocalBus):
 
     def subscribe(self, channel: str) -> Subscription:
         self._ensure_listener()
-        self._redis.incr(PREFIX + "count:" + audience_of(channel))
+        with self._redis.pipeline(transaction=False) as pipe:
+            pipe.incr(PREFIX + "count:" + audience_of(channel))
+            pipe.incr(PREFIX + "count:" + channel)
+            pipe.execute()
         return super().subscribe(channel)
 
     def unsubscribe(self, subscription: Subscription) -> None:
         with self._lock:
             known = subscription in self._subscriptions.get(subscription.channel, ())
         if known:
-            self._redis.decr(PREFIX + "count:" + audience_of(subscription.channel))
+            with self._redis.pipeline(transaction=False) as pipe:
+                pipe.decr(PREFIX + "count:" + audience_of(subscription.channel))
+                pipe.decr(PREFIX + "count:" + subscription.channel)
+                pipe.execute()
         super().unsubscribe(subscription)
+
+    def listening(self, channels: list[str]) -> set[str]:
+        counts = self._redis.mget([PREFIX + "count:" + c for c in channels])
+        return {c for c, n in zip(channels, counts, strict=True) if n and int(n) > 0}
 
     def connected(self, audience: str) -> int:
         # Counted in Redis so every web process reports the whole room. (A process killed with

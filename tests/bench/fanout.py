@@ -36,7 +36,7 @@ DATABASE_URL = os.environ.get(
     "BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/samling_bench"
 )
 REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/12")
-BROADCASTS = 20
+BROADCASTS = 40
 CHURN_BROADCASTS = 10
 RECONNECT_SHARE = 0.05
 WAIT_PER_BROADCAST = 10.0  # seconds before a broadcast counts phones as missed

@@ -133,3 +133,14 @@ def test_redis_databases_do_not_hear_each_other():
         other.unsubscribe(there)
 
     run_async(scenario)
+
+
+def test_listening_names_only_channels_with_open_streams():
+    async def scenario():
+        bus = LocalBus()
+        stream = bus.subscribe("day:1:presenter:nb")
+        assert bus.listening(["day:1:presenter:nb", "day:1:presenter:nn"]) == {"day:1:presenter:nb"}
+        bus.unsubscribe(stream)
+        assert bus.listening(["day:1:presenter:nb"]) == set()
+
+    run_async(scenario)
