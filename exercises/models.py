@@ -11,7 +11,10 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from exercises.roles import ROLES
 from workshops.models import AgendaItem, Attendee, Workshop
+
+ROLE_CHOICES = [(name, label) for name, (label, _what) in ROLES.items()]
 
 
 class Exercise(models.Model):
@@ -67,6 +70,41 @@ class Run(models.Model):
     def phase_minutes(self) -> int:
         phases = self.phases()
         return phases[min(self.phase, len(phases) - 1)].minutes
+
+
+class Group(models.Model):
+    """A group of a run: formed when the run starts, from the phones in the room."""
+
+    run = models.ForeignKey(Run, on_delete=models.CASCADE, related_name="groups")
+    number = models.PositiveSmallIntegerField()
+    name = models.CharField(max_length=100)
+
+    class Meta:
+        ordering = ["run", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["run", "number"], name="unique_group_number")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Member(models.Model):
+    run = models.ForeignKey(Run, on_delete=models.CASCADE, related_name="members")
+    group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="members")
+    attendee = models.ForeignKey(Attendee, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(max_length=20, blank=True, choices=ROLE_CHOICES)
+    joined_late = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["group", "pk"]
+        constraints = [
+            # One group per person per run; a double-placed late joiner would count twice.
+            models.UniqueConstraint(fields=["run", "attendee"], name="one_group_per_run")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.attendee} in {self.group}"
 
 
 class Submission(models.Model):

@@ -7,14 +7,18 @@ from, change, log, and publish only after commit.
 from __future__ import annotations
 
 import datetime as dt
+import random
 import uuid
 from functools import partial
 
 from django.db import IntegrityError, transaction
+from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from exercises.models import Exercise, Run, RunEvent, Submission
+from exercises import grouping
+from exercises.models import Exercise, Group, Member, Run, RunEvent, Submission
+from exercises.roles import chosen_by_rule
 from workshops.models import (
     AgendaItem,
     Attendee,
@@ -37,8 +41,98 @@ def ensure_run(workshop: Workshop, item: AgendaItem | None) -> Run | None:
     exercise = Exercise.objects.filter(agenda_item=item).first()
     if exercise is None:
         return None
-    run, _created = Run.objects.get_or_create(exercise=exercise, workshop=workshop)
+    run, created = Run.objects.get_or_create(exercise=exercise, workshop=workshop)
+    if created:
+        form_groups(run)
     return run
+
+
+def plan_of(run: Run) -> dict | None:
+    """How the run's kind wants the room grouped, or None for a whole-room exercise."""
+    grouping = getattr(run.module, "grouping", None)
+    return grouping(run.module.settings_of(run)) if grouping else None
+
+
+def _person(attendee: Attendee) -> str:
+    # Roles rotate per person over the programme: the roster person where there is one.
+    return f"p{attendee.participant_id}" if attendee.participant_id else f"a{attendee.pk}"
+
+
+def form_groups(run: Run, rng: random.Random | None = None) -> list[Group]:
+    """Group the phones in the room when the run starts, and hand out roles."""
+    plan = plan_of(run)
+    if plan is None:
+        return []
+    rng = rng or random.Random()
+    attendees = list(run.workshop.attendees.select_related("participant"))
+    by_id = {a.pk: a for a in attendees}
+    ids = sorted(by_id)
+    mode = plan["mode"]
+    if mode == grouping.NETWORK_GROUPS:
+        network = {
+            a.pk: a.participant.network_group_id if a.participant else None for a in attendees
+        }
+        member_lists = grouping.by_network(ids, network)
+    elif mode == grouping.PAIRS:
+        member_lists = grouping.pairs(ids, rng)
+    elif mode == grouping.TRIADS:
+        member_lists = grouping.triads(ids, rng)
+    elif mode == grouping.BY_SIZE:
+        member_lists = grouping.balanced(ids, plan["size"], rng)
+    else:
+        member_lists = [ids] if ids else []
+    history = grouping.role_history(
+        (_person(m.attendee), m.role)
+        for m in Member.objects.filter(run__workshop__programme_id=run.workshop.programme_id)
+        .exclude(run=run)
+        .select_related("attendee")
+    )
+    groups = []
+    for number, member_ids in enumerate(member_lists, start=1):
+        group = Group.objects.create(
+            run=run, number=number, name=_("Group %(number)s") % {"number": number}
+        )
+        groups.append(group)
+        roles = list(plan.get("roles", []))
+        given: dict[int, str] = {}
+        rule = plan.get("rule", "fair")
+        if roles and rule != "fair":
+            names = {i: by_id[i].display_name for i in member_ids}
+            picked = chosen_by_rule(rule, member_ids, names)
+            if picked is not None:
+                given[picked] = roles[0]
+            roles = roles[1:] if picked is not None or rule == "group_decides" else roles
+        rest = [i for i in member_ids if i not in given]
+        person_history = {i: history.get(_person(by_id[i]), {}) for i in rest}
+        given.update(grouping.assign_roles(rest, roles, person_history, rng))
+        Member.objects.bulk_create(
+            Member(run=run, group=group, attendee_id=i, role=given.get(i, "")) for i in member_ids
+        )
+    return groups
+
+
+def place_late(run: Run | None, attendee: Attendee) -> Member | None:
+    """A phone that joins while a grouped run is on goes to the smallest group."""
+    if run is None or plan_of(run) is None:
+        return None
+    existing = Member.objects.filter(run=run, attendee=attendee).first()
+    if existing is not None:
+        return existing
+    with transaction.atomic():
+        groups = list(
+            Run.objects.select_for_update().get(pk=run.pk).groups.annotate(size=Count("members"))
+        )
+        if not groups:
+            group = Group.objects.create(
+                run=run, number=1, name=_("Group %(number)s") % {"number": 1}
+            )
+        else:
+            group = min(groups, key=lambda g: (g.size, g.number))
+        member, _created = Member.objects.get_or_create(
+            run=run, attendee=attendee, defaults={"group": group, "joined_late": True}
+        )
+    _publish_soon(run.workshop_id, ("presenter", "console"))
+    return member
 
 
 def current_run(workshop: Workshop) -> Run | None:
@@ -104,6 +198,19 @@ def submit(
 
 
 PHASE_STEPS = {"next_phase": +1, "previous_phase": -1}
+GENERIC = ("move",)
+
+
+def _move(run: Run, data) -> str:
+    """The facilitator moves a person to another group of the run."""
+    member = Member.objects.filter(run=run, pk=data.get("member")).first()
+    group = run.groups.filter(pk=data.get("group")).first()
+    if member is None or group is None:
+        raise TransitionRefused(_("That person or group is not in this exercise."))
+    member.group = group
+    member.role = ""  # a role belongs to the group the person left
+    member.save(update_fields=["group", "role"])
+    return f"{member.attendee_id} -> {group.number}"
 
 
 def _step_phase(run: Run, step: int, by, now) -> str:
@@ -134,7 +241,7 @@ def _step_phase(run: Run, step: int, by, now) -> str:
 def change(run: Run, action: str, *, by, expected_version: int | None, data: dict) -> Run:
     """Apply a facilitator's action to the run: a phase step or one of the kind's actions."""
     actions = run.exercise.module.ACTIONS
-    if action not in actions and action not in PHASE_STEPS:
+    if action not in actions and action not in PHASE_STEPS and action not in GENERIC:
         raise KeyError(action)
     with transaction.atomic():
         if action in PHASE_STEPS:
@@ -144,6 +251,8 @@ def change(run: Run, action: str, *, by, expected_version: int | None, data: dic
             raise StaleVersion(locked.version)
         if action in PHASE_STEPS:
             detail = _step_phase(locked, PHASE_STEPS[action], by, timezone.now())
+        elif action == "move":
+            detail = _move(locked, data)
         else:
             detail = actions[action](locked, data)
         locked.version += 1

@@ -92,13 +92,12 @@ def submit(request: HttpRequest, code: str, run_pk: int) -> HttpResponse:
     form = run.module.submit(run, attendee, request.POST, token)
     if not request.htmx:
         return redirect("workshops:phone", code=workshop.join_code)
-    kind = run.module.context(run, attendee)
+    context = broadcast.exercise_context(workshop, attendee)
     if form.errors:
-        kind["form"] = form  # what was typed stays, with the message next to it
+        context["kind"]["form"] = form  # what was typed stays, with the message next to it
     context = {
+        **context,
         "workshop": workshop,
-        "run": run,
-        "kind": kind,
         # After a refusal the phone keeps its token: fixing and resending is the same entry.
         "token": token if form.errors else uuid.uuid4(),
     }

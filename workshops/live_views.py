@@ -245,7 +245,10 @@ def join_day(request: HttpRequest, code: str) -> HttpResponse:
         token = request.COOKIES.get(DEVICE_COOKIE) or secrets.token_urlsafe(32)
         participant = form.cleaned_data.get("participant")
         name = participant.name if participant else form.cleaned_data["display_name"]
-        Attendee.join(workshop, _device_hash(token), participant, name)
+        attendee = Attendee.join(workshop, _device_hash(token), participant, name)
+        from exercises.runs import current_run, place_late  # exercises build on workshops
+
+        place_late(current_run(workshop), attendee)
         response = redirect("workshops:phone", code=workshop.join_code)
         response.set_cookie(
             DEVICE_COOKIE,

@@ -11,6 +11,9 @@ context(run, attendee=None)  what those partials need as `kind` (aggregates incl
 submit(run, attendee, data, token)  validate and save what a phone sends; returns the form
                       (with errors when refused), which the `mine` partial shows again
 ACTIONS               the facilitator's actions on a run, name -> function(run, data)
+grouping(settings)    optional: how the room is grouped when the run starts, e.g.
+                      {"mode": "pairs", "roles": [...], "rule": "fair"} (see exercises/grouping.py);
+                      a kind without it is a whole-room exercise
 export(run)           header and rows for the CSV export
 
 Adding a kind means adding a module and listing it here; no other kind changes.
@@ -20,9 +23,11 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from exercises.kinds import proposals, survey, word_cloud
+from exercises.kinds import diamond, duo, proposals, survey, word_cloud
 
-KINDS: dict[str, ModuleType] = {module.NAME: module for module in (word_cloud, survey, proposals)}
+KINDS: dict[str, ModuleType] = {
+    module.NAME: module for module in (word_cloud, survey, proposals, diamond, duo)
+}
 
 
 def get(name: str) -> ModuleType:

@@ -56,6 +56,23 @@
       }
     });
   }
+  // Duo: at half time the phones and the projector say "switch", once per deadline.
+  function halfway() {
+    document.querySelectorAll("[data-halfway]").forEach(function (el) {
+      var at = Number(el.dataset.halfway);
+      if (Date.now() + offset < at) return;
+      if (el.hidden) {
+        el.hidden = false;
+        if (!said[at + "h"]) {
+          said[at + "h"] = true;
+          announce(el, el.textContent);
+          if (navigator.vibrate) navigator.vibrate([200, 100, 200]);
+          if (soundOn) beep();
+        }
+      }
+    });
+  }
+  setInterval(halfway, 500);
   setInterval(tick, 250);
   document.addEventListener("htmx:afterSettle", tick);
   document.addEventListener("DOMContentLoaded", tick);

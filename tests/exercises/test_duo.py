@@ -1,0 +1,159 @@
+from __future__ import annotations
+
+import datetime as dt
+import random
+import uuid
+from collections import Counter
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from exercises.kinds import duo
+from exercises.models import Exercise, Member, Run
+from exercises.runs import change, form_groups
+from workshops.live_views import DEVICE_COOKIE
+from workshops.models import Attendee, Participant, Workshop
+
+HTMX = {"HTTP_HX_REQUEST": "true"}
+
+
+def phone_for(workshop, name: str) -> Client:
+    phone = Client(headers={"accept-language": "en"})
+    phone.post(reverse("workshops:join_day", args=[workshop.join_code]), {"display_name": name})
+    assert phone.cookies[DEVICE_COOKIE].value
+    return phone
+
+
+@pytest.fixture
+def day(workshop, agenda, alice) -> Workshop:
+    Exercise.objects.create(
+        agenda_item=agenda[1],
+        kind="duo",
+        settings={"prompt": "Hva har du vært opptatt av?", "minutes": 8, "note": True},
+    )
+    workshop.start_day(by=alice)
+    return workshop
+
+
+def reach_duo(day, alice) -> Run:
+    day.go(+1, by=alice, expected_version=None)
+    return Run.objects.get()
+
+
+def test_pairs_with_a_trio_when_the_room_is_odd(day, alice):
+    phones = {name: phone_for(day, name) for name in ["Ane", "Bo", "Cato", "Dina", "Eli"]}
+    run = reach_duo(day, alice)
+    assert sorted(g.members.count() for g in run.groups.all()) == [2, 3]
+    page = phones["Ane"].get(reverse("workshops:phone", args=[day.join_code]))
+    assert "You talk with" in page.text
+    partners = {
+        m.attendee.display_name
+        for m in Member.objects.get(attendee__display_name="Ane").group.members.all()
+    } - {"Ane"}
+    for name in partners:
+        assert name in page.text
+    day.refresh_from_db()
+    assert day.timer_duration == dt.timedelta(minutes=8)
+
+
+def test_late_joiner_goes_to_the_smallest_group(day, alice):
+    for name in ["Ane", "Bo", "Cato"]:
+        phone_for(day, name)
+    run = reach_duo(day, alice)
+    assert sorted(g.members.count() for g in run.groups.all()) == [3]
+    dina = phone_for(day, "Dina")  # one group of three: she joins it (the only one)
+    late = Member.objects.get(attendee__display_name="Dina")
+    assert late.joined_late
+    assert Member.objects.filter(run=run).count() == 4
+    dina.post(reverse("workshops:join_day", args=[day.join_code]), {"display_name": "Dina H"})
+    # Joining again from her phone (a new name) does not place her twice.
+    assert Member.objects.filter(run=run).count() == 4
+
+
+def test_facilitator_moves_someone(day, alice, alice_client):
+    for name in ["Ane", "Bo", "Cato", "Dina"]:
+        phone_for(day, name)
+    run = reach_duo(day, alice)
+    ane = Member.objects.get(attendee__display_name="Ane")
+    other = run.groups.exclude(pk=ane.group_id).get()
+    response = alice_client.post(
+        reverse("exercises:act", args=[run.pk, "move"]),
+        {"version": run.version, "member": ane.pk, "group": other.pk},
+        **HTMX,
+    )
+    assert response.status_code == 200
+    ane.refresh_from_db()
+    assert ane.group == other
+    bad = alice_client.post(
+        reverse("exercises:act", args=[run.pk, "move"]),
+        {"version": run.version + 1, "member": 999999, "group": other.pk},
+        **HTMX,
+    )
+    assert "That person or group is not in this exercise." in bad.text
+
+
+def test_private_note_replaces_itself_and_stays_private(day, alice, bob_client):
+    phones = {name: phone_for(day, name) for name in ["Ane", "Bo"]}
+    run = reach_duo(day, alice)
+    url = reverse("exercises:submit", args=[day.join_code, run.pk])
+    early = phones["Ane"].post(url, {"text": "for tidlig", "token": uuid.uuid4()}, **HTMX)
+    assert "Notes open after the talk." in early.text
+    run = change(run, "next_phase", by=alice, expected_version=None, data={})
+    phones["Ane"].post(url, {"text": "Første utkast", "token": uuid.uuid4()}, **HTMX)
+    saved = phones["Ane"].post(url, {"text": "<b>Lytte mer</b>", "token": uuid.uuid4()}, **HTMX)
+    assert "Saved. Only you can see it." in saved.text
+    assert list(run.submissions.values_list("text", flat=True)) == ["<b>Lytte mer</b>"]
+    assert (
+        "Lytte mer" not in phones["Bo"].get(reverse("workshops:phone", args=[day.join_code])).text
+    )
+    console = bob_client.get(reverse("workshops:presenter", args=[day.pk]))
+    assert "Lytte mer" not in console.text
+    export = bob_client.get(reverse("exercises:export_csv", args=[run.pk]))
+    assert "Lytte mer" not in export.content.decode("utf-8-sig")
+    assert "Ane" in export.content.decode("utf-8-sig")
+
+
+def test_roles_by_a_playful_rule_and_fairly_over_a_programme_of_three_days(
+    programme, alice, monkeypatch
+):
+    monkeypatch.setattr(
+        duo,
+        "grouping",
+        lambda settings: {
+            "mode": "size",
+            "size": 4,
+            "roles": ["secretary", "chair"],
+            "rule": "shortest_first_name",
+        },
+    )
+    names = ["Bo Lie", "Anette Dahl", "Kristoffer Ruud", "Margrethe Vik"]
+    # Roles follow the roster person from day to day, whatever phone they use.
+    people = {name: Participant.objects.create(programme=programme, name=name) for name in names}
+    runs = []
+    for number in (1, 2, 3):
+        day = Workshop.objects.create(
+            programme=programme, number=number, date=dt.date(2026, 10, number)
+        )
+        item = day.add_item(kind="exercise", title="Duo", duration_minutes=10)
+        exercise = Exercise.objects.create(agenda_item=item, kind="duo", settings={})
+        for name in names:
+            Attendee.objects.create(
+                workshop=day,
+                participant=people[name],
+                display_name=name,
+                device_hash=f"{number}{name}",
+            )
+        run = Run.objects.create(exercise=exercise, workshop=day)
+        form_groups(run, random.Random(number))
+        runs.append(run)
+    # The rule is computed where the app knows the answer: Bo has the shortest first name.
+    secretaries = [
+        Member.objects.get(run=run, role="secretary").attendee.display_name for run in runs
+    ]
+    assert secretaries == ["Bo Lie"] * 3
+    # Chair is handed out fairly over the three days: three different people.
+    chairs = Counter(
+        Member.objects.get(run=run, role="chair").attendee.display_name for run in runs
+    )
+    assert max(chairs.values()) == 1
