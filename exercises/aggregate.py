@@ -298,3 +298,71 @@ def standings(scores: Mapping[str, int], keys: Iterable[str]) -> list[Standing]:
             rank, previous = position, score
         result.append(Standing(key=key, score=score, rank=rank, tied=per_score[score] > 1))
     return result
+
+
+# Diamond: nine items placed in rows of 1-2-3-2-1, the most important at the top.
+
+DIAMOND_ROWS = (1, 2, 3, 2, 1)  # how many items each row takes, from the top
+
+
+def diamond_weight(row: int) -> int:
+    """What an item in `row` (1 = top) earns: 5 at the top, down to 1 at the bottom."""
+    return len(DIAMOND_ROWS) + 1 - row
+
+
+def diamond_overfull(rows_chosen: Iterable[int]) -> list[tuple[int, int, int]]:
+    """The rows that were given more items than they take, as (row, capacity, chosen)."""
+    counts = Counter(rows_chosen)
+    return [
+        (row, capacity, counts[row])
+        for row, capacity in enumerate(DIAMOND_ROWS, start=1)
+        if counts[row] > capacity
+    ]
+
+
+def is_complete_diamond(rows: Sequence[Sequence[str]], items: Sequence[str]) -> bool:
+    """Whether `rows` (five lists of items, top first) place every item exactly once, each row
+    holding exactly as many as it takes."""
+    if len(rows) != len(DIAMOND_ROWS):
+        return False
+    if any(len(row) != capacity for row, capacity in zip(rows, DIAMOND_ROWS, strict=True)):
+        return False
+    placed = [item for row in rows for item in row]
+    return len(set(placed)) == len(placed) and set(placed) == set(items)
+
+
+@dataclass(frozen=True)
+class DiamondTally:
+    scores: Counter[str]  # item -> points (row weights summed over the counted diamonds)
+    rows: dict[str, tuple[int, ...]]  # item -> how many people put it in row 1, 2, 3, 4, 5
+    counted: int  # diamonds that count
+    ignored: int  # diamonds left out: incomplete, or of other items than these
+
+
+def diamond_tally(
+    placements: Iterable[Sequence[Sequence[str]]], items: Sequence[str]
+) -> DiamondTally:
+    """Add up everyone's diamonds by row weight (5 at the top .. 1 at the bottom).
+
+    Only complete diamonds of exactly these items count. A partial one would give its items
+    points while the rest got none, and one placed before the items were edited ranks words
+    the room no longer has; both are left out and counted in `ignored`, never guessed at.
+    """
+    scores: Counter[str] = Counter({item: 0 for item in items})
+    per_row = {item: [0] * len(DIAMOND_ROWS) for item in items}
+    counted = ignored = 0
+    for rows in placements:
+        if not is_complete_diamond(rows, items):
+            ignored += 1
+            continue
+        counted += 1
+        for number, row in enumerate(rows, start=1):
+            for item in row:
+                scores[item] += diamond_weight(number)
+                per_row[item][number - 1] += 1
+    return DiamondTally(
+        scores=scores,
+        rows={item: tuple(counts) for item, counts in per_row.items()},
+        counted=counted,
+        ignored=ignored,
+    )
