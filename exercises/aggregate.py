@@ -348,7 +348,7 @@ def diamond_tally(
     points while the rest got none, and one placed before the items were edited ranks words
     the room no longer has; both are left out and counted in `ignored`, never guessed at.
     """
-    scores: Counter[str] = Counter({item: 0 for item in items})
+    scores: Counter[str] = Counter(dict.fromkeys(items, 0))
     per_row = {item: [0] * len(DIAMOND_ROWS) for item in items}
     counted = ignored = 0
     for rows in placements:

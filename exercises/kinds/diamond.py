@@ -133,6 +133,7 @@ class Choice:
     name: str
     value: str  # "1".."5", or "" while not placed
     invalid: bool
+    errors: list
 
 
 @dataclass(frozen=True)
@@ -173,8 +174,9 @@ class PlacementForm(forms.Form):
         for index, item in enumerate(self.items):
             name = f"item-{index}"
             value = self._shown(name)
-            invalid = self.is_bound and (name in self.errors or value in overfull_rows)
-            result.append(Choice(index, item, name, value, invalid))
+            errors = self.errors.get(name, []) if self.is_bound else []
+            invalid = bool(errors) or (self.is_bound and value in overfull_rows)
+            result.append(Choice(index, item, name, value, invalid, errors))
         return result
 
     @property
