@@ -505,6 +505,7 @@ def test_presenter_fits_the_projector_and_shows_the_code_once_the_day_starts(
     expect(presenter.locator(".join-panel")).to_have_count(0)
     console = _open_console(facilitator, asgi_server, workshop)
     console.locator(".console__start button").click()
+    expect(console.locator(".join-code")).to_be_visible()  # the start is saved
     workshop.refresh_from_db()
     expect(presenter.locator(".join-code")).to_have_text(workshop.join_code)
     expect(presenter.locator(".join-panel svg")).to_be_visible()
