@@ -111,6 +111,10 @@ class Submission(models.Model):
     """Anything a participant sends during a run: a word, a note, a point, an answer."""
 
     run = models.ForeignKey(Run, on_delete=models.CASCADE, related_name="submissions")
+    # What a group made together (an IGP's agreed list) belongs to the group, not its writer.
+    group = models.ForeignKey(
+        Group, on_delete=models.SET_NULL, null=True, blank=True, related_name="submissions"
+    )
     # Null for anonymous kinds: then nothing links the text to a person.
     author = models.ForeignKey(
         Attendee, on_delete=models.SET_NULL, null=True, blank=True, related_name="submissions"

@@ -16,7 +16,7 @@ from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from exercises import grouping
+from exercises import groupcast, grouping
 from exercises.models import Exercise, Group, Member, Run, RunEvent, Submission
 from exercises.roles import chosen_by_rule
 from workshops.models import (
@@ -244,6 +244,7 @@ def change(run: Run, action: str, *, by, expected_version: int | None, data: dic
     if action not in actions and action not in PHASE_STEPS and action not in GENERIC:
         raise KeyError(action)
     with transaction.atomic():
+        moved_from = None
         if action in PHASE_STEPS:
             Workshop.objects.select_for_update().get(pk=run.workshop_id)
         locked = Run.objects.select_for_update().select_related("exercise").get(pk=run.pk)
@@ -252,6 +253,11 @@ def change(run: Run, action: str, *, by, expected_version: int | None, data: dic
         if action in PHASE_STEPS:
             detail = _step_phase(locked, PHASE_STEPS[action], by, timezone.now())
         elif action == "move":
+            moved_from = (
+                Member.objects.filter(run=locked, pk=data.get("member"))
+                .values_list("group_id", flat=True)
+                .first()
+            )
             detail = _move(locked, data)
         else:
             detail = actions[action](locked, data)
@@ -261,4 +267,7 @@ def change(run: Run, action: str, *, by, expected_version: int | None, data: dic
             run=locked, version=locked.version, action=action, detail=detail or "", actor=by
         )
         _publish_soon(locked.workshop_id, ("participants", "presenter", "console"))
+        transaction.on_commit(partial(groupcast.groups_changed, locked.pk), robust=True)
+        if action == "move" and moved_from is not None:
+            transaction.on_commit(partial(groupcast.regroup, locked.pk, moved_from), robust=True)
     return locked

@@ -13,4 +13,5 @@ urlpatterns = [
     path("runs/<int:pk>/export.xlsx", views.export_xlsx, name="export_xlsx"),
     path("runs/<int:pk>/cloud.svg", views.word_cloud_svg, name="cloud_svg"),
     path("p/<str:code>/runs/<int:run_pk>/", views.submit, name="submit"),
+    path("p/<str:code>/runs/<int:run_pk>/group/", views.group_stream, name="group_stream"),
 ]

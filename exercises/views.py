@@ -7,11 +7,13 @@ import io
 import re
 import uuid
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
+from django.utils import translation
 from django.utils.html import format_html
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -20,14 +22,14 @@ from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 
-from exercises import kinds
+from exercises import groupcast, kinds
 from exercises.access import get_agenda_item_for, get_run_for
-from exercises.models import Exercise
-from exercises.runs import change, current_run
+from exercises.models import Exercise, Member
+from exercises.runs import change, current_run, place_late
 from exercises.svg import cloud_svg
 from workshops import broadcast
 from workshops.http import AuthenticatedHttpRequest, HttpRequest
-from workshops.live_views import phone_attendee
+from workshops.live_views import phone_attendee, sse_response
 from workshops.models import StaleVersion, TransitionRefused
 
 
@@ -221,3 +223,31 @@ def word_cloud_svg(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     filename = slugify(f"ordsky-{run.exercise.agenda_item.title}") or "ordsky"
     response["Content-Disposition"] = f'attachment; filename="{filename}.svg"'
     return response
+
+
+@require_GET
+def group_stream(request: HttpRequest, code: str, run_pk: int) -> HttpResponse:
+    """A phone's stream of its own group's view in a grouped exercise."""
+    workshop, attendee = phone_attendee(request, code)
+    run = current_run(workshop)
+    if run is None or run.pk != run_pk or not hasattr(run.module, "group_context"):
+        raise Http404
+    member = place_late(run, attendee)
+    if member is None:
+        raise Http404
+    language = translation.get_language() or settings.LANGUAGE_CODE
+    group_id = member.group_id
+
+    def still_here(message: bytes) -> bool:
+        # Someone left the group: if it was this phone, end the stream; it reconnects to
+        # the group it was moved to.
+        if not message.startswith(groupcast.REGROUP.encode()):
+            return True
+        return Member.objects.filter(run=run, attendee=attendee, group_id=group_id).exists()
+
+    return sse_response(
+        workshop.pk,
+        groupcast.channel(run.pk, group_id, language),
+        lambda: groupcast.snapshot(run.pk, group_id, language),
+        keep_going=still_here,
+    )

@@ -25,7 +25,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from workshops import broadcast
+from workshops import broadcast, personal
 from workshops.access import get_workshop_for
 from workshops.bus import get_bus
 from workshops.forms import JoinCodeForm, JoinNameForm
@@ -117,7 +117,14 @@ def presenter(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 # Streams
 
 
-def _sse_response(workshop_id: int, channel: str, snapshot) -> StreamingHttpResponse:
+def sse_response(
+    workshop_id: int, channel: str, snapshot, keep_going=None
+) -> StreamingHttpResponse:
+    """An SSE stream of one bus channel, starting with a full snapshot.
+
+    `keep_going(message)` may end the stream (the browser reconnects by itself), e.g. when a
+    phone has been moved to another group and must listen to that group instead.
+    """
     broadcast.watch_phones(workshop_id)
     # The stream may stay open for hours; it must not keep this thread's database connection.
     if not connection.in_atomic_block:
@@ -133,6 +140,8 @@ def _sse_response(workshop_id: int, channel: str, snapshot) -> StreamingHttpResp
                 message = await subscription.queue.get()
                 if message is None:  # this stream fell behind: send the whole state again
                     message = await sync_to_async(snapshot)()
+                elif keep_going is not None and not await sync_to_async(keep_going)(message):
+                    return
                 yield message
         finally:
             bus.unsubscribe(subscription)
@@ -150,7 +159,7 @@ def day_stream(request: AuthenticatedHttpRequest, pk: int, audience: str) -> Htt
         raise Http404
     workshop, _access = get_workshop_for(request, pk, edit=audience == "console")
     language = _language()
-    return _sse_response(
+    return sse_response(
         workshop.pk,
         broadcast.channel(workshop.pk, audience, language),
         lambda: broadcast.snapshot(workshop.pk, audience, language),
@@ -296,6 +305,8 @@ def phone(request: HttpRequest, code: str) -> HttpResponse:
         "attendee": attendee,
         "token": uuid.uuid4(),
     }
+    if attendee.participant_id and not request.htmx:
+        context["personal_code"] = personal.personal_code(attendee.participant)
     template = "workshops/live/participant.html"
     return TemplateResponse(request, f"{template}#now" if request.htmx else template, context)
 
@@ -304,7 +315,7 @@ def phone(request: HttpRequest, code: str) -> HttpResponse:
 def phone_stream(request: HttpRequest, code: str) -> HttpResponse:
     workshop, _attendee = phone_attendee(request, code)
     language = _language()
-    return _sse_response(
+    return sse_response(
         workshop.pk,
         broadcast.channel(workshop.pk, "participants", language),
         lambda: broadcast.snapshot(workshop.pk, "participants", language),

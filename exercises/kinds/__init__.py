@@ -14,6 +14,8 @@ ACTIONS               the facilitator's actions on a run, name -> function(run, 
 grouping(settings)    optional: how the room is grouped when the run starts, e.g.
                       {"mode": "pairs", "roles": [...], "rule": "fair"} (see exercises/grouping.py);
                       a kind without it is a whole-room exercise
+group_context(run, group)  optional: what one group's phones see, pushed over that group's
+                      own stream (the `group` partial; see exercises/groupcast.py)
 export(run)           header and rows for the CSV export
 
 Adding a kind means adding a module and listing it here; no other kind changes.
@@ -23,10 +25,10 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from exercises.kinds import diamond, duo, proposals, survey, word_cloud
+from exercises.kinds import diamond, duo, igp, proposals, survey, word_cloud
 
 KINDS: dict[str, ModuleType] = {
-    module.NAME: module for module in (word_cloud, survey, proposals, diamond, duo)
+    module.NAME: module for module in (word_cloud, survey, proposals, diamond, duo, igp)
 }
 
 

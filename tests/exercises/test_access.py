@@ -23,6 +23,15 @@ RULES = {
     "export_xlsx": ("get", lambda o: {"pk": o["run"].pk}, {}, 200, 200, 404, "login"),
     "cloud_svg": ("get", lambda o: {"pk": o["run"].pk}, {}, 200, 200, 404, "login"),
     # Phones are guarded by the join code and the device cookie, not by a login.
+    "group_stream": (
+        "get",
+        lambda o: {"code": o["workshop"].join_code, "run_pk": o["run"].pk},
+        {},
+        404,
+        404,
+        404,
+        404,
+    ),
     "submit": (
         "post",
         lambda o: {"code": o["workshop"].join_code, "run_pk": o["run"].pk},

@@ -1,0 +1,232 @@
+"""IGP: Individuelt, Gruppe, Plenum.
+
+I: each person writes private notes. G: the group sees everyone's notes and the secretary
+records what the group agrees on (a list, with a target such as nine values), live for the
+group. P: the projector shows every group's list side by side; the facilitator can highlight
+one. Private notes stay with their author until G shares them with the author's group only;
+the facilitator sees counts, never the notes.
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from exercises import grouping as groups
+from exercises.models import Member
+from exercises.phases import Phase
+from exercises.roles import RULES
+
+NAME = "igp"
+LABEL = _("IGP (individual, group, plenary)")
+TEMPLATE = "exercises/kinds/igp.html"
+NOTE, OUTPUT = "note", "output"
+
+GROUPING_CHOICES = [
+    (groups.NETWORK_GROUPS, _("The network groups")),
+    (groups.BY_SIZE, _("Random groups of a size")),
+    (groups.TRIADS, _("Groups of three")),
+    (groups.PAIRS, _("Pairs")),
+]
+
+
+class SettingsForm(forms.Form):
+    prompt = forms.CharField(
+        label=_("Task"),
+        max_length=500,
+        initial=_("Which values should mark good leadership here?"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    target = forms.IntegerField(
+        label=_("The group agrees on this many points"), min_value=1, max_value=30, initial=9
+    )
+    minutes_individual = forms.IntegerField(
+        label=_("Minutes alone (I)"), min_value=1, max_value=60, initial=4
+    )
+    minutes_group = forms.IntegerField(
+        label=_("Minutes in the group (G)"), min_value=1, max_value=120, initial=20
+    )
+    minutes_plenary = forms.IntegerField(
+        label=_("Minutes in plenary (P)"), min_value=1, max_value=60, initial=3
+    )
+    grouping = forms.ChoiceField(
+        label=_("Groups"), choices=GROUPING_CHOICES, initial=groups.NETWORK_GROUPS
+    )
+    group_size = forms.IntegerField(
+        label=_("Group size (for random groups)"), min_value=2, max_value=12, initial=4
+    )
+    secretary_rule = forms.ChoiceField(
+        label=_("Who is secretary"), choices=list(RULES.items()), initial="fair"
+    )
+    max_length = forms.IntegerField(
+        label=_("Longest note or point (characters)"), min_value=20, max_value=500, initial=200
+    )
+
+
+def settings_of(run) -> dict:
+    defaults = {name: field.initial for name, field in SettingsForm.base_fields.items()}
+    return {**defaults, **run.exercise.settings}
+
+
+def grouping(settings: dict) -> dict:
+    return {
+        "mode": settings.get("grouping", groups.NETWORK_GROUPS),
+        "size": settings.get("group_size", 4),
+        "roles": ["secretary", "chair", "timekeeper"],
+        "rule": settings.get("secretary_rule", "fair"),
+    }
+
+
+def phases(settings: dict) -> list[Phase]:
+    return [
+        Phase("individual", _("Individually"), settings.get("minutes_individual", 4)),
+        Phase("group", _("In the group"), settings.get("minutes_group", 20)),
+        Phase("plenary", _("In plenary"), settings.get("minutes_plenary", 3)),
+    ]
+
+
+def phase_key(run) -> str:
+    keys = [p.key for p in run.phases()]
+    return keys[min(run.phase, len(keys) - 1)]
+
+
+class TextForm(forms.Form):
+    def __init__(self, *args, max_length: int, label, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["text"] = forms.CharField(
+            label=label,
+            max_length=max_length,
+            widget=forms.TextInput(attrs={"autocomplete": "off", "enterkeyhint": "send"}),
+            error_messages={
+                "required": _("Write something first."),
+                "max_length": _("Keep it to %(limit_value)d characters (this has %(show_value)d)."),
+            },
+        )
+
+
+def _refuse(form: forms.Form, message: str) -> forms.Form:
+    form.is_valid()
+    form.add_error(None, message)
+    return form
+
+
+def submit(run, attendee, data, token):
+    from exercises.runs import submit as save
+
+    settings = settings_of(run)
+    key = phase_key(run)
+    member = Member.objects.filter(run=run, attendee=attendee).select_related("group").first()
+    step = data.get("step", "note")
+    if step == "remove":
+        form = TextForm(None, max_length=settings["max_length"], label="")
+        if key != "group" or member is None or member.role != "secretary":
+            return _refuse(form, gettext("Only the secretary changes the group's list."))
+        run.submissions.filter(key=OUTPUT, group=member.group, pk=data.get("item")).delete()
+        _group_changed(run, member.group_id)
+        return TextForm(max_length=settings["max_length"], label="")
+    if step == "output":
+        form = TextForm(data, max_length=settings["max_length"], label=_("Agreed point"))
+        if key != "group" or member is None or member.role != "secretary":
+            return _refuse(form, gettext("Only the secretary writes the group's list."))
+        if not form.is_valid():
+            return form
+        if run.submissions.filter(key=OUTPUT, group=member.group).count() >= settings["target"]:
+            return _refuse(
+                form,
+                gettext("The list has %(target)s points, as many as the task asks for.")
+                % {"target": settings["target"]},
+            )
+        submission, created = save(
+            run, attendee, key=OUTPUT, text=form.cleaned_data["text"], token=token
+        )
+        if created:
+            submission.group = member.group
+            submission.save(update_fields=["group"])
+            _group_changed(run, member.group_id)
+        return TextForm(max_length=settings["max_length"], label=_("Agreed point"))
+    form = TextForm(data, max_length=settings["max_length"], label=_("Your note"))
+    if key == "plenary":
+        return _refuse(form, gettext("The notes are closed; we are in plenary now."))
+    if not form.is_valid():
+        return form
+    submission, created = save(run, attendee, key=NOTE, text=form.cleaned_data["text"], token=token)
+    if created and member is not None:
+        submission.group = member.group
+        submission.save(update_fields=["group"])
+        if key == "group":  # shared notes: the group sees the new one at once
+            _group_changed(run, member.group_id)
+    return TextForm(max_length=settings["max_length"], label=_("Your note"))
+
+
+def _group_changed(run, group_id: int) -> None:
+    from functools import partial
+
+    from django.db import transaction
+
+    from exercises import groupcast
+
+    transaction.on_commit(partial(groupcast.groups_changed, run.pk, [group_id]), robust=True)
+
+
+def context(run, attendee=None) -> dict:
+    settings = settings_of(run)
+    key = phase_key(run)
+    member = (
+        Member.objects.filter(run=run, attendee=attendee).select_related("group").first()
+        if attendee
+        else None
+    )
+    outputs: dict[int, list[str]] = {}
+    for group_id, text in run.submissions.filter(key=OUTPUT).values_list("group_id", "text"):
+        outputs.setdefault(group_id, []).append(text)
+    return {
+        "settings": settings,
+        "phase_key": key,
+        "member": member,
+        "role_label": member.get_role_display() if member and member.role else "",
+        "mine": list(
+            run.submissions.filter(key=NOTE, author=attendee).values_list("text", flat=True)
+        )
+        if attendee
+        else [],
+        "note_count": run.submissions.filter(key=NOTE).count(),
+        "writers": run.submissions.filter(key=NOTE).values("author").distinct().count(),
+        "groups": [
+            {"group": g, "outputs": outputs.get(g.pk, []), "size": g.members.count()}
+            for g in run.groups.all()
+        ],
+        "highlight": run.state.get("highlight"),
+        "form": TextForm(max_length=settings["max_length"], label=_("Your note")),
+        "output_form": TextForm(max_length=settings["max_length"], label=_("Agreed point")),
+    }
+
+
+def group_context(run, group) -> dict:
+    """What the group's own phones see; the notes only once phase G has shared them."""
+    key = phase_key(run)
+    return {
+        "members": list(group.members.select_related("attendee")),
+        "notes": list(run.submissions.filter(key=NOTE, group=group).select_related("author"))
+        if key != "individual"
+        else [],
+        "outputs": list(run.submissions.filter(key=OUTPUT, group=group)),
+    }
+
+
+def _highlight(run, data) -> str:
+    group = run.groups.filter(pk=data.get("group")).first()
+    run.state["highlight"] = group.pk if group and run.state.get("highlight") != group.pk else None
+    return str(run.state["highlight"] or "")
+
+
+ACTIONS = {"highlight": _highlight}
+
+
+def export(run) -> tuple[list[str], list[list]]:
+    # The groups' agreed lists; people's own notes are theirs and are not exported.
+    header = [gettext("Group"), gettext("Point")]
+    rows = [
+        [entry["group"].name, text] for entry in context(run)["groups"] for text in entry["outputs"]
+    ]
+    return header, rows
