@@ -11,6 +11,7 @@ urlpatterns = [
     path("", workshop_views.home, name="home"),
     path("", include("workshops.urls")),
     path("", include("exercises.urls")),
+    path("", include("platforms.urls")),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),

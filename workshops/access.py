@@ -12,9 +12,10 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404
 
-from workshops.http import AuthenticatedHttpRequest
+from workshops.http import AuthenticatedHttpRequest, HttpRequest
 from workshops.models import (
     AgendaItem,
+    Attendee,
     Membership,
     NetworkGroup,
     Organisation,
@@ -106,3 +107,54 @@ def get_group_for(
     if group is None:
         raise Http404
     return group, _access(request, group.programme.organisation_id, edit=edit)
+
+
+# Participants have no account. Their personal page opens for the person a used link or code
+# put into this browser's session, or else for the roster person this phone joined a day as.
+# Staff login and participant sessions share nothing but the session cookie.
+
+PARTICIPANT_SESSION_KEY = "participant_id"
+SIGNED_OUT_KEY = "participant_signed_out"
+
+
+def get_participant_session(request: HttpRequest) -> Participant | None:
+    participant_id = request.session.get(PARTICIPANT_SESSION_KEY)
+    if participant_id is not None:
+        participant = (
+            Participant.objects.select_related("programme__organisation", "network_group")
+            .filter(pk=participant_id)
+            .first()
+        )
+        if participant is not None:
+            return participant
+        del request.session[PARTICIPANT_SESSION_KEY]  # deleted from the roster meanwhile
+    if request.session.get(SIGNED_OUT_KEY):
+        return None
+    from workshops.live_views import DEVICE_COOKIE, _device_hash  # they import this module
+
+    token = request.COOKIES.get(DEVICE_COOKIE)
+    if not token:
+        return None
+    attendee = (
+        Attendee.objects.select_related(
+            "participant__programme__organisation", "participant__network_group"
+        )
+        .filter(device_hash=_device_hash(token), participant__isnull=False)
+        .order_by("-joined_at", "-pk")
+        .first()
+    )
+    return attendee.participant if attendee else None
+
+
+def sign_in_participant(request: HttpRequest, participant: Participant) -> None:
+    # A new session key, so a key planted before the sign-in is worth nothing after it.
+    request.session.cycle_key()
+    request.session[PARTICIPANT_SESSION_KEY] = participant.pk
+    request.session.pop(SIGNED_OUT_KEY, None)
+
+
+def sign_out_participant(request: HttpRequest) -> None:
+    request.session.pop(PARTICIPANT_SESSION_KEY, None)
+    # The device cookie stays for the live day, but no longer opens the personal page here.
+    request.session[SIGNED_OUT_KEY] = True
+    request.session.cycle_key()

@@ -17,7 +17,7 @@ from workshops.models import (
 class ProgrammeForm(forms.ModelForm):
     class Meta:
         model = Programme
-        fields = ["organisation", "title", "description"]
+        fields = ["organisation", "title", "description", "retention_days"]
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args, organisations: QuerySet[Organisation], **kwargs) -> None:
@@ -27,6 +27,12 @@ class ProgrammeForm(forms.ModelForm):
         if self.instance.pk:
             # Moving a programme to another organisation would hand its people to strangers.
             del self.fields["organisation"]
+        # Left empty (or posted by an older form), the period stays as it was or the default.
+        self.fields["retention_days"].required = False
+
+    def clean_retention_days(self) -> int:
+        days = self.cleaned_data.get("retention_days")
+        return days if days is not None else self.instance.retention_days
 
 
 class DateInput(forms.DateInput):

@@ -6,7 +6,13 @@ import uuid
 from functools import partial
 
 from django.conf import settings
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.exceptions import ValidationError
+from django.core.validators import (
+    FileExtensionValidator,
+    MaxValueValidator,
+    MinValueValidator,
+    RegexValidator,
+)
 from django.db import IntegrityError, models, transaction
 from django.db.models.functions import Lower
 from django.urls import reverse
@@ -49,9 +55,44 @@ class TransitionRefused(Exception):
     """The transition makes no sense in the current state (a message for the facilitator)."""
 
 
+# Brand settings of an organisation, used on the lederplakat.
+LOGO_MAX_BYTES = 1024 * 1024
+hex_colour = RegexValidator(r"^#[0-9A-Fa-f]{6}$", _("Enter a colour as #RRGGBB, e.g. #1F4E79."))
+
+
+def validate_logo(file) -> None:
+    """Accept PNG, JPEG and SVG by their content, not just their name, up to LOGO_MAX_BYTES."""
+    if file.size > LOGO_MAX_BYTES:
+        raise ValidationError(_("The logo may be at most 1 MB."))
+    file.seek(0)
+    head = file.read(512)
+    file.seek(0)
+    if head.startswith(b"\x89PNG\r\n\x1a\n") or head.startswith(b"\xff\xd8\xff"):
+        return
+    text = head.lstrip(b"\xef\xbb\xbf").lstrip().lower()
+    if file.name.lower().endswith(".svg") and (
+        text.startswith(b"<svg") or text.startswith(b"<?xml")
+    ):
+        return
+    raise ValidationError(_("The logo must be a PNG, JPEG or SVG image."))
+
+
 class Organisation(models.Model):
     name = models.CharField(_("name"), max_length=200)
     slug = models.SlugField(_("short name"), max_length=60, unique=True)
+    brand_primary = models.CharField(
+        _("primary brand colour"), max_length=7, blank=True, validators=[hex_colour]
+    )
+    brand_secondary = models.CharField(
+        _("secondary brand colour"), max_length=7, blank=True, validators=[hex_colour]
+    )
+    logo = models.FileField(
+        _("logo"),
+        upload_to="logos/",
+        blank=True,
+        validators=[FileExtensionValidator(["png", "jpg", "jpeg", "svg"]), validate_logo],
+        help_text=_("PNG, JPEG or SVG, at most 1 MB."),
+    )
 
     class Meta:
         ordering = ["name"]
@@ -103,6 +144,15 @@ class Programme(models.Model):
     )
     # Set by the create form, so a double-clicked or retried submit makes one programme.
     client_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
+    retention_days = models.PositiveIntegerField(
+        _("keep participants' content for (days)"),
+        default=365,
+        validators=[MinValueValidator(1), MaxValueValidator(3650)],
+        help_text=_(
+            "Counted from the last day. Then everything participants wrote is deleted; the "
+            "leadership platform and aggregate results stay."
+        ),
+    )
 
     class Meta:
         ordering = ["-created_at"]
@@ -114,6 +164,14 @@ class Programme(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("workshops:programme_detail", args=[self.pk])
+
+    def last_day(self) -> dt.date | None:
+        return self.workshops.aggregate(last=models.Max("date"))["last"]
+
+    def deletion_date(self) -> dt.date | None:
+        """The day participants' content is deleted: the retention period after the last day."""
+        last = self.last_day()
+        return last + dt.timedelta(days=self.retention_days) if last else None
 
 
 class NetworkGroup(models.Model):
@@ -598,3 +656,163 @@ class Attendee(models.Model):
                     )
             except IntegrityError:  # the same join submitted twice at once: the first one won
                 return cls.objects.get(workshop=workshop, device_hash=device_hash)
+
+
+class ActionLearningAnswer(models.Model):
+    """One answer a participant wrote between the days (the ActionLearningLog of the glossary).
+
+    The action-learning project (no day), a check-in for a day, or the answer to a day's
+    assignment (mellomarbeid). Private to the person unless they chose to share it with their
+    network group.
+    """
+
+    class Question(models.TextChoices):
+        # The five questions of "Oppstart aksjonslæringsprosjekt".
+        MARKED_BY = "marked_by", _("What do you want your leadership to be marked by?")
+        DEVELOPMENT_POINTS = (
+            "development_points",
+            _("What are your most important development points?"),
+        )
+        FIRST_ACTION = (
+            "first_action",
+            _("What is your first action: the first thing you will do differently or practise?"),
+        )
+        PRACTICE_WHEN = "practice_when", _("When will you practise?")
+        ON_TRACK = "on_track", _("How will you find out whether you are on the right track?")
+        # The check-in of a day.
+        TRIED = "tried", _("What have you tried since last time?")
+        LEARNT = "learnt", _("What have you learnt?")
+        TAKE_AWAY = "take_away", _("What do you take with you from today?")
+        PEER_PROBLEM = "peer_problem", _("A problem you want to bring to peer coaching")
+        # The day's assignment.
+        BETWEEN_WORK = "between_work", _("Your answer to the assignment")
+
+    participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="answers")
+    workshop = models.ForeignKey(
+        Workshop, on_delete=models.CASCADE, null=True, blank=True, related_name="answers"
+    )
+    question = models.CharField(max_length=30, choices=Question.choices)
+    text = models.TextField(_("answer"), blank=True)
+    shared = models.BooleanField(_("share with my network group"), default=False)
+    # The page's ids of the latest saves: a retried request, even one that arrives after a
+    # newer save, changes nothing.
+    tokens = models.JSONField(default=list, blank=True, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    MAX_LENGTH = 4000
+    TOKENS_KEPT = 20
+
+    class Meta:
+        ordering = ["participant", "workshop__number", "pk"]
+        verbose_name = _("action-learning answer")
+        verbose_name_plural = _("action-learning answers")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["participant", "question"],
+                condition=models.Q(workshop__isnull=True),
+                name="one_project_answer_per_question",
+            ),
+            models.UniqueConstraint(
+                fields=["participant", "workshop", "question"],
+                condition=models.Q(workshop__isnull=False),
+                name="one_day_answer_per_question",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        # Never the text: this string ends up in logs and admin histories.
+        return f"{self.participant_id}/{self.workshop_id}/{self.question}"
+
+
+PROJECT_QUESTIONS = [
+    ActionLearningAnswer.Question.MARKED_BY,
+    ActionLearningAnswer.Question.DEVELOPMENT_POINTS,
+    ActionLearningAnswer.Question.FIRST_ACTION,
+    ActionLearningAnswer.Question.PRACTICE_WHEN,
+    ActionLearningAnswer.Question.ON_TRACK,
+]
+CHECKIN_QUESTIONS = [
+    ActionLearningAnswer.Question.TRIED,
+    ActionLearningAnswer.Question.LEARNT,
+    ActionLearningAnswer.Question.TAKE_AWAY,
+    ActionLearningAnswer.Question.PEER_PROBLEM,
+]
+
+
+class PersonalLink(models.Model):
+    """A one-time link to a participant's personal page, sent by email.
+
+    Only a hash of the token is stored, so a database leak opens no pages.
+    """
+
+    participant = models.ForeignKey(
+        Participant, on_delete=models.CASCADE, related_name="personal_links"
+    )
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("personal link")
+        verbose_name_plural = _("personal links")
+
+    def __str__(self) -> str:
+        return f"{self.participant_id} until {self.expires_at:%Y-%m-%d %H:%M}"
+
+
+class PersonalKey(models.Model):
+    """The secret behind a participant's personal code, changed to revoke the old code."""
+
+    participant = models.OneToOneField(
+        Participant, on_delete=models.CASCADE, related_name="personal_key"
+    )
+    salt = models.CharField(max_length=32, editable=False)
+    code_hash = models.CharField(max_length=64, unique=True, editable=False)
+
+    def __str__(self) -> str:
+        return str(self.participant_id)
+
+
+class CheckInReminder(models.Model):
+    """A reminder sent to a participant before a day; at most one each, however often asked."""
+
+    workshop = models.ForeignKey(Workshop, on_delete=models.CASCADE, related_name="reminders")
+    participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="reminders")
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["workshop", "participant"], name="one_reminder_per_day_and_participant"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.participant_id} before {self.workshop_id}"
+
+
+class ContentDeletion(models.Model):
+    """What was deleted, when and why: counts only, never content (an audit trail)."""
+
+    class Reason(models.TextChoices):
+        RETENTION = "retention", _("Retention period ended")
+        PARTICIPANT = "participant", _("Asked by the participant")
+        FACILITATOR = "facilitator", _("Done by a facilitator on request")
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="deletions")
+    participant = models.ForeignKey(
+        Participant, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    reason = models.CharField(max_length=20, choices=Reason.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    at = models.DateTimeField(auto_now_add=True)
+    counts = models.JSONField(default=dict)
+
+    class Meta:
+        ordering = ["-at"]
+
+    def __str__(self) -> str:
+        return f"{self.programme_id} {self.reason} {self.at:%Y-%m-%d}"

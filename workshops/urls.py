@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from workshops import live_views, views
+from workshops import live_views, personal_views, views
 
 app_name = "workshops"
 
@@ -39,4 +39,29 @@ urlpatterns = [
     path("j/<str:code>/", live_views.join_day, name="join_day"),
     path("p/<str:code>/", live_views.phone, name="phone"),
     path("p/<str:code>/stream/", live_views.phone_stream, name="phone_stream"),
+    path(
+        "programmes/<int:pk>/progress/",
+        personal_views.programme_progress,
+        name="programme_progress",
+    ),
+    path("days/<int:pk>/remind/", personal_views.workshop_remind, name="workshop_remind"),
+    path(
+        "participants/<int:pk>/export.<str:fmt>",
+        personal_views.participant_export,
+        name="participant_export",
+    ),
+    path(
+        "participants/<int:pk>/erase/", personal_views.participant_erase, name="participant_erase"
+    ),
+    path("me/", personal_views.personal_page, name="personal_page"),
+    path("me/start/", personal_views.personal_start, name="personal_start"),
+    path("me/link/", personal_views.personal_request_link, name="personal_request_link"),
+    path("me/link/<str:token>/", personal_views.personal_link, name="personal_link"),
+    path("me/code/", personal_views.personal_code_login, name="personal_code_login"),
+    path("me/logout/", personal_views.personal_logout, name="personal_logout"),
+    path("me/answer/", personal_views.personal_answer, name="personal_answer"),
+    path("me/days/<int:pk>/", personal_views.personal_day, name="personal_day"),
+    path("me/group/", personal_views.personal_group, name="personal_group"),
+    path("me/export.<str:fmt>", personal_views.personal_export, name="personal_export"),
+    path("me/erase/", personal_views.personal_erase, name="personal_erase"),
 ]

@@ -40,6 +40,7 @@ from workshops.forms import (
 )
 from workshops.http import AuthenticatedHttpRequest
 from workshops.models import AgendaItem, Programme, Workshop
+from workshops.personal import deletion_warning
 from workshops.roster import fill_groups, import_roster
 
 
@@ -125,6 +126,7 @@ def programme_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
             "workshops": programme.workshops.all(),
             "participant_count": programme.participants.count(),
             "groups": programme.groups.all(),
+            "deletion_warning": deletion_warning(programme),
         },
     )
 

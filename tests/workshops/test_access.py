@@ -99,11 +99,35 @@ ROUTES: dict[str, Route] = {
     "day_stream": Route(
         "get", lambda o: {"pk": o["workshop"].pk, "audience": "presenter"}, 200, 200, 404
     ),
+    "programme_progress": Route("get", by_programme, 200, 200, 404),
+    "workshop_remind": Route("post", by_workshop, 302, 403, 404),
+    # Access and erasure on a person's request: facilitators only, HR advisers read no content.
+    "participant_export": Route(
+        "get", lambda o: {"pk": o["participant"].pk, "fmt": "json"}, 200, 403, 404
+    ),
+    "participant_erase": Route("post", by_participant, 302, 403, 404),
 }
 
 # Participants' URLs need no account: they are guarded by the join code and the device
-# cookie, and tested in test_live_views.py.
-PUBLIC = {"join", "join_day", "phone", "phone_stream"}
+# cookie, and tested in test_live_views.py; the personal pages by the participant session,
+# tested in test_personal.py.
+PUBLIC = {
+    "join",
+    "join_day",
+    "phone",
+    "phone_stream",
+    "personal_page",
+    "personal_start",
+    "personal_request_link",
+    "personal_link",
+    "personal_code_login",
+    "personal_logout",
+    "personal_answer",
+    "personal_day",
+    "personal_group",
+    "personal_export",
+    "personal_erase",
+}
 
 # Extra rules for POST on URLs that also answer GET.
 POST_ROUTES: dict[str, Route] = {

@@ -9,6 +9,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from exercises.models import Exercise
+from platforms import services as platform_services
 from workshops.models import (
     AgendaItem,
     Membership,
@@ -156,6 +157,87 @@ WORD_CLOUDS = {
 }
 
 
+# The lederplattform as the source day left it: the purpose summarised from the group work,
+# the vision proposals (none chosen yet on the day; the demo picks one so a poster shows a
+# vision), and nine values from the day's examples and the purpose summary.
+PLATFORM_PURPOSE_LEAD = (
+    "Vår ledergruppe skal skape MERVERDI for organisasjonen og det enkelte medlem av gruppen ved å:"
+)
+PLATFORM_PURPOSE_POINTS = [
+    "Anerkjenne kompetanse",
+    "Gi trygghet og tillit",
+    "Ha forståelse for hverandre",
+    "Kunne prioritere bedre",
+    "Være lojale",
+    "Tenke helhetlig – spille hverandre gode",
+    "Være en rollemodell",
+    "Dele – være transparente og åpne",
+    "Kommunisere – tydelig innad og utad",
+    "Være faglig kompetente – faglig trygghet",
+    "Jobbe tverrfaglig",
+    "Gi mening til organisasjonen",
+    "Dele – jobbe på tvers – dele kompetanse – delingskultur",
+    "Skape fellesskap – stå sammen – felles ansvar for resultatet",
+    "Gi retning – prioriteringer – gå i flokk på en positiv måte",
+]
+PLATFORM_VISION = "Sammen for Seljord"
+PLATFORM_VISION_PROPOSALS = [
+    "Seljord mot felles mål",
+    "Fag og kvalitet i fellesskap",
+    "Samhold og stoltheit",
+    "Mot i leiarskap",
+    "Trygg, kompetente og rettferdig",
+    "Saman i stormen, klar for fremtiden",
+    "God alene, men best i lag",
+    "Det gode vertskap",
+    "Trykke til når vi vil",
+    "Gode med folk",
+    "Viser vei",
+    "Sammen for felleskapet",
+    "Styrke gjennom fellesskap",
+]
+PLATFORM_VALUES = [
+    "Tillit",
+    "Trygghet",
+    "Åpen",
+    "Tydelig",
+    "Lojal",
+    "Helhetsperspektiv",
+    "Modig",
+    "Omtanke",
+    "Raushet",
+]
+
+
+def load_platform(programme: Programme, facilitator, day: Workshop | None) -> None:
+    platform = platform_services.platform_for(programme)
+    if platform.versions.exists():
+        return  # the facilitator's work (or an earlier load) is kept as it is
+    platform_services.set_purpose(
+        platform, lead=PLATFORM_PURPOSE_LEAD, points=PLATFORM_PURPOSE_POINTS, by=facilitator
+    )
+    platform_services.set_vision(
+        platform,
+        vision=PLATFORM_VISION,
+        alternatives=PLATFORM_VISION_PROPOSALS,
+        by=facilitator,
+    )
+    platform.vision_proposals.update(source_workshop=day, source_label="Foreløpige forslag")
+    platform.purpose_points.update(source_label="Innspill fra gruppearbeid")
+    for name in PLATFORM_VALUES:
+        platform_services.add_value(
+            platform,
+            name=name,
+            by=facilitator,
+            source_workshop=day,
+            source_label="Diamant: verdier for god ledelse",
+        )
+    platform_services.set_step(platform, 4, by=facilitator)
+    platform.versions.filter(number=platform.latest_version().number).update(
+        name="Utkast etter samling 2"
+    )
+
+
 class Command(BaseCommand):
     help = "Load the Seljord demo programme (idempotent: running it again changes nothing)."
 
@@ -225,6 +307,8 @@ class Command(BaseCommand):
                         Exercise.objects.create(
                             agenda_item=item, kind="word_cloud", settings=WORD_CLOUDS[item.title]
                         )
+
+        load_platform(programme, facilitator, programme.workshops.filter(number=2).first())
 
         self.stdout.write(self.style.SUCCESS(f"Demo data ready: {programme}"))
         for username, *_rest, password, role, _staff in DEMO_USERS:

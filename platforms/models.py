@@ -1,0 +1,262 @@
+"""The lederplattform of a programme, its versions, and the rendered lederplakat files.
+
+Every change goes through a function in platforms/services.py, which ends by recording a
+PlatformVersion snapshot: the versions are the history, and a poster always shows one of them.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from workshops.models import NetworkGroup, Programme, Workshop
+
+
+class Step(models.IntegerChoices):
+    """The six steps of making a platform, from the source day's process slide."""
+
+    WHAT_IS_IT = 1, _("What is a leadership platform for us?")
+    PURPOSE = 2, _("Define the leader group's purpose")
+    BRAINSTORM = 3, _("Brainstorm")
+    ANALYSE = 4, _("Analyse and summarise")
+    DECIDE = 5, _("Assess and decide")
+    LAUNCH = 6, _("Launch and use")
+
+
+class LeadershipPlatform(models.Model):
+    programme = models.OneToOneField(
+        Programme, on_delete=models.CASCADE, related_name="platform", verbose_name=_("programme")
+    )
+    purpose_lead = models.TextField(_("purpose"), blank=True)
+    step = models.PositiveSmallIntegerField(
+        _("current step"), choices=Step, default=Step.WHAT_IS_IT
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("leadership platform")
+        verbose_name_plural = _("leadership platforms")
+
+    def __str__(self) -> str:
+        return _("Leadership platform for %(organisation)s") % {
+            "organisation": self.programme.organisation.name
+        }
+
+    def get_absolute_url(self) -> str:
+        return reverse("platforms:platform_detail", args=[self.programme_id])
+
+    @property
+    def vision(self) -> VisionProposal | None:
+        return self.vision_proposals.filter(is_chosen=True).first()
+
+    def latest_version(self) -> PlatformVersion | None:
+        return self.versions.order_by("-number").first()
+
+
+class Provenance(models.Model):
+    """Where an element came from: a day, an exercise run, a group, or a note for anything else."""
+
+    source_workshop = models.ForeignKey(
+        Workshop,
+        verbose_name=_("from day"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    source_run = models.ForeignKey(
+        "exercises.Run",
+        verbose_name=_("from exercise"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    source_group = models.ForeignKey(
+        NetworkGroup,
+        verbose_name=_("from group"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    source_label = models.CharField(_("source"), max_length=200, blank=True)
+
+    class Meta:
+        abstract = True
+
+    def provenance(self) -> dict:
+        return {
+            "workshop": self.source_workshop_id,
+            "run": self.source_run_id,
+            "group": self.source_group_id,
+            "label": self.source_label,
+        }
+
+
+class PurposePoint(Provenance):
+    platform = models.ForeignKey(
+        LeadershipPlatform, on_delete=models.CASCADE, related_name="purpose_points"
+    )
+    position = models.PositiveIntegerField(default=0)
+    text = models.CharField(_("point"), max_length=500)
+
+    class Meta:
+        ordering = ["position", "pk"]
+        verbose_name = _("purpose point")
+        verbose_name_plural = _("purpose points")
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class VisionProposal(Provenance):
+    """A proposed vision. One is chosen; the others are kept as the alternatives."""
+
+    platform = models.ForeignKey(
+        LeadershipPlatform, on_delete=models.CASCADE, related_name="vision_proposals"
+    )
+    position = models.PositiveIntegerField(default=0)
+    text = models.CharField(_("vision"), max_length=300)
+    is_chosen = models.BooleanField(_("chosen"), default=False)
+
+    class Meta:
+        ordering = ["-is_chosen", "position", "pk"]
+        verbose_name = _("vision proposal")
+        verbose_name_plural = _("vision proposals")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["platform"],
+                condition=models.Q(is_chosen=True),
+                name="one_chosen_vision_per_platform",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class Value(Provenance):
+    platform = models.ForeignKey(
+        LeadershipPlatform, on_delete=models.CASCADE, related_name="values"
+    )
+    position = models.PositiveIntegerField(default=0)
+    name = models.CharField(_("value"), max_length=80)
+    meaning = models.CharField(_("what it means"), max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["position", "pk"]
+        verbose_name = _("value")
+        verbose_name_plural = _("values")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Practice(Provenance):
+    """A characteristic of good practice for a value, seen from one of three sides."""
+
+    class Side(models.TextChoices):
+        OURSELVES = "ourselves", _("What we expect of ourselves")
+        EACH_OTHER = "each_other", _("What we expect of each other")
+        OTHERS = "others", _("What others can expect of us")
+
+    value = models.ForeignKey(Value, on_delete=models.CASCADE, related_name="practices")
+    side = models.CharField(_("side"), max_length=20, choices=Side.choices)
+    position = models.PositiveIntegerField(default=0)
+    text = models.CharField(_("practice"), max_length=500)
+
+    class Meta:
+        ordering = ["value", "side", "position", "pk"]
+        verbose_name = _("characteristic of good practice")
+        verbose_name_plural = _("characteristics of good practice")
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class PlatformVersion(models.Model):
+    """The whole platform as it was after one change (see services.snapshot for the shape)."""
+
+    platform = models.ForeignKey(
+        LeadershipPlatform, on_delete=models.CASCADE, related_name="versions"
+    )
+    number = models.PositiveIntegerField()
+    snapshot = models.JSONField()
+    summary = models.CharField(_("change"), max_length=200, blank=True)
+    name = models.CharField(
+        _("name"),
+        max_length=100,
+        blank=True,
+        help_text=_("For example “Draft after day 2” or “Adopted”."),
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["platform", "-number"]
+        verbose_name = _("platform version")
+        verbose_name_plural = _("platform versions")
+        constraints = [
+            models.UniqueConstraint(fields=["platform", "number"], name="one_version_per_number")
+        ]
+
+    def __str__(self) -> str:
+        return self.name or _("Version %(number)s") % {"number": self.number}
+
+
+class PosterRender(models.Model):
+    """One lederplakat file for one platform version, size and language: the row is the truth."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RENDERING = "rendering", _("Rendering")
+        READY = "ready", _("Ready")
+        FAILED = "failed", _("Failed")
+
+    class Size(models.TextChoices):
+        A3 = "a3", "A3"
+        A4 = "a4", "A4"
+
+    platform = models.ForeignKey(
+        LeadershipPlatform, on_delete=models.CASCADE, related_name="renders"
+    )
+    version = models.ForeignKey(PlatformVersion, on_delete=models.CASCADE, related_name="renders")
+    size = models.CharField(_("size"), max_length=2, choices=Size.choices, default=Size.A3)
+    language = models.CharField(
+        _("language"), max_length=5, choices=settings.LANGUAGES, default="nb"
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED
+    )
+    file = models.FileField(upload_to="posters/", blank=True)
+    error = models.TextField(blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    requested_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-pk"]
+        verbose_name = _("poster")
+        verbose_name_plural = _("posters")
+        constraints = [
+            # Asking twice for the same poster gives the same row: a double click renders once.
+            models.UniqueConstraint(
+                fields=["version", "size", "language"], name="one_render_per_version_size_language"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.version} {self.get_size_display()} {self.language}"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status in (self.Status.QUEUED, self.Status.RENDERING)

@@ -1,0 +1,32 @@
+from __future__ import annotations
+
+from django.urls import path
+
+from platforms import views
+
+app_name = "platforms"
+
+urlpatterns = [
+    path("programmes/<int:pk>/platform/", views.platform_detail, name="platform_detail"),
+    path("programmes/<int:pk>/platform/step/", views.platform_step, name="platform_step"),
+    path("programmes/<int:pk>/platform/purpose/", views.purpose_edit, name="purpose_edit"),
+    path("programmes/<int:pk>/platform/vision/", views.vision_edit, name="vision_edit"),
+    path("programmes/<int:pk>/platform/values/add/", views.value_add, name="value_add"),
+    path(
+        "programmes/<int:pk>/platform/values/reorder/",
+        views.values_reorder,
+        name="values_reorder",
+    ),
+    path("programmes/<int:pk>/platform/versions/", views.versions, name="versions"),
+    path("programmes/<int:pk>/platform/compare/", views.version_compare, name="version_compare"),
+    path("programmes/<int:pk>/platform/brand/", views.brand_edit, name="brand_edit"),
+    path("programmes/<int:pk>/platform/poster/", views.poster_preview, name="poster_preview"),
+    path("programmes/<int:pk>/platform/poster/render/", views.poster_render, name="poster_render"),
+    path("programmes/<int:pk>/platform/posters/", views.poster_status, name="poster_status"),
+    path("platform/vision/<int:pk>/choose/", views.vision_choose, name="vision_choose"),
+    path("platform/values/<int:pk>/edit/", views.value_edit, name="value_edit"),
+    path("platform/values/<int:pk>/delete/", views.value_delete, name="value_delete"),
+    path("platform/values/<int:pk>/move/", views.value_move, name="value_move"),
+    path("platform/versions/<int:pk>/name/", views.version_name, name="version_name"),
+    path("platform/posters/<int:pk>/download/", views.poster_download, name="poster_download"),
+]

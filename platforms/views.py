@@ -1,0 +1,439 @@
+"""The lederplattform page, its inline editing, versions, and the lederplakat.
+
+One function serves the full page and, for htmx, the section that changed (see STYLE.md).
+Every POST without htmx ends in a redirect, so the page works without JavaScript.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.utils.csp import CSP
+from django.utils.translation import gettext as _
+from django.views.decorators.csp import csp_override
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from platforms import poster, services
+from platforms.access import (
+    get_platform_for,
+    get_proposal_for,
+    get_render_for,
+    get_value_for,
+    get_version_for,
+)
+from platforms.forms import (
+    BrandForm,
+    PurposeForm,
+    RenderForm,
+    StepForm,
+    ValueAddForm,
+    ValueForm,
+    VersionNameForm,
+    VisionForm,
+)
+from platforms.models import LeadershipPlatform, PosterRender, Practice, Step
+from workshops.access import Access
+from workshops.http import AuthenticatedHttpRequest
+
+PAGE = "platforms/platform_detail.html"
+
+
+def _posted(request: AuthenticatedHttpRequest):
+    return request.POST if request.method == "POST" else None
+
+
+def _context(platform: LeadershipPlatform, access: Access, **extra) -> dict:
+    proposals = list(platform.vision_proposals.all())
+    return {
+        "platform": platform,
+        "programme": platform.programme,
+        "access": access,
+        "steps": Step.choices,
+        "purpose_points": platform.purpose_points.all(),
+        "vision": next((p for p in proposals if p.is_chosen), None),
+        "alternatives": [p for p in proposals if not p.is_chosen],
+        "values": platform.values.prefetch_related(
+            "practices", "source_workshop", "source_run", "source_group"
+        ),
+        "sides": Practice.Side.choices,
+        "renders": platform.renders.select_related("version")[:20],
+        "render_form": RenderForm(),
+        "latest_version": platform.latest_version(),
+        "warnings": poster.contrast_warnings(platform.programme.organisation),
+        "editing": "",
+        "status": "",
+        "focus": "",
+        **extra,
+    }
+
+
+def _section(
+    request: AuthenticatedHttpRequest, section: str, platform, access, **extra
+) -> HttpResponse:
+    template = f"{PAGE}#{section}" if request.htmx else PAGE
+    return TemplateResponse(request, template, _context(platform, access, **extra))
+
+
+@require_GET
+@login_required
+def platform_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    platform, access = get_platform_for(request, pk)
+    section = request.GET.get("section", "")
+    # htmx "Cancel" links ask for one section back in read mode.
+    if request.htmx and section in ("purpose", "vision", "values"):
+        return _section(request, section, platform, access)
+    return TemplateResponse(request, PAGE, _context(platform, access))
+
+
+@require_POST
+@login_required
+def platform_step(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    platform, access = get_platform_for(request, pk, edit=True)
+    form = StepForm(request.POST)
+    if form.is_valid():
+        services.set_step(platform, form.cleaned_data["step"], by=request.user)
+    if not request.htmx:
+        return redirect(platform)
+    return _section(request, "steps", platform, access, status=_("The step was saved."))
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def purpose_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    platform, access = get_platform_for(request, pk, edit=True)
+    initial = {
+        "lead": platform.purpose_lead,
+        "points": [p.text for p in platform.purpose_points.all()],
+    }
+    form = PurposeForm(_posted(request), initial=initial)
+    if request.method == "POST" and form.is_valid():
+        services.set_purpose(
+            platform,
+            lead=form.cleaned_data["lead"],
+            points=form.cleaned_data["points"],
+            by=request.user,
+        )
+        if not request.htmx:
+            return redirect(platform)
+        return _section(
+            request,
+            "purpose",
+            platform,
+            access,
+            status=_("The purpose was saved."),
+            focus="purpose-heading",
+        )
+    return _section(request, "purpose", platform, access, editing="purpose", form=form)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def vision_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    platform, access = get_platform_for(request, pk, edit=True)
+    chosen = platform.vision
+    initial = {
+        "vision": chosen.text if chosen else "",
+        "alternatives": [p.text for p in platform.vision_proposals.filter(is_chosen=False)],
+    }
+    form = VisionForm(_posted(request), initial=initial)
+    if request.method == "POST" and form.is_valid():
+        services.set_vision(
+            platform,
+            vision=form.cleaned_data["vision"],
+            alternatives=form.cleaned_data["alternatives"],
+            by=request.user,
+        )
+        if not request.htmx:
+            return redirect(platform)
+        return _section(
+            request,
+            "vision",
+            platform,
+            access,
+            status=_("The vision was saved."),
+            focus="vision-heading",
+        )
+    return _section(request, "vision", platform, access, editing="vision", form=form)
+
+
+@require_POST
+@login_required
+def vision_choose(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    proposal, access = get_proposal_for(request, pk, edit=True)
+    services.choose_vision(proposal, by=request.user)
+    platform = proposal.platform
+    if not request.htmx:
+        return redirect(platform)
+    return _section(
+        request,
+        "vision",
+        platform,
+        access,
+        status=_("“%(text)s” is now the vision.") % {"text": proposal.text},
+        focus="vision-heading",
+    )
+
+
+@require_POST
+@login_required
+def value_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    platform, access = get_platform_for(request, pk, edit=True)
+    form = ValueAddForm(request.POST)
+    if not form.is_valid():
+        return _section(request, "values", platform, access, add_form=form, focus="add-value")
+    value = services.add_value(
+        platform,
+        name=form.cleaned_data["name"],
+        meaning=form.cleaned_data["meaning"],
+        by=request.user,
+    )
+    if not request.htmx:
+        return redirect(platform)
+    return _section(
+        request,
+        "values",
+        platform,
+        access,
+        status=_("Added “%(name)s”.") % {"name": value.name},
+        focus="add-value",
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def value_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    value, access = get_value_for(request, pk, edit=True)
+    platform = value.platform
+    practices = list(value.practices.all())
+    initial = {
+        "name": value.name,
+        "meaning": value.meaning,
+        **{side: [p.text for p in practices if p.side == side] for side in Practice.Side.values},
+    }
+    form = ValueForm(_posted(request), initial=initial, prefix="value")
+    if request.method == "POST" and form.is_valid():
+        services.edit_value(
+            value,
+            name=form.cleaned_data["name"],
+            meaning=form.cleaned_data["meaning"],
+            practices={side: form.cleaned_data[side] for side in Practice.Side.values},
+            by=request.user,
+        )
+        if not request.htmx:
+            return redirect(platform)
+        return _section(
+            request,
+            "values",
+            platform,
+            access,
+            status=_("Saved “%(name)s”.") % {"name": value.name},
+            focus=f"value-{value.pk}",
+        )
+    return _section(request, "values", platform, access, editing=value.pk, value_form=form)
+
+
+@require_POST
+@login_required
+def value_delete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    value, access = get_value_for(request, pk, edit=True)
+    platform = value.platform
+    services.delete_value(value, by=request.user)
+    if not request.htmx:
+        return redirect(platform)
+    return _section(
+        request,
+        "values",
+        platform,
+        access,
+        status=_("Deleted “%(name)s”.") % {"name": value.name},
+        focus="add-value",
+    )
+
+
+@require_POST
+@login_required
+def value_move(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    value, access = get_value_for(request, pk, edit=True)
+    direction = request.POST.get("direction")
+    if direction not in ("up", "down"):
+        return HttpResponse(status=400)
+    place = services.move_value(value, -1 if direction == "up" else 1, by=request.user)
+    platform = value.platform
+    if not request.htmx:
+        return redirect(platform)
+    return _section(
+        request,
+        "values",
+        platform,
+        access,
+        status=_("“%(name)s” is now number %(place)s.") % {"name": value.name, "place": place},
+        focus=f"move-{direction}-value-{value.pk}",
+    )
+
+
+@require_POST
+@login_required
+def values_reorder(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    platform, access = get_platform_for(request, pk, edit=True)
+    try:
+        order = [int(v) for v in request.POST.getlist("order")]
+        services.reorder_values(platform, order, by=request.user)
+    except ValueError:
+        return HttpResponse(_("The list has changed. Reload the page."), status=409)
+    if not request.htmx:
+        return redirect(platform)
+    return _section(request, "values", platform, access, status=_("The new order was saved."))
+
+
+# Versions
+
+
+@require_GET
+@login_required
+def versions(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    platform, access = get_platform_for(request, pk)
+    return TemplateResponse(
+        request,
+        "platforms/versions.html",
+        {
+            "platform": platform,
+            "programme": platform.programme,
+            "access": access,
+            "versions": platform.versions.select_related("created_by"),
+        },
+    )
+
+
+@require_POST
+@login_required
+def version_name(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    version, _access = get_version_for(request, pk, edit=True)
+    form = VersionNameForm(request.POST)
+    if form.is_valid():
+        services.name_version(version, form.cleaned_data["name"])
+        messages.success(request, _("The version was named."))
+    return redirect("platforms:versions", version.platform.programme_id)
+
+
+@require_GET
+@login_required
+def version_compare(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    platform, access = get_platform_for(request, pk)
+    all_versions = list(platform.versions.all())
+    by_number = {v.number: v for v in all_versions}
+
+    def pick(key: str, default):
+        try:
+            return by_number[int(request.GET.get(key, ""))]
+        except (KeyError, ValueError):
+            return default
+
+    newest = all_versions[0] if all_versions else None
+    new = pick("b", newest)
+    old = pick("a", all_versions[1] if len(all_versions) > 1 else newest)
+    if old and new and old.number > new.number:
+        old, new = new, old
+    changes = services.compare(old.snapshot, new.snapshot) if old and new else []
+    return TemplateResponse(
+        request,
+        "platforms/compare.html",
+        {
+            "platform": platform,
+            "programme": platform.programme,
+            "access": access,
+            "versions": all_versions,
+            "old": old,
+            "new": new,
+            "changes": changes,
+        },
+    )
+
+
+# Brand and poster
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def brand_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    platform, access = get_platform_for(request, pk, edit=True)
+    organisation = platform.programme.organisation
+    form = BrandForm(_posted(request), request.FILES or None, instance=organisation)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        for warning in poster.contrast_warnings(organisation):
+            messages.warning(request, warning)
+        messages.success(request, _("The poster colours and logo were saved."))
+        return redirect(platform)
+    return TemplateResponse(
+        request,
+        "platforms/brand_form.html",
+        {
+            "platform": platform,
+            "programme": platform.programme,
+            "access": access,
+            "form": form,
+            "warnings": poster.contrast_warnings(organisation),
+        },
+    )
+
+
+# The preview carries one <style> block with the brand colours; a nonce lets exactly that in.
+@csp_override({"style-src": [CSP.SELF, CSP.NONCE], "img-src": [CSP.SELF]})
+@require_GET
+@login_required
+def poster_preview(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    platform, _access = get_platform_for(request, pk)
+    version = None
+    if number := request.GET.get("version"):
+        version = platform.versions.filter(number=number if number.isdigit() else 0).first()
+        if version is None:
+            raise Http404
+    data = version.snapshot if version else services.snapshot(platform)
+    size = request.GET.get("size", "a3")
+    context = poster.poster_context(
+        platform.programme.organisation, data, size=size, for_pdf=False, version=version
+    )
+    context["back_url"] = platform.get_absolute_url()
+    return TemplateResponse(request, "platforms/poster.html", context)
+
+
+@require_POST
+@login_required
+def poster_render(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    # HR exports posters too: reading the platform is enough to ask for its poster.
+    platform, access = get_platform_for(request, pk)
+    form = RenderForm(request.POST)
+    if form.is_valid():
+        job, created = poster.request_render(
+            platform,
+            size=form.cleaned_data["size"],
+            language=form.cleaned_data["language"],
+            by=request.user,
+        )
+        status = _("The poster is being made.") if created else _("This poster exists already.")
+    else:
+        status = _("Choose a size and a language.")
+    if not request.htmx:
+        messages.info(request, status)
+        return redirect(platform)
+    return _section(request, "posters", platform, access, status=status)
+
+
+@require_GET
+@login_required
+def poster_status(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    platform, access = get_platform_for(request, pk)
+    return _section(request, "posters", platform, access)
+
+
+@require_GET
+@login_required
+def poster_download(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    job, _access = get_render_for(request, pk)
+    if job.status != PosterRender.Status.READY or not job.file:
+        raise Http404
+    name = f"lederplakat-v{job.version.number}-{job.size}-{job.language}.pdf"
+    return FileResponse(job.file.open("rb"), as_attachment=True, filename=name)

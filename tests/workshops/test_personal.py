@@ -1,0 +1,572 @@
+"""The personal page between the days, the facilitators' overview, and the privacy duties.
+
+Kari and Per are in the same network group of Seljord's programme; Ola is on another
+organisation's programme. Each has written something private, marked with their name.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+import uuid
+
+import pytest
+from django.core import mail
+from django.core.management import call_command
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from exercises.aggregate import cloud
+from exercises.models import Exercise, Run, Submission
+from workshops import personal
+from workshops.live_views import DEVICE_COOKIE, _device_hash
+from workshops.models import (
+    ActionLearningAnswer,
+    AgendaItem,
+    Attendee,
+    CheckInReminder,
+    ContentDeletion,
+    Participant,
+    PersonalLink,
+    Programme,
+    Workshop,
+)
+
+Q = ActionLearningAnswer.Question
+
+
+def write(participant, question, text, *, workshop=None, shared=False):
+    return personal.save_answer(participant, question, text, shared=shared, workshop=workshop)
+
+
+@pytest.fixture
+def kari(participant) -> Participant:
+    return participant
+
+
+@pytest.fixture
+def per(programme, group) -> Participant:
+    return Participant.objects.create(
+        programme=programme, name="Per Hansen", email="per@example.no", network_group=group
+    )
+
+
+@pytest.fixture
+def other_programme(other_org) -> Programme:
+    return Programme.objects.create(organisation=other_org, title="Bø leiarprogram")
+
+
+@pytest.fixture
+def other_workshop(other_programme) -> Workshop:
+    return Workshop.objects.create(programme=other_programme, number=1, date=dt.date(2026, 9, 1))
+
+
+@pytest.fixture
+def ola(other_programme) -> Participant:
+    return Participant.objects.create(
+        programme=other_programme, name="Ola Bø", email="ola@example.no"
+    )
+
+
+@pytest.fixture
+def written(kari, per, ola, workshop, other_workshop) -> None:
+    """Everyone's private and shared answers, each text naming its writer."""
+    write(kari, Q.MARKED_BY, "KARI-PRIVATE project")
+    write(kari, Q.TRIED, "KARI-PRIVATE tried", workshop=workshop)
+    write(per, Q.MARKED_BY, "PER-PRIVATE project")
+    write(per, Q.LEARNT, "PER-SHARED learnt", workshop=workshop, shared=True)
+    write(ola, Q.MARKED_BY, "OLA-PRIVATE project")
+    write(ola, Q.PEER_PROBLEM, "OLA-SHARED problem", workshop=other_workshop, shared=True)
+
+
+def signed_in(participant: Participant) -> Client:
+    client = Client(headers={"accept-language": "en"})
+    token = personal.create_link(participant)
+    response = client.post(reverse("workshops:personal_link", args=[token]))
+    assert response.status_code == 302
+    return client
+
+
+def word_cloud_run(workshop: Workshop) -> Run:
+    item = AgendaItem.objects.create(
+        workshop=workshop, position=9, kind="exercise", title="Ordsky", duration_minutes=10
+    )
+    exercise = Exercise.objects.create(agenda_item=item, kind="word_cloud")
+    return Run.objects.create(exercise=exercise, workshop=workshop)
+
+
+def attend(workshop: Workshop, participant: Participant | None, device: str) -> Attendee:
+    name = participant.name if participant else device
+    return Attendee.join(workshop, _device_hash(device), participant, name)
+
+
+def submit(run: Run, attendee: Attendee, text: str) -> Submission:
+    return Submission.objects.create(
+        run=run, author=attendee, key="word", text=text, token=uuid.uuid4()
+    )
+
+
+# Magic links
+
+
+def test_known_and_unknown_email_get_the_same_answer(
+    client, kari, django_capture_on_commit_callbacks
+):
+    url = reverse("workshops:personal_request_link")
+    with django_capture_on_commit_callbacks(execute=True):
+        known = client.post(url, {"email": "KARI@example.no"})
+    with django_capture_on_commit_callbacks(execute=True):
+        unknown = client.post(url, {"email": "nobody@example.no"})
+    assert known.status_code == unknown.status_code == 302
+    assert known["Location"] == unknown["Location"]
+    assert len(mail.outbox) == 1
+    assert mail.outbox[0].to == ["kari@example.no"]
+    token = mail.outbox[0].body.split("/me/link/")[1].split("/")[0]
+    assert client.get(reverse("workshops:personal_link", args=[token])).status_code == 200
+    page = client.get(known["Location"])
+    assert "If this address is on the list of participants" in page.text
+
+
+def test_link_requests_per_address_are_capped_without_telling(
+    client, kari, django_capture_on_commit_callbacks
+):
+    url = reverse("workshops:personal_request_link")
+    for _ in range(7):
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post(url, {"email": "kari@example.no"})
+        assert response.status_code == 302
+    assert len(mail.outbox) == 5
+
+
+def test_a_malformed_address_is_told_so(client):
+    response = client.post(reverse("workshops:personal_request_link"), {"email": "kari"})
+    assert response.status_code == 400
+    assert "valid email address" in response.text
+
+
+def test_a_valid_link_opens_the_page_once_after_a_click(client, kari, written):
+    token = personal.create_link(kari)
+    url = reverse("workshops:personal_link", args=[token])
+    # Opening (as a mail scanner would) does not spend the link.
+    assert client.get(url).status_code == 200
+    assert client.get(url).status_code == 200
+    response = client.post(url)
+    assert response["Location"] == reverse("workshops:personal_page")
+    page = client.get(reverse("workshops:personal_page"))
+    assert page.status_code == 200
+    assert "KARI-PRIVATE project" in page.text
+    assert client.get(url).status_code == 410
+
+
+def test_an_expired_link_is_refused_and_a_new_one_can_be_asked_for(client, kari):
+    token = personal.create_link(kari, now=timezone.now() - personal.LINK_LIFETIME)
+    url = reverse("workshops:personal_link", args=[token])
+    assert client.get(url).status_code == 410
+    response = client.post(url)
+    assert response.status_code == 410
+    assert "Send me a new link" in response.text
+    assert client.get(reverse("workshops:personal_page"))["Location"] == reverse(
+        "workshops:personal_start"
+    )
+    fresh = personal.create_link(kari)
+    assert client.post(reverse("workshops:personal_link", args=[fresh])).status_code == 302
+
+
+def test_a_used_link_does_not_work_again_after_signing_out(client, kari):
+    token = personal.create_link(kari)
+    url = reverse("workshops:personal_link", args=[token])
+    client.post(url)
+    assert client.post(reverse("workshops:personal_logout")).status_code == 302
+    assert client.get(reverse("workshops:personal_page")).status_code == 302
+    assert client.post(url).status_code == 410
+    assert client.get(reverse("workshops:personal_page")).status_code == 302
+
+
+def test_another_persons_link_opens_only_their_page(client, kari, per, written):
+    client = signed_in(kari)
+    client.post(reverse("workshops:personal_link", args=[personal.create_link(per)]))
+    page = client.get(reverse("workshops:personal_page")).text
+    assert "PER-PRIVATE project" in page
+    assert "KARI-PRIVATE" not in page
+
+
+def test_a_made_up_link_opens_nothing(client, kari):
+    personal.create_link(kari)
+    assert client.post(reverse("workshops:personal_link", args=["not-a-token"])).status_code == 410
+    assert PersonalLink.objects.filter(used_at__isnull=False).count() == 0
+
+
+def test_the_personal_code_opens_the_page_and_a_wrong_one_does_not(client, kari):
+    code = personal.personal_code(kari)
+    wrong = client.post(reverse("workshops:personal_code_login"), {"code": "AAAAA-AAAAA"})
+    assert wrong.status_code == 400
+    assert "does not open a page" in wrong.text
+    right = client.post(reverse("workshops:personal_code_login"), {"code": code.lower()})
+    assert right["Location"] == reverse("workshops:personal_page")
+    assert kari.name in client.get(right["Location"]).text
+
+
+def test_guessing_codes_is_capped(client, kari):
+    for _ in range(20):
+        client.post(reverse("workshops:personal_code_login"), {"code": "AAAAA-AAAAA"})
+    blocked = client.post(
+        reverse("workshops:personal_code_login"), {"code": personal.personal_code(kari)}
+    )
+    assert blocked.status_code == 429
+
+
+def test_the_phone_that_joined_as_a_roster_person_opens_their_page(client, kari, workshop):
+    workshop.start_day(by=None)
+    attend(workshop, kari, "kari-phone")
+    client.cookies[DEVICE_COOKIE] = "kari-phone"
+    phone = client.get(reverse("workshops:phone", args=[workshop.join_code]))
+    assert personal.personal_code(kari) in phone.text
+    assert reverse("workshops:personal_page") in phone.text
+    assert kari.name in client.get(reverse("workshops:personal_page")).text
+    client.post(reverse("workshops:personal_logout"))
+    assert client.get(reverse("workshops:personal_page")).status_code == 302
+
+
+def test_a_phone_that_joined_under_a_typed_name_opens_no_page(client, workshop):
+    workshop.start_day(by=None)
+    attend(workshop, None, "guest-phone")
+    client.cookies[DEVICE_COOKIE] = "guest-phone"
+    assert client.get(reverse("workshops:personal_page")).status_code == 302
+
+
+# Nobody reads another person's private content
+
+PERSONAL_GETS = [
+    ("personal_page", {}),
+    ("personal_start", {}),
+    ("personal_group", {}),
+    ("personal_export", {"fmt": "json"}),
+    ("personal_export", {"fmt": "html"}),
+    ("personal_erase", {}),
+    ("personal_day", {"pk": "own"}),
+    ("personal_day", {"pk": "other"}),
+]
+
+
+def _kwargs(kwargs: dict, own: Workshop, other: Workshop) -> dict:
+    if kwargs.get("pk") == "own":
+        return {"pk": own.pk}
+    if kwargs.get("pk") == "other":
+        return {"pk": other.pk}
+    return kwargs
+
+
+# What each visitor must never see: Kari sees what Per shared with their group, no more.
+FORBIDDEN = {
+    "kari": ["PER-PRIVATE", "OLA-"],
+    "ola": ["KARI-", "PER-"],
+    "anonymous": ["KARI-", "PER-", "OLA-"],
+}
+
+
+@pytest.mark.parametrize(("name", "kwargs"), PERSONAL_GETS, ids=lambda v: str(v))
+@pytest.mark.parametrize("who", list(FORBIDDEN))
+def test_nobody_reads_anothers_private_content(
+    request, written, workshop, other_workshop, who, name, kwargs
+):
+    own, other = (other_workshop, workshop) if who == "ola" else (workshop, other_workshop)
+    if who == "anonymous":
+        client = Client(headers={"accept-language": "en"})
+    else:
+        client = signed_in(request.getfixturevalue(who))
+    response = client.get(reverse(f"workshops:{name}", kwargs=_kwargs(kwargs, own, other)))
+    for marker in FORBIDDEN[who]:
+        assert marker not in response.content.decode()
+    if who == "anonymous":
+        assert response.status_code == (200 if name == "personal_start" else 302)
+    elif kwargs.get("pk") == "other":
+        assert response.status_code == 404
+
+
+def test_the_group_page_shows_members_and_only_what_they_shared(written, kari):
+    page = signed_in(kari).get(reverse("workshops:personal_group")).text
+    assert "Per Hansen" in page
+    assert "PER-SHARED learnt" in page
+    assert "PER-PRIVATE" not in page
+    assert "Ola" not in page
+
+
+@pytest.mark.parametrize("target", ["other_workshop", "nonsense"])
+def test_nobody_writes_into_another_programmes_day(request, kari, target):
+    workshop_id = request.getfixturevalue(target).pk if target != "nonsense" else 999999
+    response = signed_in(kari).post(
+        reverse("workshops:personal_answer"),
+        {"question": Q.TRIED, "workshop": workshop_id, "text": "x", "token": uuid.uuid4()},
+    )
+    assert response.status_code == 404
+    assert not ActionLearningAnswer.objects.exists()
+
+
+def test_answers_need_a_session(client, kari):
+    response = client.post(
+        reverse("workshops:personal_answer"), {"question": Q.MARKED_BY, "text": "x"}
+    )
+    assert response.status_code == 302
+    assert not ActionLearningAnswer.objects.exists()
+
+
+# Writing
+
+
+def test_an_answer_is_saved_private_once_and_escaped(kari):
+    client = signed_in(kari)
+    token = str(uuid.uuid4())
+    data = {"question": Q.MARKED_BY, "text": "<script>alert(1)</script> Tillit", "token": token}
+    first = client.post(reverse("workshops:personal_answer"), data, headers={"HX-Request": "true"})
+    assert first.status_code == 200
+    assert "Saved. Only you can see it." in first.text
+    # The same request again (a retry over a flaky network) after a later edit changes nothing.
+    client.post(
+        reverse("workshops:personal_answer"),
+        {**data, "text": "Newer", "token": str(uuid.uuid4())},
+        headers={"HX-Request": "true"},
+    )
+    client.post(reverse("workshops:personal_answer"), data, headers={"HX-Request": "true"})
+    answer = ActionLearningAnswer.objects.get()
+    assert answer.text == "Newer"
+    assert answer.shared is False
+    page = client.get(reverse("workshops:personal_page")).text
+    assert "<script>alert(1)</script>" not in page
+
+
+def test_sharing_is_an_explicit_choice(kari, workshop):
+    client = signed_in(kari)
+    client.post(
+        reverse("workshops:personal_answer"),
+        {"question": Q.PEER_PROBLEM, "workshop": workshop.pk, "text": "Tid", "shared": "on"},
+    )
+    assert ActionLearningAnswer.objects.get().shared is True
+
+
+def test_a_too_long_answer_is_refused_with_a_clear_message_and_kept_on_screen(kari):
+    text = "a" * (ActionLearningAnswer.MAX_LENGTH + 1)
+    response = signed_in(kari).post(
+        reverse("workshops:personal_answer"),
+        {"question": Q.MARKED_BY, "text": text},
+        headers={"HX-Request": "true"},
+    )
+    assert "The answer is 4001 characters long. Keep it to 4000" in response.text
+    assert text in response.text
+    assert not ActionLearningAnswer.objects.exists()
+
+
+def test_the_day_page_shows_the_check_in_and_the_assignment(kari, workshop):
+    workshop.between_work = "Gi tre konkrete tilbakemeldinger"
+    workshop.save()
+    page = signed_in(kari).get(reverse("workshops:personal_day", args=[workshop.pk])).text
+    assert "Gi tre konkrete tilbakemeldinger" in page
+    assert "What have you tried since last time?" in page
+    assert "Your answer to the assignment" in page
+
+
+def test_no_participant_text_in_the_logs(caplog, kari, workshop):
+    caplog.set_level(logging.DEBUG)
+    client = signed_in(kari)
+    client.post(
+        reverse("workshops:personal_answer"), {"question": Q.MARKED_BY, "text": "SECRET-TEXT"}
+    )
+    client.get(reverse("workshops:personal_export", args=["json"]))
+    personal.erase(kari, reason=ContentDeletion.Reason.PARTICIPANT)
+    assert "SECRET-TEXT" not in caplog.text
+    assert "SECRET-TEXT" not in json.dumps(list(ContentDeletion.objects.values("counts")))
+
+
+# Facilitators and HR
+
+
+def test_progress_shows_names_and_counts_never_content(alice_client, written, workshop):
+    page = alice_client.get(
+        reverse("workshops:programme_progress", args=[workshop.programme_id])
+    ).text
+    assert "2 of 2 have started." in page
+    assert "2 of 2 have checked in." in page
+    assert "Kari Nordmann" in page
+    for marker in ["KARI-", "PER-", "OLA-"]:
+        assert marker not in page
+
+
+def test_reminders_go_once_to_those_who_have_not_checked_in(
+    alice_client, kari, per, workshop, django_capture_on_commit_callbacks
+):
+    write(kari, Q.TRIED, "Ting", workshop=workshop)
+    url = reverse("workshops:workshop_remind", args=[workshop.pk])
+    with django_capture_on_commit_callbacks(execute=True):
+        assert alice_client.post(url).status_code == 302
+    with django_capture_on_commit_callbacks(execute=True):
+        alice_client.post(url)
+    assert [m.to for m in mail.outbox] == [["per@example.no"]]
+    assert "/me/link/" in mail.outbox[0].body
+    assert CheckInReminder.objects.count() == 1
+
+
+def test_the_daily_command_reminds_for_days_two_days_away(
+    kari, workshop, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("send_checkin_reminders", "--today", "2026-11-23")
+    assert mail.outbox == []
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("send_checkin_reminders", "--today", "2026-11-24")
+    assert [m.to for m in mail.outbox] == [["kari@example.no"]]
+
+
+def test_the_ended_day_on_the_phone_offers_the_check_in(client, kari, workshop):
+    workshop.start_day(by=None)
+    attend(workshop, kari, "kari-phone")
+    workshop.end_day(by=None, expected_version=workshop.version)
+    client.cookies[DEVICE_COOKIE] = "kari-phone"
+    phone = client.get(reverse("workshops:phone", args=[workshop.join_code])).text
+    assert reverse("workshops:personal_day", args=[workshop.pk]) in phone
+
+
+# Retention
+
+
+@pytest.fixture
+def full_programme(kari, per, workshop, written):
+    """Kari's programme, its last day on 26 November, with exercise entries and attendees."""
+    workshop.programme.retention_days = 10
+    workshop.programme.save()
+    workshop.start_day(by=None)
+    run = word_cloud_run(workshop)
+    submit(run, attend(workshop, kari, "kari-phone"), "Tillit")
+    submit(run, attend(workshop, per, "per-phone"), "Tillit")
+    submit(run, attend(workshop, per, "per-phone"), "Mot")
+    submit(run, attend(workshop, None, "guest-phone"), "Mot")
+    return run
+
+
+def content_counts(programme: Programme) -> tuple[int, int, int]:
+    return (
+        Submission.objects.filter(run__workshop__programme=programme).count(),
+        ActionLearningAnswer.objects.filter(participant__programme=programme).count(),
+        Attendee.objects.filter(workshop__programme=programme).count(),
+    )
+
+
+def test_retention_deletes_exactly_the_expired_programmes_content(
+    full_programme, workshop, other_programme, ola
+):
+    programme = workshop.programme
+    deadline = dt.date(2026, 11, 26) + dt.timedelta(days=10)
+    assert programme.deletion_date() == deadline
+    others_before = content_counts(other_programme)
+    assert personal.purge_expired(deadline - dt.timedelta(days=1)) == []
+    assert content_counts(programme) == (4, 4, 3)
+    assert personal.purge_expired(deadline + dt.timedelta(days=1)) == [programme.pk]
+    assert content_counts(programme) == (0, 0, 0)
+    assert content_counts(other_programme) == others_before
+    assert Participant.objects.filter(programme=programme).count() == 2
+    assert Run.objects.filter(pk=full_programme.pk).exists()
+    assert ContentDeletion.objects.get().counts["submissions"] == 4
+    # Nothing left to delete: running again does nothing.
+    assert personal.purge_expired(deadline + dt.timedelta(days=2)) == []
+
+
+def test_retention_runs_from_the_command_and_the_task(full_programme, workshop):
+    from workshops.tasks import purge_expired_content
+
+    call_command("purge_expired_content", "--today", "2026-12-05")
+    assert content_counts(workshop.programme) == (4, 4, 3)
+    call_command("purge_expired_content", "--today", "2026-12-06")
+    assert content_counts(workshop.programme) == (0, 0, 0)
+    assert purge_expired_content.delay().get() == []
+
+
+def test_facilitators_are_warned_within_thirty_days(alice_client, workshop):
+    programme = workshop.programme
+    url = reverse("workshops:programme_detail", args=[programme.pk])
+    programme.retention_days = (timezone.localdate() - workshop.date).days + 20
+    programme.save()
+    assert (
+        "everything participants wrote in this programme is deleted" in alice_client.get(url).text
+    )
+    programme.retention_days += 30
+    programme.save()
+    assert "everything participants wrote" not in alice_client.get(url).text
+
+
+# Access and erasure
+
+
+def test_export_holds_everything_the_person_wrote_and_nothing_else(full_programme, kari):
+    for client, url in [
+        (signed_in(kari), reverse("workshops:personal_export", args=["json"])),
+    ]:
+        data = json.loads(client.get(url).content)
+        texts = [a["text"] for a in data["action_learning"]]
+        assert sorted(texts) == ["KARI-PRIVATE project", "KARI-PRIVATE tried"]
+        assert [s["text"] for s in data["exercise_answers"]] == ["Tillit"]
+        assert [d["day"] for d in data["days_joined"]] == [2]
+        assert data["participant"]["email"] == "kari@example.no"
+        dumped = json.dumps(data)
+        for marker in ["PER-", "OLA-", "Mot", "Per Hansen"]:
+            assert marker not in dumped
+
+
+def test_the_readable_export_is_escaped(kari):
+    write(kari, Q.MARKED_BY, "<b>fet</b> & tillit")
+    page = signed_in(kari).get(reverse("workshops:personal_export", args=["html"])).text
+    assert "&lt;b&gt;fet&lt;/b&gt; &amp; tillit" in page
+    assert "<b>fet</b>" not in page
+
+
+def test_the_page_lists_what_the_person_sent_on_the_days(full_programme, kari, per):
+    page = signed_in(kari).get(reverse("workshops:personal_page")).text
+    assert "Ordsky" in page
+    assert "Tillit" in page
+    assert "Mot" not in page
+
+
+def test_a_facilitator_exports_for_a_person_on_request(
+    alice_client, bob_client, full_programme, kari
+):
+    url = reverse("workshops:participant_export", args=[kari.pk, "json"])
+    data = json.loads(alice_client.get(url).content)
+    assert {a["text"] for a in data["action_learning"]} == {
+        "KARI-PRIVATE project",
+        "KARI-PRIVATE tried",
+    }
+    assert bob_client.get(url).status_code == 403
+
+
+def test_erasure_removes_the_rows_and_keeps_the_aggregates_right(full_programme, kari, per):
+    client = signed_in(kari)
+    assert client.post(reverse("workshops:personal_erase"))["Location"] == reverse(
+        "workshops:personal_start"
+    )
+    assert not ActionLearningAnswer.objects.filter(participant=kari).exists()
+    assert not Attendee.objects.filter(participant=kari).exists()
+    assert not Submission.objects.filter(author__participant=kari).exists()
+    assert Participant.objects.filter(pk=kari.pk).exists()
+    remaining = full_programme.submissions.values_list("text", flat=True)
+    assert {w.text: w.count for w in cloud(remaining)} == {"Mot": 2, "Tillit": 1}
+    assert ActionLearningAnswer.objects.filter(participant=per).count() == 2
+    assert client.get(reverse("workshops:personal_page")).status_code == 302
+    assert ContentDeletion.objects.get().reason == ContentDeletion.Reason.PARTICIPANT
+
+
+def test_a_facilitator_erases_for_a_person_on_request(alice_client, full_programme, kari, alice):
+    response = alice_client.post(reverse("workshops:participant_erase", args=[kari.pk]))
+    assert response.status_code == 302
+    assert not ActionLearningAnswer.objects.filter(participant=kari).exists()
+    assert Submission.objects.filter(run=full_programme).count() == 3
+    deletion = ContentDeletion.objects.get()
+    assert (deletion.actor, deletion.reason) == (alice, ContentDeletion.Reason.FACILITATOR)
+
+
+def test_privacy_notice_on_join_and_personal_pages(client, kari, workshop):
+    join = client.get(reverse("workshops:join")).text
+    assert "Who is responsible" in join
+    workshop.start_day(by=None)
+    join_day = client.get(reverse("workshops:join_day", args=[workshop.join_code])).text
+    assert "Seljord kommune runs this programme and is responsible for your data." in join_day
+    page = signed_in(kari).get(reverse("workshops:personal_page")).text
+    assert "deleted 365 days after the programme's last day" in page

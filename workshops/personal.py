@@ -1,0 +1,464 @@
+"""Services for the time between the days: personal links and codes, the action-learning
+answers, check-in reminders, and the privacy duties (export, erasure, retention).
+
+Nothing here logs what participants wrote: log lines and audit rows carry ids and counts only.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import logging
+import secrets
+import uuid
+from dataclasses import dataclass
+from functools import partial
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.crypto import salted_hmac
+from django.utils.translation import gettext as _
+
+from workshops.models import (
+    CHECKIN_QUESTIONS,
+    JOIN_CODE_ALPHABET,
+    PROJECT_QUESTIONS,
+    ActionLearningAnswer,
+    Attendee,
+    CheckInReminder,
+    ContentDeletion,
+    Participant,
+    PersonalKey,
+    PersonalLink,
+    Programme,
+    Workshop,
+)
+
+logger = logging.getLogger(__name__)
+
+LINK_LIFETIME = dt.timedelta(hours=getattr(settings, "PERSONAL_LINK_HOURS", 72))
+CODE_LENGTH = 10
+# Facilitators see the deletion coming this many days ahead.
+RETENTION_WARNING_DAYS = 30
+
+Question = ActionLearningAnswer.Question
+
+
+def _digest(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+# Personal links
+
+
+def create_link(participant: Participant, *, now: dt.datetime | None = None) -> str:
+    """A new one-time link for the participant; returns the token (never stored as such)."""
+    now = now or timezone.now()
+    token = secrets.token_urlsafe(32)
+    PersonalLink.objects.create(
+        participant=participant, token_hash=_digest(token), expires_at=now + LINK_LIFETIME
+    )
+    return token
+
+
+def valid_link(token: str, *, now: dt.datetime | None = None) -> PersonalLink | None:
+    now = now or timezone.now()
+    return (
+        PersonalLink.objects.select_related("participant__programme")
+        .filter(token_hash=_digest(token), used_at__isnull=True, expires_at__gt=now)
+        .first()
+    )
+
+
+def use_link(token: str, *, now: dt.datetime | None = None) -> Participant | None:
+    """Spend the link: the first use wins, every later one (or an expired link) gets None."""
+    now = now or timezone.now()
+    used = PersonalLink.objects.filter(
+        token_hash=_digest(token), used_at__isnull=True, expires_at__gt=now
+    ).update(used_at=now)
+    if not used:
+        return None
+    return PersonalLink.objects.get(token_hash=_digest(token)).participant
+
+
+def link_url(token: str) -> str:
+    return settings.SITE_URL + reverse("workshops:personal_link", args=[token])
+
+
+def send_links(email: str, language: str | None = None) -> int:
+    """Mail a link for every roster entry with this address; returns how many were sent.
+
+    The caller answers the same whatever this finds, so nobody learns who is on a roster.
+    """
+    email = email.strip()
+    if not email:
+        return 0
+    participants = list(
+        Participant.objects.filter(email__iexact=email).select_related("programme__organisation")
+    )
+    if not participants:
+        return 0
+    links = [(p, link_url(create_link(p))) for p in participants]
+    with translation.override(language or settings.LANGUAGE_CODE):
+        body = render_to_string(
+            "workshops/personal/email_links.txt",
+            {"links": links, "hours": int(LINK_LIFETIME.total_seconds() // 3600)},
+        )
+        send_mail(_("Your personal page in Samling"), body, None, [participants[0].email])
+    logger.info("Sent personal links for %d roster entries", len(links))
+    return len(links)
+
+
+# Personal codes: derived from a per-participant salt, so the phone can show the code again
+# while only its hash is stored; a new salt revokes the old code.
+
+
+def _derive_code(participant_id: int, salt: str) -> str:
+    mac = salted_hmac(
+        "samling.personal-code", f"{participant_id}:{salt}", algorithm="sha256"
+    ).digest()
+    return "".join(JOIN_CODE_ALPHABET[b % len(JOIN_CODE_ALPHABET)] for b in mac[:CODE_LENGTH])
+
+
+def normalise_code(raw: str) -> str:
+    return "".join(ch for ch in raw.upper() if ch.isalnum())
+
+
+def format_code(code: str) -> str:
+    return f"{code[:5]}-{code[5:]}"
+
+
+def personal_code(participant: Participant) -> str:
+    key = PersonalKey.objects.filter(participant=participant).first()
+    if key is None:
+        salt = secrets.token_hex(16)
+        try:
+            with transaction.atomic():
+                key = PersonalKey.objects.create(
+                    participant=participant,
+                    salt=salt,
+                    code_hash=_digest(_derive_code(participant.pk, salt)),
+                )
+        except IntegrityError:  # two pages asked at once: the first one's key stands
+            key = PersonalKey.objects.get(participant=participant)
+    return format_code(_derive_code(participant.pk, key.salt))
+
+
+def participant_of_code(raw: str) -> Participant | None:
+    code = normalise_code(raw)
+    if len(code) != CODE_LENGTH:
+        return None
+    key = PersonalKey.objects.select_related("participant").filter(code_hash=_digest(code)).first()
+    return key.participant if key else None
+
+
+# Answers
+
+
+class AnswerTooLong(ValueError):
+    pass
+
+
+def save_answer(
+    participant: Participant,
+    question: str,
+    text: str,
+    *,
+    shared: bool,
+    workshop: Workshop | None = None,
+    token: uuid.UUID | None = None,
+) -> ActionLearningAnswer:
+    """Save one answer, at once and once: a retry with the same token changes nothing."""
+    if question not in Question.values:
+        raise ValueError("Unknown question")
+    if (question in PROJECT_QUESTIONS) != (workshop is None):
+        raise ValueError("Project answers have no day; every other answer has one")
+    if workshop is not None and workshop.programme_id != participant.programme_id:
+        raise ValueError("The day is not in the participant's programme")
+    text = text.replace("\r\n", "\n").strip()
+    if len(text) > ActionLearningAnswer.MAX_LENGTH:
+        raise AnswerTooLong(len(text))
+    lookup = {"participant": participant, "workshop": workshop, "question": question}
+    with transaction.atomic():
+        answer = ActionLearningAnswer.objects.select_for_update().filter(**lookup).first()
+        if answer is None:
+            try:
+                with transaction.atomic():
+                    return ActionLearningAnswer.objects.create(
+                        **lookup,
+                        text=text,
+                        shared=shared and bool(text),
+                        tokens=[str(token)] if token else [],
+                    )
+            except IntegrityError:  # the first save twice at once: go on with the winner's row
+                answer = ActionLearningAnswer.objects.select_for_update().get(**lookup)
+        if token is not None and str(token) in answer.tokens:
+            return answer
+        answer.text, answer.shared = text, shared and bool(text)
+        if token is not None:
+            answer.tokens = [*answer.tokens, str(token)][-ActionLearningAnswer.TOKENS_KEPT :]
+        answer.save()
+    return answer
+
+
+def answers_of(participant: Participant) -> dict[tuple[int | None, str], ActionLearningAnswer]:
+    return {(a.workshop_id, a.question): a for a in participant.answers.all()}
+
+
+@dataclass(frozen=True)
+class DayProgress:
+    workshop: Workshop
+    checked_in: list[Participant]
+    missing: list[Participant]
+
+
+@dataclass(frozen=True)
+class Progress:
+    participants: list[Participant]
+    started: list[Participant]
+    days: list[DayProgress]
+
+
+def progress(programme: Programme) -> Progress:
+    """Who has started the project and who has checked in per day: names, never content."""
+    participants = list(programme.participants.all())
+    filled = ActionLearningAnswer.objects.filter(participant__programme=programme).exclude(text="")
+    started_ids = set(
+        filled.filter(question__in=PROJECT_QUESTIONS).values_list("participant_id", flat=True)
+    )
+    checked = set(
+        filled.filter(question__in=CHECKIN_QUESTIONS).values_list("workshop_id", "participant_id")
+    )
+    days = [
+        DayProgress(
+            workshop=workshop,
+            checked_in=[p for p in participants if (workshop.pk, p.pk) in checked],
+            missing=[p for p in participants if (workshop.pk, p.pk) not in checked],
+        )
+        for workshop in programme.workshops.all()
+    ]
+    return Progress(
+        participants=participants,
+        started=[p for p in participants if p.pk in started_ids],
+        days=days,
+    )
+
+
+def shared_in_group(participant: Participant) -> list[ActionLearningAnswer]:
+    """What the other members of the participant's network group chose to share."""
+    if participant.network_group_id is None:
+        return []
+    return list(
+        ActionLearningAnswer.objects.filter(
+            participant__network_group_id=participant.network_group_id, shared=True
+        )
+        .exclude(participant=participant)
+        .exclude(text="")
+        .select_related("participant", "workshop")
+        .order_by("participant__name", "workshop__number", "pk")
+    )
+
+
+# Reminders
+
+
+def remind_missing_checkins(workshop: Workshop, language: str | None = None) -> int:
+    """Mail a link to each participant with an email who has not checked in for the day.
+
+    Each person is reminded once per day, however often this runs.
+    """
+    progress_of_day = next(d for d in progress(workshop.programme).days if d.workshop == workshop)
+    sent = 0
+    for participant in progress_of_day.missing:
+        if not participant.email:
+            continue
+        try:
+            with transaction.atomic():
+                CheckInReminder.objects.create(workshop=workshop, participant=participant)
+        except IntegrityError:
+            continue
+        with translation.override(language or settings.LANGUAGE_CODE):
+            body = render_to_string(
+                "workshops/personal/email_reminder.txt",
+                {
+                    "participant": participant,
+                    "workshop": workshop,
+                    "url": link_url(create_link(participant)),
+                },
+            )
+            send_mail(
+                _("Check in before %(day)s") % {"day": workshop}, body, None, [participant.email]
+            )
+        sent += 1
+    logger.info("Sent %d check-in reminders for day %d", sent, workshop.pk)
+    return sent
+
+
+def remind_upcoming(today: dt.date | None = None, days_ahead: int = 2) -> list[int]:
+    """The days that are `days_ahead` days away: queue their reminders (each sent once)."""
+    from workshops import tasks
+
+    today = today or timezone.localdate()
+    day_ids = list(
+        Workshop.objects.filter(date=today + dt.timedelta(days=days_ahead)).values_list(
+            "pk", flat=True
+        )
+    )
+    for day_id in day_ids:
+        transaction.on_commit(partial(tasks.send_checkin_reminders.delay, day_id))
+    return day_ids
+
+
+# Access and erasure
+
+
+def _submissions_of(participant: Participant):
+    from exercises.models import Submission  # exercises build on workshops
+
+    return Submission.objects.filter(author__participant=participant)
+
+
+def submissions_of(participant: Participant):
+    """What the person sent in the exercises under their name (anonymous entries aren't theirs
+    to find: nothing links them to anyone)."""
+    return (
+        _submissions_of(participant)
+        .select_related("run__workshop", "run__exercise__agenda_item")
+        .order_by("run__workshop__number", "created_at", "pk")
+    )
+
+
+def export(participant: Participant) -> dict:
+    """Everything the participant wrote, and what is stored about them, as plain data."""
+    programme = participant.programme
+    answers = participant.answers.select_related("workshop").order_by("workshop__number", "pk")
+    submissions = submissions_of(participant)
+    return {
+        "exported_at": timezone.now().isoformat(),
+        "organisation": programme.organisation.name,
+        "programme": programme.title,
+        "participant": {
+            "name": participant.name,
+            "email": participant.email,
+            "title": participant.title,
+            "network_group": participant.network_group.name if participant.network_group else "",
+        },
+        "action_learning": [
+            {
+                "day": a.workshop.number if a.workshop else None,
+                "question": a.question,
+                "question_text": str(a.get_question_display()),
+                "text": a.text,
+                "shared_with_group": a.shared,
+                "updated_at": a.updated_at.isoformat(),
+            }
+            for a in answers
+        ],
+        "days_joined": [
+            {
+                "day": attendee.workshop.number,
+                "display_name": attendee.display_name,
+                "joined_at": attendee.joined_at.isoformat(),
+            }
+            for attendee in participant.attendances.select_related("workshop")
+        ],
+        "exercise_answers": [
+            {
+                "day": s.run.workshop.number,
+                "exercise": s.run.exercise.agenda_item.title,
+                "kind": s.run.exercise.kind,
+                "key": s.key,
+                "text": s.text,
+                "data": s.data,
+                "created_at": s.created_at.isoformat(),
+            }
+            for s in submissions
+        ],
+    }
+
+
+def erase(participant: Participant, *, reason: str, actor=None) -> dict[str, int]:
+    """Delete everything the participant wrote. The roster entry stays (the organisation's).
+
+    Room results are computed from the remaining rows, so they stay correct aggregates.
+    """
+    with transaction.atomic():
+        counts = {
+            "submissions": _submissions_of(participant).delete()[0],
+            "answers": participant.answers.all().delete()[0],
+            "attendances": participant.attendances.all().delete()[0],
+            "links": participant.personal_links.all().delete()[0],
+            "keys": PersonalKey.objects.filter(participant=participant).delete()[0],
+        }
+        ContentDeletion.objects.create(
+            programme=participant.programme,
+            participant=participant,
+            reason=reason,
+            actor=actor,
+            counts=counts,
+        )
+    logger.info("Erased content of participant %d: %s", participant.pk, counts)
+    return counts
+
+
+# Retention
+
+
+def deletion_due(programme: Programme, today: dt.date) -> bool:
+    deletion_date = programme.deletion_date()
+    return deletion_date is not None and today >= deletion_date
+
+
+def deletion_warning(programme: Programme, today: dt.date | None = None) -> dt.date | None:
+    """The deletion date, when it is near enough to warn the facilitators about."""
+    today = today or timezone.localdate()
+    deletion_date = programme.deletion_date()
+    if deletion_date and today < deletion_date <= today + dt.timedelta(RETENTION_WARNING_DAYS):
+        return deletion_date
+    return None
+
+
+def purge_programme(programme: Programme) -> dict[str, int]:
+    """Delete all participant content of the programme; the platform and the roster stay."""
+    from exercises.models import Submission
+
+    with transaction.atomic():
+        counts = {
+            "submissions": Submission.objects.filter(run__workshop__programme=programme).delete()[
+                0
+            ],
+            "answers": ActionLearningAnswer.objects.filter(
+                participant__programme=programme
+            ).delete()[0],
+            "attendances": Attendee.objects.filter(workshop__programme=programme).delete()[0],
+            "links": PersonalLink.objects.filter(participant__programme=programme).delete()[0],
+        }
+        ContentDeletion.objects.create(
+            programme=programme, reason=ContentDeletion.Reason.RETENTION, counts=counts
+        )
+    logger.info("Retention deleted content of programme %d: %s", programme.pk, counts)
+    return counts
+
+
+def purge_expired(today: dt.date | None = None) -> list[int]:
+    """Purge every programme whose retention has run out and that still holds content."""
+    from exercises.models import Submission
+
+    today = today or timezone.localdate()
+    purged = []
+    for programme in Programme.objects.filter(workshops__isnull=False).distinct():
+        if not deletion_due(programme, today):
+            continue
+        holds_content = (
+            Submission.objects.filter(run__workshop__programme=programme).exists()
+            or ActionLearningAnswer.objects.filter(participant__programme=programme).exists()
+            or Attendee.objects.filter(workshop__programme=programme).exists()
+        )
+        if holds_content:
+            purge_programme(programme)
+            purged.append(programme.pk)
+    return purged

@@ -1,0 +1,458 @@
+"""Between the days: the participant's personal page and the facilitators' overview of it.
+
+Participants have no account. `get_participant_session` (workshops/access.py) decides whose
+page this is; every participant view asks it and nothing else. Views that receive what people
+wrote hide the POST from error reports, and nothing here logs text.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import uuid
+from dataclasses import dataclass
+from functools import partial
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
+from django.db import transaction
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
+from django.shortcuts import redirect
+from django.template.loader import render_to_string
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from workshops import personal, tasks
+from workshops.access import (
+    get_participant_for,
+    get_participant_session,
+    get_programme_for,
+    get_workshop_for,
+    sign_in_participant,
+    sign_out_participant,
+)
+from workshops.http import AuthenticatedHttpRequest, HttpRequest
+from workshops.live_views import _count_wrong_guess, _too_many_guesses
+from workshops.models import (
+    CHECKIN_QUESTIONS,
+    PROJECT_QUESTIONS,
+    ActionLearningAnswer,
+    ContentDeletion,
+    Participant,
+    Workshop,
+)
+
+Question = ActionLearningAnswer.Question
+
+
+class LinkRequestForm(forms.Form):
+    email = forms.EmailField(
+        label=gettext_lazy("Your email address"),
+        max_length=254,
+        help_text=gettext_lazy("The address the organisation put on the list of participants."),
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+
+
+class CodeForm(forms.Form):
+    code = forms.CharField(
+        label=gettext_lazy("Your personal code"),
+        max_length=20,
+        help_text=gettext_lazy(
+            "Ten letters and digits, shown on your phone after you joined a day."
+        ),
+        widget=forms.TextInput(
+            attrs={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}
+        ),
+    )
+
+
+# Signing in
+
+
+def _start_context(**extra) -> dict:
+    return {"link_form": LinkRequestForm(), "code_form": CodeForm(), **extra}
+
+
+@require_GET
+@never_cache
+def personal_start(request: HttpRequest) -> HttpResponse:
+    if get_participant_session(request) is not None:
+        return redirect("workshops:personal_page")
+    return TemplateResponse(
+        request,
+        "workshops/personal/start.html",
+        _start_context(sent=request.GET.get("sent") == "1"),
+    )
+
+
+@require_POST
+@sensitive_post_parameters("email")
+def personal_request_link(request: HttpRequest) -> HttpResponse:
+    form = LinkRequestForm(request.POST)
+    if not form.is_valid():
+        return TemplateResponse(
+            request, "workshops/personal/start.html", _start_context(link_form=form), status=400
+        )
+    # Known or not, the answer is the same redirect; the mail goes out after the response is
+    # decided (and, with a broker, from a worker), so timing tells little either.
+    email, language = form.cleaned_data["email"], translation.get_language()
+    if _may_mail(email):
+        transaction.on_commit(partial(tasks.send_personal_links.delay, email, language))
+    return redirect(reverse("workshops:personal_start") + "?sent=1")
+
+
+# A few links an hour per address are plenty; more would let anyone flood an inbox.
+LINKS_PER_ADDRESS = 5
+LINK_WINDOW_SECONDS = 60 * 60
+
+
+def _may_mail(email: str) -> bool:
+    key = "link-requests:" + hashlib.sha256(email.lower().encode()).hexdigest()
+    if cache.add(key, 1, LINK_WINDOW_SECONDS):
+        return True
+    try:
+        return cache.incr(key) <= LINKS_PER_ADDRESS
+    except ValueError:  # expired between the two calls
+        return cache.add(key, 1, LINK_WINDOW_SECONDS)
+
+
+@require_POST
+@sensitive_post_parameters("code")
+def personal_code_login(request: HttpRequest) -> HttpResponse:
+    form = CodeForm(request.POST)
+    if _too_many_guesses(request):
+        form.is_valid()
+        form.add_error(None, _("Too many wrong codes. Wait a few minutes and try again."))
+        return TemplateResponse(
+            request, "workshops/personal/start.html", _start_context(code_form=form), status=429
+        )
+    participant = personal.participant_of_code(form.data.get("code", ""))
+    if participant is None:
+        _count_wrong_guess(request)
+        form.is_valid()
+        form.add_error("code", _("That code does not open a page. Check it and try again."))
+        return TemplateResponse(
+            request, "workshops/personal/start.html", _start_context(code_form=form), status=400
+        )
+    sign_in_participant(request, participant)
+    return redirect("workshops:personal_page")
+
+
+@require_http_methods(["GET", "POST"])
+@never_cache
+def personal_link(request: HttpRequest, token: str) -> HttpResponse:
+    # Opening the link only shows a button: mail scanners that follow links must not spend it.
+    if request.method == "GET":
+        link = personal.valid_link(token)
+        if link is None:
+            return TemplateResponse(
+                request, "workshops/personal/link_invalid.html", _start_context(), status=410
+            )
+        return TemplateResponse(request, "workshops/personal/link.html", {"link": link})
+    participant = personal.use_link(token)
+    if participant is None:
+        return TemplateResponse(
+            request, "workshops/personal/link_invalid.html", _start_context(), status=410
+        )
+    sign_in_participant(request, participant)
+    return redirect("workshops:personal_page")
+
+
+@require_POST
+def personal_logout(request: HttpRequest) -> HttpResponse:
+    sign_out_participant(request)
+    messages.info(request, _("You have signed out of your personal page."))
+    return redirect("workshops:personal_start")
+
+
+# The personal page
+
+
+@dataclass(frozen=True)
+class AnswerSlot:
+    """One question on the page, with the person's answer to it if there is one."""
+
+    question: str
+    workshop: Workshop | None
+    answer: ActionLearningAnswer | None
+    error: str = ""
+    saved: bool = False
+
+    @property
+    def label(self) -> str:
+        return Question(self.question).label
+
+    @property
+    def dom_id(self) -> str:
+        return f"answer-{self.workshop.pk if self.workshop else 'project'}-{self.question}"
+
+    @property
+    def text(self) -> str:
+        return self.answer.text if self.answer else ""
+
+    @property
+    def shared(self) -> bool:
+        return bool(self.answer and self.answer.shared)
+
+    @property
+    def token(self) -> uuid.UUID:
+        return uuid.uuid4()
+
+    @property
+    def max_length(self) -> int:
+        return ActionLearningAnswer.MAX_LENGTH
+
+
+def _slots(participant: Participant, questions, workshop: Workshop | None) -> list[AnswerSlot]:
+    answers = personal.answers_of(participant)
+    key = workshop.pk if workshop else None
+    return [AnswerSlot(q, workshop, answers.get((key, q))) for q in questions]
+
+
+def _to_start() -> HttpResponse:
+    return redirect("workshops:personal_start")
+
+
+@require_GET
+@never_cache
+def personal_page(request: HttpRequest) -> HttpResponse:
+    participant = get_participant_session(request)
+    if participant is None:
+        return _to_start()
+    programme = participant.programme
+    answers = personal.answers_of(participant)
+    days = [
+        {
+            "workshop": workshop,
+            "checked_in": any(
+                answers.get((workshop.pk, q)) and answers[(workshop.pk, q)].text
+                for q in CHECKIN_QUESTIONS
+            ),
+        }
+        for workshop in programme.workshops.all()
+    ]
+    return TemplateResponse(
+        request,
+        "workshops/personal/page.html",
+        {
+            "participant": participant,
+            "programme": programme,
+            "project": _slots(participant, PROJECT_QUESTIONS, None),
+            "days": days,
+            "code": personal.personal_code(participant),
+            "submissions": personal.submissions_of(participant),
+        },
+    )
+
+
+@require_GET
+@never_cache
+def personal_day(request: HttpRequest, pk: int) -> HttpResponse:
+    participant = get_participant_session(request)
+    if participant is None:
+        return _to_start()
+    workshop = participant.programme.workshops.filter(pk=pk).first()
+    if workshop is None:
+        raise Http404
+    return TemplateResponse(
+        request,
+        "workshops/personal/day.html",
+        {
+            "participant": participant,
+            "programme": participant.programme,
+            "workshop": workshop,
+            "checkin": _slots(participant, CHECKIN_QUESTIONS, workshop),
+            "between_work": _slots(participant, [Question.BETWEEN_WORK], workshop)
+            if workshop.between_work
+            else [],
+        },
+    )
+
+
+@require_POST
+@sensitive_post_parameters("text")
+def personal_answer(request: HttpRequest) -> HttpResponse:
+    participant = get_participant_session(request)
+    if participant is None:
+        return _to_start() if not request.htmx else HttpResponse(status=403)
+    question = request.POST.get("question", "")
+    if question not in Question.values:
+        return HttpResponseBadRequest(_("Unknown question."))
+    workshop = None
+    if question not in PROJECT_QUESTIONS:
+        try:
+            workshop_id = int(request.POST.get("workshop", ""))
+        except ValueError:
+            return HttpResponseBadRequest(_("The day is missing."))
+        workshop = participant.programme.workshops.filter(pk=workshop_id).first()
+        if workshop is None:
+            raise Http404
+    try:
+        token = uuid.UUID(request.POST.get("token", ""))
+    except ValueError:
+        token = None
+    text = request.POST.get("text", "")
+    error = ""
+    try:
+        answer = personal.save_answer(
+            participant,
+            question,
+            text,
+            shared=request.POST.get("shared") == "on",
+            workshop=workshop,
+            token=token,
+        )
+    except personal.AnswerTooLong as too_long:
+        answer = None
+        error = _(
+            "The answer is %(count)s characters long. Keep it to %(limit)s, and it will be saved."
+        ) % {"count": too_long.args[0], "limit": ActionLearningAnswer.MAX_LENGTH}
+    if request.htmx:
+        slot = AnswerSlot(question, workshop, answer, error=error, saved=not error)
+        if error:  # keep what they typed on the screen, so nothing is lost
+            slot = _Unsaved(question, workshop, None, error=error, typed=text)
+        return TemplateResponse(request, "workshops/personal/_answer.html", {"slot": slot})
+    if error:
+        messages.error(request, error)
+    else:
+        messages.success(request, _("Saved."))
+    if workshop:
+        return redirect("workshops:personal_day", pk=workshop.pk)
+    return redirect("workshops:personal_page")
+
+
+@dataclass(frozen=True)
+class _Unsaved(AnswerSlot):
+    typed: str = ""
+
+    @property
+    def text(self) -> str:
+        return self.typed
+
+
+@require_GET
+@never_cache
+def personal_group(request: HttpRequest) -> HttpResponse:
+    participant = get_participant_session(request)
+    if participant is None:
+        return _to_start()
+    group = participant.network_group
+    return TemplateResponse(
+        request,
+        "workshops/personal/group.html",
+        {
+            "participant": participant,
+            "programme": participant.programme,
+            "group": group,
+            "members": list(group.members.all()) if group else [],
+            "shared": personal.shared_in_group(participant),
+        },
+    )
+
+
+# Access and erasure: the same for the person and for a facilitator acting on their request.
+
+
+def _export_response(request: HttpRequest, participant: Participant, fmt: str) -> HttpResponse:
+    data = personal.export(participant)
+    stamp = timezone.localdate().isoformat()
+    if fmt == "json":
+        response = HttpResponse(
+            json.dumps(data, ensure_ascii=False, indent=2),
+            content_type="application/json; charset=utf-8",
+        )
+        response["Content-Disposition"] = f'attachment; filename="samling-{stamp}.json"'
+        return response
+    if fmt == "html":
+        return HttpResponse(
+            render_to_string("workshops/personal/export.html", {"data": data}, request=request)
+        )
+    raise Http404
+
+
+@require_GET
+@never_cache
+def personal_export(request: HttpRequest, fmt: str) -> HttpResponse:
+    participant = get_participant_session(request)
+    if participant is None:
+        return _to_start()
+    return _export_response(request, participant, fmt)
+
+
+@require_http_methods(["GET", "POST"])
+@never_cache
+def personal_erase(request: HttpRequest) -> HttpResponse:
+    participant = get_participant_session(request)
+    if participant is None:
+        return _to_start()
+    if request.method == "GET":
+        return TemplateResponse(
+            request,
+            "workshops/personal/erase.html",
+            {"participant": participant, "programme": participant.programme},
+        )
+    personal.erase(participant, reason=ContentDeletion.Reason.PARTICIPANT)
+    sign_out_participant(request)
+    messages.success(request, _("Everything you wrote has been deleted."))
+    return redirect("workshops:personal_start")
+
+
+# Facilitators and HR
+
+
+@require_GET
+@login_required
+def programme_progress(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    programme, access = get_programme_for(request, pk)
+    return TemplateResponse(
+        request,
+        "workshops/progress.html",
+        {
+            "programme": programme,
+            "access": access,
+            "progress": personal.progress(programme),
+            "deletion_date": programme.deletion_date(),
+        },
+    )
+
+
+@require_POST
+@login_required
+def workshop_remind(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    workshop, _access = get_workshop_for(request, pk, edit=True)
+    language = translation.get_language()
+    transaction.on_commit(partial(tasks.send_checkin_reminders.delay, workshop.pk, language))
+    messages.success(
+        request,
+        _("Reminders are on their way to those who have not checked in for %(day)s.")
+        % {"day": workshop},
+    )
+    return redirect("workshops:programme_progress", pk=workshop.programme_id)
+
+
+@require_GET
+@login_required
+def participant_export(request: AuthenticatedHttpRequest, pk: int, fmt: str) -> HttpResponse:
+    participant, _access = get_participant_for(request, pk, edit=True)
+    return _export_response(request, participant, fmt)
+
+
+@require_POST
+@login_required
+def participant_erase(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    participant, _access = get_participant_for(request, pk, edit=True)
+    personal.erase(participant, reason=ContentDeletion.Reason.FACILITATOR, actor=request.user)
+    messages.success(
+        request,
+        _("Everything %(name)s wrote has been deleted.") % {"name": participant.name},
+    )
+    return redirect("workshops:programme_progress", pk=participant.programme_id)
