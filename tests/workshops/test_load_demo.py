@@ -57,7 +57,8 @@ def test_demo_day_has_the_word_cloud_of_values(db):
     from exercises.models import Exercise
 
     call_command("load_demo", verbosity=0)
-    exercise = Exercise.objects.get()
-    assert exercise.kind == "word_cloud"
+    exercise = Exercise.objects.get(kind="word_cloud")
     assert exercise.agenda_item.workshop.number == 2
     assert "verdier" in exercise.settings["prompt"]
+    assert Exercise.objects.get(kind="duo").agenda_item.title == "Velkommen!"
+    assert Exercise.objects.get(kind="igp").agenda_item.workshop.number == 1

@@ -145,15 +145,41 @@ DAYS = [
 ]
 
 
-# The source day makes its word cloud of values in the afternoon's platform work.
-WORD_CLOUDS = {
-    "Vi jobber videre med felles lederplattform": {
-        "prompt": "Hvilke verdier skal kjennetegne god ledelse i Seljord kommune?",
-        "max_entries": 3,
-        "max_length": 30,
-        "minutes": 5,
-        "hidden_until_reveal": True,
-    }
+# The exercises of the source day's Samling 2: a duo to reconnect at the start, and in the
+# afternoon's platform work the word cloud of values (Samling 1 opened with an IGP on the
+# leader group's purpose).
+EXERCISES = {
+    "Velkommen!": (
+        "duo",
+        {
+            "prompt": "Hva har du vært opptatt av siden sist? Del refleksjoner og erfaringer.",
+            "minutes": 7,
+            "note": False,
+        },
+    ),
+    "Vi jobber videre med felles lederplattform": (
+        "word_cloud",
+        {
+            "prompt": "Hvilke verdier skal kjennetegne god ledelse i Seljord kommune?",
+            "max_entries": 3,
+            "max_length": 30,
+            "minutes": 5,
+            "hidden_until_reveal": True,
+        },
+    ),
+    "Ledergruppens formål": (
+        "igp",
+        {
+            "prompt": "Hva er det viktigste formålet med ledergruppen, for organisasjonen og "
+            "for oss som er her?",
+            "target": 5,
+            "minutes_individual": 4,
+            "minutes_group": 20,
+            "minutes_plenary": 3,
+            "grouping": "network",
+            "secretary_rule": "fair",
+        },
+    ),
 }
 
 
@@ -303,10 +329,9 @@ class Command(BaseCommand):
                     for position, (kind, title, description, minutes) in enumerate(day["agenda"])
                 )
                 for item in items:
-                    if item.title in WORD_CLOUDS:
-                        Exercise.objects.create(
-                            agenda_item=item, kind="word_cloud", settings=WORD_CLOUDS[item.title]
-                        )
+                    if item.title in EXERCISES:
+                        kind, settings = EXERCISES[item.title]
+                        Exercise.objects.create(agenda_item=item, kind=kind, settings=settings)
 
         load_platform(programme, facilitator, programme.workshops.filter(number=2).first())
 
