@@ -33,6 +33,12 @@ def pytest_configure(config):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # Publish live updates at once, in the request, so tests see them without waiting.
     settings.LIVE_COALESCE_SECONDS = 0
+    # Tasks run in the test's own process even where CI has a broker (REDIS_URL); the tests
+    # that need a real worker start one themselves.
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+    from config.celery import app
+
+    app.conf.task_always_eager = True
 
 
 def pytest_collection_modifyitems(config, items):

@@ -184,7 +184,10 @@ def save_answer(
         raise AnswerTooLong(len(text))
     lookup = {"participant": participant, "workshop": workshop, "question": question}
     with transaction.atomic():
-        answer = ActionLearningAnswer.objects.select_for_update().filter(**lookup).first()
+        # No default ordering here: it joins the (nullable) day, which PostgreSQL will not lock.
+        answer = (
+            ActionLearningAnswer.objects.select_for_update().filter(**lookup).order_by("pk").first()
+        )
         if answer is None:
             try:
                 with transaction.atomic():
@@ -195,7 +198,9 @@ def save_answer(
                         tokens=[str(token)] if token else [],
                     )
             except IntegrityError:  # the first save twice at once: go on with the winner's row
-                answer = ActionLearningAnswer.objects.select_for_update().get(**lookup)
+                answer = (
+                    ActionLearningAnswer.objects.select_for_update().order_by("pk").get(**lookup)
+                )
         if token is not None and str(token) in answer.tokens:
             return answer
         answer.text, answer.shared = text, shared and bool(text)
