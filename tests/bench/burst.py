@@ -36,8 +36,8 @@ from tests.bench.fanout import (  # noqa: E402
     server,
 )
 
-RATES = [100, 200, 300, 400, 500, 600, 800]
-STEP_SECONDS = 4
+RATES = [50, 100, 150, 200, 300, 400]
+STEP_SECONDS = 3
 P95_LIMIT_MS = 300
 FINAL_COUNT, FINAL_SECONDS = 3000, 10
 PHONES = 3000
