@@ -64,7 +64,7 @@ def form_groups(run: Run, rng: random.Random | None = None) -> list[Group]:
     if plan is None:
         return []
     rng = rng or random.Random()
-    attendees = list(run.workshop.attendees.select_related("participant"))
+    attendees = list(run.workshop.attendees.select_related("participant__network_group"))
     by_id = {a.pk: a for a in attendees}
     ids = sorted(by_id)
     mode = plan["mode"]
@@ -90,7 +90,7 @@ def form_groups(run: Run, rng: random.Random | None = None) -> list[Group]:
     groups = []
     for number, member_ids in enumerate(member_lists, start=1):
         group = Group.objects.create(
-            run=run, number=number, name=_("Group %(number)s") % {"number": number}
+            run=run, number=number, name=_group_name(mode, number, member_ids, by_id)
         )
         groups.append(group)
         roles = list(plan.get("roles", []))
@@ -111,6 +111,19 @@ def form_groups(run: Run, rng: random.Random | None = None) -> list[Group]:
     return groups
 
 
+def _group_name(mode: str, number: int, member_ids: list[int], by_id: dict) -> str:
+    # Network groups keep the names people know them by; other groups are numbered.
+    first = by_id[member_ids[0]] if member_ids else None
+    if (
+        mode == grouping.NETWORK_GROUPS
+        and first
+        and first.participant
+        and (first.participant.network_group)
+    ):
+        return first.participant.network_group.name
+    return _("Group %(number)s") % {"number": number}
+
+
 def place_late(run: Run | None, attendee: Attendee) -> Member | None:
     """A phone that joins while a grouped run is on goes to the smallest group."""
     if run is None or plan_of(run) is None:
@@ -128,6 +141,10 @@ def place_late(run: Run | None, attendee: Attendee) -> Member | None:
             )
         else:
             group = min(groups, key=lambda g: (g.size, g.number))
+            network = attendee.participant.network_group if attendee.participant_id else None
+            if plan_of(run)["mode"] == grouping.NETWORK_GROUPS and network is not None:
+                # A latecomer in network groups goes to their own network group.
+                group = next((g for g in groups if g.name == network.name), group)
         member, _created = Member.objects.get_or_create(
             run=run, attendee=attendee, defaults={"group": group, "joined_late": True}
         )

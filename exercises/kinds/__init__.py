@@ -25,10 +25,10 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from exercises.kinds import diamond, duo, igp, proposals, survey, word_cloud
+from exercises.kinds import diamond, duo, igp, proposals, reflection, survey, word_cloud
 
 KINDS: dict[str, ModuleType] = {
-    module.NAME: module for module in (word_cloud, survey, proposals, diamond, duo, igp)
+    module.NAME: module for module in (word_cloud, survey, proposals, diamond, duo, igp, reflection)
 }
 
 
