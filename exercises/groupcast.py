@@ -24,6 +24,7 @@ def channel(run_id: int, group_id: int, language: str) -> str:
 
 def render(run: Run, group: Group, language: str) -> str:
     module = run.module
+    phases = run.phases()
     with translation.override(language):
         return render_to_string(
             f"{module.TEMPLATE}#group",
@@ -33,6 +34,7 @@ def render(run: Run, group: Group, language: str) -> str:
                 "workshop": run.workshop,
                 "kind": module.context(run),
                 "group_view": module.group_context(run, group),
+                "phase": phases[min(run.phase, len(phases) - 1)],
                 "broadcast": True,
             },
         )

@@ -125,29 +125,38 @@ def _group_name(mode: str, number: int, member_ids: list[int], by_id: dict) -> s
 
 
 def place_late(run: Run | None, attendee: Attendee) -> Member | None:
-    """A phone that joins while a grouped run is on goes to the smallest group."""
-    if run is None or plan_of(run) is None:
+    """A phone that joins while a grouped run is on: to its own network group when the run
+    groups by network (created when its first member arrives), else to the smallest group."""
+    if run is None:
+        return None
+    plan = plan_of(run)
+    if plan is None:
         return None
     existing = Member.objects.filter(run=run, attendee=attendee).first()
     if existing is not None:
         return existing
+    network = attendee.participant.network_group if attendee.participant_id else None
     with transaction.atomic():
         groups = list(
             Run.objects.select_for_update().get(pk=run.pk).groups.annotate(size=Count("members"))
         )
-        if not groups:
+        group = None
+        if plan["mode"] == grouping.NETWORK_GROUPS and network is not None:
+            group = next((g for g in groups if g.name == network.name), None)
+            if group is None:
+                number = max((g.number for g in groups), default=0) + 1
+                group = Group.objects.create(run=run, number=number, name=network.name)
+        elif groups:
+            group = min(groups, key=lambda g: (g.size, g.number))
+        else:
             group = Group.objects.create(
                 run=run, number=1, name=_("Group %(number)s") % {"number": 1}
             )
-        else:
-            group = min(groups, key=lambda g: (g.size, g.number))
-            network = attendee.participant.network_group if attendee.participant_id else None
-            if plan_of(run)["mode"] == grouping.NETWORK_GROUPS and network is not None:
-                # A latecomer in network groups goes to their own network group.
-                group = next((g for g in groups if g.name == network.name), group)
         member, _created = Member.objects.get_or_create(
             run=run, attendee=attendee, defaults={"group": group, "joined_late": True}
         )
+        # The group's phones see the newcomer (and whose turn it now is).
+        transaction.on_commit(partial(groupcast.groups_changed, run.pk, [group.pk]), robust=True)
     _publish_soon(run.workshop_id, ("presenter", "console"))
     return member
 

@@ -25,10 +25,20 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from exercises.kinds import diamond, duo, igp, proposals, reflection, survey, word_cloud
+from exercises.kinds import (
+    diamond,
+    duo,
+    igp,
+    proposals,
+    reflection,
+    round_robin,
+    survey,
+    word_cloud,
+)
 
 KINDS: dict[str, ModuleType] = {
-    module.NAME: module for module in (word_cloud, survey, proposals, diamond, duo, igp, reflection)
+    module.NAME: module
+    for module in (word_cloud, survey, proposals, diamond, duo, igp, reflection, round_robin)
 }
 
 

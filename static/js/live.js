@@ -73,6 +73,20 @@
     });
   }
   setInterval(halfway, 500);
+
+  // Group views are drawn once for the whole group; a control meant for one member (the
+  // person whose turn it is, the chair) is shown on that member's phone only. The server
+  // refuses it from anyone else, so this is about a tidy screen, not about safety.
+  function onlyFor() {
+    var me = document.querySelector("[data-me]");
+    if (!me) return;
+    document.querySelectorAll("[data-only-for]").forEach(function (el) {
+      el.hidden = el.dataset.onlyFor !== me.dataset.me;
+    });
+  }
+  // Whatever redraws the page (a push, a swap, a settle), check again after it.
+  new MutationObserver(onlyFor).observe(document.documentElement, { childList: true, subtree: true });
+  document.addEventListener("DOMContentLoaded", onlyFor);
   setInterval(tick, 250);
   document.addEventListener("htmx:afterSettle", tick);
   document.addEventListener("DOMContentLoaded", tick);

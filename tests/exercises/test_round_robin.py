@@ -1,0 +1,166 @@
+from __future__ import annotations
+
+import uuid
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from exercises import groupcast
+from exercises.kinds.round_robin import group_context, round_order, turns
+from exercises.models import Exercise, Member, Run
+from exercises.runs import change
+
+HTMX = {"HTTP_HX_REQUEST": "true"}
+
+
+def test_the_starting_person_moves_on_each_round():
+    assert round_order(["a", "b", "c"], 0) == ["a", "b", "c"]
+    assert round_order(["a", "b", "c"], 1) == ["b", "c", "a"]
+    assert round_order(["a", "b", "c"], 3) == ["a", "b", "c"]
+
+
+def test_turns_go_round_and_a_round_completes():
+    members = ["a", "b", "c"]
+    assert turns(members, []).whose == "a"
+    state = turns(members, [("a", True), ("b", True)])
+    assert (state.whose, state.complete_rounds) == ("c", 0)
+    state = turns(members, [("a", True), ("b", False), ("c", True)])
+    assert (state.round, state.whose, state.complete_rounds) == (1, "b", 1)
+
+
+def test_a_round_of_passes_ends_the_rounds():
+    members = ["a", "b"]
+    state = turns(members, [("a", True), ("b", True), ("b", False), ("a", False)])
+    assert state.finished and state.whose is None
+
+
+@pytest.fixture
+def setup(workshop, agenda, alice, programme):
+    group = programme.groups.create(name="Nettverk 1")
+    other = programme.groups.create(name="Nettverk 2")
+    people = [
+        programme.participants.create(name=n, network_group=group) for n in ("Ane", "Bo", "Cato")
+    ]
+    people.append(programme.participants.create(name="Dina", network_group=other))
+    Exercise.objects.create(agenda_item=agenda[1], kind="round_robin", settings={"keep": 2})
+    workshop.start_day(by=alice)
+    phones = {}
+    for person in people:
+        phone = Client(headers={"accept-language": "en"})
+        phone.post(
+            reverse("workshops:join_day", args=[workshop.join_code]), {"participant": person.pk}
+        )
+        phones[person.name] = phone
+    workshop.go(+1, by=alice, expected_version=None)
+    return Run.objects.get(), phones
+
+
+def send(phone, workshop, run, **data):
+    return phone.post(
+        reverse("exercises:submit", args=[workshop.join_code, run.pk]),
+        {"token": uuid.uuid4(), **data},
+        **HTMX,
+    )
+
+
+def whose(run, name="Nettverk 1") -> str:
+    group = run.groups.get(name=name)
+    return group_context(run, group)["whose"].attendee.display_name
+
+
+def test_only_the_person_whose_turn_it_is_may_add_a_point(workshop, setup):
+    run, phones = setup
+    first = whose(run)
+    someone_else = next(n for n in ("Ane", "Bo", "Cato") if n != first)
+    refused = send(phones[someone_else], workshop, run, step="point", text="Tidlig")
+    assert "It is not your turn. Wait for it, please." in refused.text
+    send(phones[first], workshop, run, step="point", text="Lytte")
+    assert whose(run) != first
+    send(phones[whose(run)], workshop, run, step="pass")
+    assert run.submissions.filter(key="point").count() == 1
+    assert run.submissions.filter(key="pass").count() == 1
+
+
+def test_replies_are_locked_until_the_rounds_are_over_and_for_comes_before_against(
+    workshop, setup, alice
+):
+    run, phones = setup
+    send(phones[whose(run)], workshop, run, step="point", text="Lytte")
+    point = run.submissions.get(key="point")
+    early = send(
+        phones["Ane"], workshop, run, step="argument", side="for", point=point.pk, text="Ja"
+    )
+    assert "Replies open when the rounds are over." in early.text
+    run = change(run, "next_phase", by=alice, expected_version=None, data={})
+    against = send(
+        phones["Ane"], workshop, run, step="argument", side="against", point=point.pk, text="Nei"
+    )
+    assert "Arguments for come first" in against.text
+    send(
+        phones["Bo"], workshop, run, step="argument", side="for", point=point.pk, text="Gir tillit"
+    )
+    chair = Member.objects.get(
+        run=run, group__name="Nettverk 1", role="chair"
+    ).attendee.display_name
+    not_chair = next(n for n in ("Ane", "Bo", "Cato") if n != chair)
+    assert (
+        "The chair moves the group on."
+        in send(phones[not_chair], workshop, run, step="against").text
+    )
+    send(phones[chair], workshop, run, step="against")
+    late_for = send(
+        phones["Cato"], workshop, run, step="argument", side="for", point=point.pk, text="x"
+    )
+    assert "moved on to arguments against" in late_for.text
+    send(
+        phones["Cato"],
+        workshop,
+        run,
+        step="argument",
+        side="against",
+        point=point.pk,
+        text="Tar tid",
+    )
+    view = group_context(run, run.groups.get(name="Nettverk 1"))
+    assert view["points"][0]["for"] == ["Gir tillit"]
+    assert view["points"][0]["against"] == ["Tar tid"]
+
+
+def test_ranking_by_borda_keeps_the_top_and_shows_ties(workshop, setup, alice):
+    run, phones = setup
+    for text in ["Lytte", "Tillit", "Mot"]:
+        send(phones[whose(run)], workshop, run, step="point", text=text)
+    run = change(run, "next_phase", by=alice, expected_version=None, data={})
+    run = change(run, "next_phase", by=alice, expected_version=None, data={})
+    ids = {p.text: p.pk for p in run.submissions.filter(key="point")}
+    bad = send(
+        phones["Ane"],
+        workshop,
+        run,
+        step="ranking",
+        **{f"place-{ids['Lytte']}": "1", f"place-{ids['Tillit']}": "1", f"place-{ids['Mot']}": "2"},
+    )
+    assert "Give every point its own place, 1 to 3." in bad.text
+    for name, order in [("Ane", ["Lytte", "Tillit", "Mot"]), ("Bo", ["Tillit", "Lytte", "Mot"])]:
+        places = {f"place-{ids[text]}": str(i) for i, text in enumerate(order, start=1)}
+        send(phones[name], workshop, run, step="ranking", **places)
+    send(
+        phones["Ane"],
+        workshop,
+        run,
+        step="ranking",
+        **{f"place-{ids[t]}": str(i) for i, t in enumerate(["Lytte", "Tillit", "Mot"], start=1)},
+    )
+    view = group_context(run, run.groups.get(name="Nettverk 1"))
+    assert view["ranked"] == 2  # Ane's second ranking replaced her first
+    table = [(p.text, s.score, s.rank, s.tied) for p, s in view["standings"]]
+    assert table[:2] == [("Lytte", 5, 1, True), ("Tillit", 5, 1, True)]
+    assert [p.text for p in view["kept"]] == ["Lytte", "Tillit"]
+
+
+def test_another_group_never_sees_this_groups_points(workshop, setup):
+    run, phones = setup
+    send(phones[whose(run)], workshop, run, step="point", text="Hemmelig punkt")
+    assert "Hemmelig punkt" in groupcast.render(run, run.groups.get(name="Nettverk 1"), "en")
+    assert "Hemmelig punkt" not in groupcast.render(run, run.groups.get(name="Nettverk 2"), "en")
