@@ -6,7 +6,6 @@ group's channel; another group's notes never reach it, not even hidden in the pa
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import connection
 from django.template.loader import render_to_string
 from django.utils import translation
@@ -24,7 +23,6 @@ def channel(run_id: int, group_id: int, language: str) -> str:
 
 def render(run: Run, group: Group, language: str) -> str:
     module = run.module
-    phases = run.phases()
     with translation.override(language):
         return render_to_string(
             f"{module.TEMPLATE}#group",
@@ -34,7 +32,7 @@ def render(run: Run, group: Group, language: str) -> str:
                 "workshop": run.workshop,
                 "kind": module.context(run),
                 "group_view": module.group_context(run, group),
-                "phase": phases[min(run.phase, len(phases) - 1)],
+                "phase": run.current_phase(),
                 "broadcast": True,
             },
         )
@@ -69,7 +67,3 @@ def regroup(run_id: int, group_id: int) -> None:
     group (their stream ends; the browser reconnects by itself)."""
     for language in LANGUAGES:
         get_bus().publish(channel(run_id, group_id, language), REGROUP)
-
-
-def default_language() -> str:
-    return settings.LANGUAGE_CODE

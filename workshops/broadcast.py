@@ -102,7 +102,11 @@ def exercise_context(workshop: Workshop, attendee=None) -> dict:
     return {
         "run": run,
         "phases": phases,
-        "phase": phases[min(run.phase, len(phases) - 1)],
+        "phase": run.current_phase(),
+        # For the console's group list, fetched once instead of per group and per person.
+        "run_groups": list(run.groups.prefetch_related("members__attendee"))
+        if hasattr(module, "grouping")
+        else [],
         "kind": module.context(run, attendee),
         "kind_template": {
             part: f"{module.TEMPLATE}#{part}" for part in ("phone", "presenter", "console")

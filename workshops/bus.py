@@ -73,7 +73,7 @@ class LocalBus:
             beat = self._heartbeats.get(loop)
             if beat is None or beat.done():
                 self._heartbeats[loop] = loop.create_task(self._beat(loop))
-        self._changed_count(audience_of(channel), +1)
+        self._changed_count(audience_of(channel))
         return subscription
 
     async def _beat(self, loop: asyncio.AbstractEventLoop) -> None:
@@ -97,7 +97,7 @@ class LocalBus:
             subscribers.discard(subscription)
             if not subscribers:
                 del self._subscriptions[subscription.channel]
-        self._changed_count(audience_of(subscription.channel), -1)
+        self._changed_count(audience_of(subscription.channel))
 
     def count(self, channel: str) -> int:
         with self._lock:
@@ -120,7 +120,7 @@ class LocalBus:
         with self._lock:
             self._counted[audience] = tell
 
-    def _changed_count(self, audience: str, delta: int) -> None:
+    def _changed_count(self, audience: str) -> None:
         with self._lock:
             if audience not in self._counted or audience in self._pending:
                 return

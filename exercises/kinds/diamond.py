@@ -32,6 +32,7 @@ from exercises.aggregate import (
     standings,
     word_key,
 )
+from exercises.kinds import common
 from exercises.phases import Phase
 
 NAME = "diamond"
@@ -95,8 +96,7 @@ class SettingsForm(forms.Form):
 
 
 def settings_of(run) -> dict:
-    defaults = {name: field.initial for name, field in SettingsForm.base_fields.items()}
-    return {**defaults, "items": "", "mode": PERSON, **run.exercise.settings}
+    return common.settings_of(SettingsForm, run, items="", mode=PERSON)
 
 
 def phases(settings: dict) -> list[Phase]:

@@ -10,6 +10,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from exercises import grouping as groups
+from exercises.kinds import common
 from exercises.models import Member
 from exercises.phases import Phase
 
@@ -37,8 +38,7 @@ class SettingsForm(forms.Form):
 
 
 def settings_of(run) -> dict:
-    defaults = {name: field.initial for name, field in SettingsForm.base_fields.items()}
-    return {**defaults, **run.exercise.settings}
+    return common.settings_of(SettingsForm, run)
 
 
 def grouping(settings: dict) -> dict:
@@ -71,7 +71,7 @@ def submit(run, attendee, data, token):
 
     settings = settings_of(run)
     form = NoteForm(data, max_length=settings["note_length"])
-    if run.phases()[min(run.phase, len(run.phases()) - 1)].key != "note":
+    if run.current_phase().key != "note":
         form.is_valid()
         form.add_error(None, gettext("Notes open after the talk."))
         return form

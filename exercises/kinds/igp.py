@@ -14,6 +14,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from exercises import grouping as groups
+from exercises.kinds import common
 from exercises.models import Member
 from exercises.phases import Phase
 from exercises.roles import RULES
@@ -65,8 +66,7 @@ class SettingsForm(forms.Form):
 
 
 def settings_of(run) -> dict:
-    defaults = {name: field.initial for name, field in SettingsForm.base_fields.items()}
-    return {**defaults, **run.exercise.settings}
+    return common.settings_of(SettingsForm, run)
 
 
 def grouping(settings: dict) -> dict:
@@ -87,8 +87,7 @@ def phases(settings: dict) -> list[Phase]:
 
 
 def phase_key(run) -> str:
-    keys = [p.key for p in run.phases()]
-    return keys[min(run.phase, len(keys) - 1)]
+    return run.current_phase().key
 
 
 class TextForm(forms.Form):
@@ -123,7 +122,7 @@ def submit(run, attendee, data, token):
         if key != "group" or member is None or member.role != "secretary":
             return _refuse(form, gettext("Only the secretary changes the group's list."))
         run.submissions.filter(key=OUTPUT, group=member.group, pk=data.get("item")).delete()
-        _group_changed(run, member.group_id)
+        common.publish_group(run, member.group_id)
         return TextForm(max_length=settings["max_length"], label="")
     if step == "output":
         form = TextForm(data, max_length=settings["max_length"], label=_("Agreed point"))
@@ -143,7 +142,7 @@ def submit(run, attendee, data, token):
         if created:
             submission.group = member.group
             submission.save(update_fields=["group"])
-            _group_changed(run, member.group_id)
+            common.publish_group(run, member.group_id)
         return TextForm(max_length=settings["max_length"], label=_("Agreed point"))
     form = TextForm(data, max_length=settings["max_length"], label=_("Your note"))
     if key == "plenary":
@@ -155,18 +154,8 @@ def submit(run, attendee, data, token):
         submission.group = member.group
         submission.save(update_fields=["group"])
         if key == "group":  # shared notes: the group sees the new one at once
-            _group_changed(run, member.group_id)
+            common.publish_group(run, member.group_id)
     return TextForm(max_length=settings["max_length"], label=_("Your note"))
-
-
-def _group_changed(run, group_id: int) -> None:
-    from functools import partial
-
-    from django.db import transaction
-
-    from exercises import groupcast
-
-    transaction.on_commit(partial(groupcast.groups_changed, run.pk, [group_id]), robust=True)
 
 
 def context(run, attendee=None) -> dict:

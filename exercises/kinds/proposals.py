@@ -24,6 +24,7 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from exercises.aggregate import borda_points, dot_totals, dots_problem, follow, standings
+from exercises.kinds import common
 from exercises.phases import Phase
 from workshops.models import TransitionRefused
 
@@ -93,8 +94,7 @@ class SettingsForm(forms.Form):
 
 
 def settings_of(run) -> dict:
-    defaults = {name: field.initial for name, field in SettingsForm.base_fields.items()}
-    return {**defaults, **run.exercise.settings}
+    return common.settings_of(SettingsForm, run)
 
 
 def phases(settings: dict) -> list[Phase]:
@@ -107,8 +107,7 @@ def phases(settings: dict) -> list[Phase]:
 
 
 def phase_key(run) -> str:
-    keys = [phase.key for phase in phases(settings_of(run))]
-    return keys[min(run.phase, len(keys) - 1)]
+    return run.current_phase().key
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from exercises import grouping as groups
+from exercises.kinds import common
 from exercises.models import Member
 from exercises.phases import Phase
 
@@ -33,8 +34,7 @@ class SettingsForm(forms.Form):
 
 
 def settings_of(run) -> dict:
-    defaults = {name: field.initial for name, field in SettingsForm.base_fields.items()}
-    return {**defaults, **run.exercise.settings}
+    return common.settings_of(SettingsForm, run)
 
 
 def grouping(settings: dict) -> dict:
@@ -67,11 +67,7 @@ def _mine(run, attendee):
 
 
 def submit(run, attendee, data, token):
-    from functools import partial
 
-    from django.db import transaction
-
-    from exercises import groupcast
     from exercises.runs import submit as save
 
     settings = settings_of(run)
@@ -91,9 +87,7 @@ def submit(run, attendee, data, token):
     if created and member is not None:
         submission.group_id = member.group_id
         submission.save(update_fields=["group"])
-        transaction.on_commit(
-            partial(groupcast.groups_changed, run.pk, [member.group_id]), robust=True
-        )
+        common.publish_group(run, member.group_id)
     return AnswerForm(
         initial={"text": submission.text, "shared": submission.data.get("shared", False)},
         max_length=settings["max_length"],

@@ -10,7 +10,6 @@ from what the group actually did.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import partial
 
 from django import forms
 from django.db import transaction
@@ -19,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from exercises import grouping as groups
 from exercises.aggregate import borda_points, standings
+from exercises.kinds import common
 from exercises.models import Group, Member
 from exercises.phases import Phase
 
@@ -53,8 +53,7 @@ class SettingsForm(forms.Form):
 
 
 def settings_of(run) -> dict:
-    defaults = {name: field.initial for name, field in SettingsForm.base_fields.items()}
-    return {**defaults, **run.exercise.settings}
+    return common.settings_of(SettingsForm, run)
 
 
 def grouping(settings: dict) -> dict:
@@ -70,8 +69,7 @@ def phases(settings: dict) -> list[Phase]:
 
 
 def phase_key(run) -> str:
-    keys = [p.key for p in run.phases()]
-    return keys[min(run.phase, len(keys) - 1)]
+    return run.current_phase().key
 
 
 # The rules, as pure functions.
@@ -185,12 +183,6 @@ def _refuse(form, message):
     return form
 
 
-def _publish(run, group_id):
-    from exercises import groupcast
-
-    transaction.on_commit(partial(groupcast.groups_changed, run.pk, [group_id]), robust=True)
-
-
 def submit(run, attendee, data, token):
     from exercises.runs import submit as save
 
@@ -278,7 +270,7 @@ def submit(run, attendee, data, token):
         if created:
             submission.group = group
             submission.save(update_fields=["group"])
-            _publish(run, group.pk)
+            common.publish_group(run, group.pk)
     return PointForm(max_length=settings["max_length"])
 
 

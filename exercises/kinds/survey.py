@@ -29,6 +29,7 @@ from exercises.aggregate import (
     statement_key,
     survey_scores,
 )
+from exercises.kinds import common
 from exercises.phases import Phase
 
 NAME = "survey"
@@ -323,8 +324,7 @@ def problems(survey: Survey) -> list[tuple[str | None, str]]:
 
 
 def settings_of(run) -> dict:
-    defaults = {name: field.initial for name, field in SettingsForm.base_fields.items()}
-    return {**defaults, **run.exercise.settings}
+    return common.settings_of(SettingsForm, run)
 
 
 def phases(settings: dict) -> list[Phase]:

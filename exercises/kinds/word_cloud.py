@@ -13,6 +13,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from exercises.aggregate import cloud, word_key
+from exercises.kinds import common
 from exercises.phases import Phase
 
 NAME = "word_cloud"
@@ -41,8 +42,7 @@ class SettingsForm(forms.Form):
 
 
 def settings_of(run) -> dict:
-    defaults = {name: field.initial for name, field in SettingsForm.base_fields.items()}
-    return {**defaults, **run.exercise.settings}
+    return common.settings_of(SettingsForm, run)
 
 
 def phases(settings: dict) -> list[Phase]:
