@@ -32,6 +32,8 @@ test: venv
 # to the local servers). Not part of `make test`; figures land in tests/bench/out/.
 bench: venv
 	$(PY) tests/bench/fanout.py
+	$(PY) tests/bench/poster.py
+	$(PY) tests/bench/burst.py
 
 lint: venv
 	$(VENV)/bin/ruff check .
@@ -49,7 +51,7 @@ messages: venv
 	@# would otherwise survive as "translations").
 	$(PY) -c 'import polib; po = polib.pofile("locale/en/LC_MESSAGES/django.po"); \
 	[(setattr(e, "msgstr_plural", {0: e.msgid, 1: e.msgid_plural}) if e.msgid_plural else setattr(e, "msgstr", e.msgid), \
-	  e.flags.remove("fuzzy") if "fuzzy" in e.flags else None, setattr(e, "previous_msgid", None)) for e in po]; po.save()'
+	  e.flags.remove("fuzzy") if "fuzzy" in e.flags else None, setattr(e, "previous_msgid", None), setattr(e, "previous_msgid_plural", None), setattr(e, "previous_msgctxt", None)) for e in po]; po.save()'
 	@echo "Now translate the new nb and nn entries (tests/test_i18n.py lists them), then: make compile"
 
 compile: venv

@@ -10,6 +10,7 @@ from __future__ import annotations
 import warnings
 from pathlib import Path
 
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
@@ -118,6 +119,11 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# A worker child that has grown past this (KiB) is replaced after its current task: WeasyPrint
+# renders are big, and a slow leak must not take the machine (tests/bench/poster.py measures).
+CELERY_WORKER_MAX_MEMORY_PER_CHILD = env_int(
+    "CELERY_WORKER_MAX_MEMORY_PER_CHILD", 512_000, minimum=50_000
+)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -141,6 +147,25 @@ USE_I18N = True
 USE_TZ = True
 LANGUAGE_COOKIE_NAME = "samling_language"
 LANGUAGE_COOKIE_SAMESITE = "Lax"
+
+# The daily duties between the days, run by Celery beat (`celery -A config beat`) where there is
+# a broker, at these times of day in TIME_ZONE. Both tasks are idempotent: a run missed while
+# beat was down is made up by the next, and a repeated one changes nothing. Without a broker,
+# cron runs the same as `manage.py purge_expired_content` and `send_checkin_reminders`.
+CELERY_TIMEZONE = TIME_ZONE
+CELERY_BEAT_SCHEDULE = {
+    # Deletes participants' content of programmes whose retention period has ended.
+    "purge-expired-content": {
+        "task": "workshops.tasks.purge_expired_content",
+        "schedule": crontab(hour=3, minute=30),
+    },
+    # Reminds those who have not checked in, two days before each day (once per person).
+    "remind-upcoming-days": {
+        "task": "workshops.tasks.remind_upcoming_days",
+        "schedule": crontab(hour=9, minute=0),
+        "kwargs": {"days_ahead": 2},
+    },
+}
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"

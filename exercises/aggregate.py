@@ -130,12 +130,17 @@ def scale_summary(scores: Iterable[int], minimum: int) -> ScaleSummary:
 
 
 def survey_scores(
-    sheets: Iterable[Mapping[str, int]], statements: Sequence[str], minimum: int
+    sheets: Iterable[Mapping[str, int]],
+    statements: Sequence[str],
+    minimum: int,
+    kept: Mapping[str, Sequence[int]] | None = None,
 ) -> list[ScaleSummary]:
     """One summary per statement, in the survey's order.
 
     Each sheet is one person's scores by statement text. Scores for statements the survey no
     longer has (edited while it ran) are left out; a new statement counts only its own answers.
+    `kept` adds the distributions (how many chose 1..5, by statement text) of answers that were
+    deleted for privacy and live on as totals only.
     """
     by_key: dict[str, list[int]] = {statement_key(text): [] for text in statements}
     for sheet in sheets:
@@ -143,7 +148,24 @@ def survey_scores(
             key = statement_key(text)
             if key in by_key:
                 by_key[key].append(score)
+    for text, counts in (kept or {}).items():
+        key = statement_key(text)
+        if key in by_key:
+            by_key[key] += [
+                value for value, count in zip(SCALE, counts, strict=False) for _ in range(count)
+            ]
     return [scale_summary(by_key[statement_key(text)], minimum) for text in statements]
+
+
+def scale_counts(sheets: Iterable[Mapping[str, int]]) -> dict[str, list[int]]:
+    """How many chose 1, 2, 3, 4 and 5, per statement text: what survives of answers that are
+    deleted (see `survey_scores`'s `kept`)."""
+    counts: dict[str, list[int]] = {}
+    for sheet in sheets:
+        for text, score in sheet.items():
+            if type(score) is int and score in SCALE:
+                counts.setdefault(text, [0] * len(SCALE))[score - 1] += 1
+    return counts
 
 
 def open_answers(
@@ -185,18 +207,23 @@ class ScoreChange:
 
 
 def score_changes(
-    current: Mapping[str, int], earlier: Iterable[Mapping[str, int]]
+    current: Mapping[str, int], earlier: Iterable[Mapping[str, int]], *, since_first: bool = False
 ) -> dict[str, ScoreChange]:
-    """Per statement (by statement_key), one person's change since they last answered it.
+    """Per statement (by statement_key), one person's change since they last answered it, or
+    with `since_first`, since the first time they answered it.
 
     `earlier` holds the person's earlier sheets, oldest first; the latest answer to each
-    statement counts, so a statement skipped on day 2 compares with day 1.
+    statement counts (the earliest with `since_first`), so a statement skipped on day 2
+    compares with day 1.
     """
     latest: dict[str, int] = {}
     for sheet in earlier:
         for text, score in sheet.items():
             if type(score) is int and score in SCALE:
-                latest[statement_key(text)] = score
+                if since_first:
+                    latest.setdefault(statement_key(text), score)
+                else:
+                    latest[statement_key(text)] = score
     return {
         statement_key(text): ScoreChange(latest[statement_key(text)], score)
         for text, score in current.items()
@@ -360,6 +387,61 @@ def diamond_tally(
             for item in row:
                 scores[item] += diamond_weight(number)
                 per_row[item][number - 1] += 1
+    return DiamondTally(
+        scores=scores,
+        rows={item: tuple(counts) for item, counts in per_row.items()},
+        counted=counted,
+        ignored=ignored,
+    )
+
+
+def diamond_with_kept(
+    tally: DiamondTally, rows: Mapping[str, Sequence[int]], counted: int, ignored: int
+) -> DiamondTally:
+    """The tally with diamonds that were deleted for privacy added back from their totals:
+    how many put each item in row 1..5 (`rows`), how many counted and how many did not."""
+    scores = Counter(tally.scores)
+    per_row = {item: list(counts) for item, counts in tally.rows.items()}
+    for item, counts in rows.items():
+        if item not in per_row:
+            continue
+        for number, count in enumerate(counts[: len(DIAMOND_ROWS)], start=1):
+            per_row[item][number - 1] += count
+            scores[item] += diamond_weight(number) * count
+    return DiamondTally(
+        scores=scores,
+        rows={item: tuple(counts) for item, counts in per_row.items()},
+        counted=tally.counted + counted,
+        ignored=tally.ignored + ignored,
+    )
+
+
+def diamond_tally_each(
+    placements: Iterable[tuple[Sequence[Sequence[str]], Sequence[str]]],
+    items: Sequence[str] = (),
+) -> DiamondTally:
+    """Diamonds of different items added up by item: each group placed its own nine (its own
+    result from an earlier exercise), and the room's ranking takes every item any group had.
+
+    Each diamond counts only if it is complete for the items it was placed for; an item gets
+    points from the diamonds it was in, so an item nine groups shared can outrank one group's
+    own top item, which is what a room's combined ranking should show. `items` are shown with
+    0 points where no counted diamond had them.
+    """
+    scores: Counter[str] = Counter(dict.fromkeys(items, 0))
+    per_row = {item: [0] * len(DIAMOND_ROWS) for item in items}
+    counted = ignored = 0
+    for rows, own in placements:
+        one = diamond_tally([rows], own)
+        if not one.counted:
+            ignored += 1
+            continue
+        counted += 1
+        for item in own:
+            scores[item] += one.scores[item]
+            counts = per_row.setdefault(item, [0] * len(DIAMOND_ROWS))
+            for number, count in enumerate(one.rows[item]):
+                counts[number] += count
     return DiamondTally(
         scores=scores,
         rows={item: tuple(counts) for item, counts in per_row.items()},

@@ -22,9 +22,25 @@ def channel(run_id: int, group_id: int, language: str) -> str:
 
 
 def render(run: Run, group: Group, language: str) -> str:
+    """The group's view: its roles (and a role it chooses itself), then the kind's part."""
+    from exercises.runs import ROLES, RULES, decision, role_rule
+
     module = run.module
+    members = list(group.members.select_related("attendee"))
+    rule = role_rule(run)
     with translation.override(language):
-        return render_to_string(
+        roles = render_to_string(
+            "exercises/_decide_role.html",
+            {
+                "run": run,
+                "group": group,
+                "workshop": run.workshop,
+                "rule": (ROLES[rule[0]][0], RULES[rule[1]]) if rule else None,
+                "decision": decision(run, group, members, rule or ()),
+                "members": members,
+            },
+        )
+        return roles + render_to_string(
             f"{module.TEMPLATE}#group",
             {
                 "run": run,

@@ -14,6 +14,7 @@ NETWORK_GROUPS = "network"
 BY_SIZE = "size"
 PAIRS = "pairs"
 TRIADS = "triads"
+SAME_AS = "same_as"  # the groups of an earlier exercise of the day, kept
 
 
 def balanced[T: Hashable](people: Sequence[T], size: int, rng: random.Random) -> list[list[T]]:
@@ -79,6 +80,26 @@ def by_network[T: Hashable](
     return named + ([groups[None]] if None in groups else [])
 
 
+def follow[T: Hashable, K: Hashable](
+    people: Sequence[T], group_of: Mapping[T, K], keys: Sequence[K]
+) -> list[list[T]]:
+    """The groups of an earlier exercise, kept: one list per key, in the order of `keys`.
+
+    Everyone goes back to the group they were in; people who were not in any of them join the
+    smallest group one by one, as late joiners do. A group nobody is in now stays empty (the
+    caller leaves it out).
+    """
+    groups: list[list[T]] = [[p for p in people if group_of.get(p) == key] for key in keys]
+    for person in people:
+        if group_of.get(person) in keys:
+            continue
+        filled = [i for i, members in enumerate(groups) if members] or list(range(len(groups)))
+        if not filled:
+            raise ValueError("There are no groups to follow.")
+        groups[min(filled, key=lambda i: (len(groups[i]), i))].append(person)
+    return groups
+
+
 def smallest[T: Hashable](groups: Sequence[Sequence[T]]) -> int:
     """Where a late joiner goes: the smallest group, the first of equals."""
     return min(range(len(groups)), key=lambda i: (len(groups[i]), i))
@@ -117,3 +138,27 @@ def role_history[T: Hashable](rows: Iterable[tuple[T, str]]) -> dict[T, dict[str
             counts = history.setdefault(person, {})
             counts[role] = counts.get(role, 0) + 1
     return history
+
+
+def take_role[T: Hashable](
+    given: Mapping[T, str], members: Sequence[T], role: str, person: T
+) -> dict[T, str]:
+    """The group's roles after it chose `person` for `role` (tapped on a phone).
+
+    Nobody holds two roles: a role the chosen person held passes to whoever held `role`
+    before (a swap), or else to the first member without a role; with nobody free it stays
+    open. Choosing the one who already holds it changes nothing.
+    """
+    roles = {m: r for m, r in given.items() if r}
+    if roles.get(person) == role:
+        return roles
+    before = next((m for m, r in roles.items() if r == role), None)
+    old = roles.pop(person, "")
+    if before is not None:
+        del roles[before]
+    roles[person] = role
+    if old:
+        heir = before if before is not None else next((m for m in members if m not in roles), None)
+        if heir is not None:
+            roles[heir] = old
+    return roles

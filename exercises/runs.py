@@ -7,8 +7,11 @@ from, change, log, and publish only after commit.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import random
 import uuid
+from contextlib import nullcontext
+from dataclasses import dataclass
 from functools import partial
 
 from django.db import IntegrityError, transaction
@@ -18,7 +21,7 @@ from django.utils.translation import gettext as _
 
 from exercises import groupcast, grouping
 from exercises.models import Exercise, Group, Member, Run, RunEvent, Submission
-from exercises.roles import chosen_by_rule
+from exercises.roles import ROLES, RULES, chosen_by_rule
 from workshops.models import (
     AgendaItem,
     Attendee,
@@ -68,19 +71,25 @@ def form_groups(run: Run, rng: random.Random | None = None) -> list[Group]:
     by_id = {a.pk: a for a in attendees}
     ids = sorted(by_id)
     mode = plan["mode"]
-    if mode == grouping.NETWORK_GROUPS:
-        network = {
-            a.pk: a.participant.network_group_id if a.participant else None for a in attendees
-        }
-        member_lists = grouping.by_network(ids, network)
-    elif mode == grouping.PAIRS:
-        member_lists = grouping.pairs(ids, rng)
-    elif mode == grouping.TRIADS:
-        member_lists = grouping.triads(ids, rng)
-    elif mode == grouping.BY_SIZE:
-        member_lists = grouping.balanced(ids, plan["size"], rng)
-    else:
-        member_lists = [ids] if ids else []
+    planned = _same_as(plan, ids) if mode == grouping.SAME_AS else None
+    if planned is None:
+        if mode == grouping.NETWORK_GROUPS:
+            network = {
+                a.pk: a.participant.network_group_id if a.participant else None for a in attendees
+            }
+            member_lists = grouping.by_network(ids, network)
+        elif mode == grouping.PAIRS:
+            member_lists = grouping.pairs(ids, rng)
+        elif mode == grouping.TRIADS:
+            member_lists = grouping.triads(ids, rng)
+        elif mode == grouping.BY_SIZE:
+            member_lists = grouping.balanced(ids, plan["size"], rng)
+        else:
+            member_lists = [ids] if ids else []
+        planned = [
+            (number, _group_name(mode, number, member_ids, by_id), member_ids)
+            for number, member_ids in enumerate(member_lists, start=1)
+        ]
     history = grouping.role_history(
         (_person(m.attendee), m.role)
         for m in Member.objects.filter(run__workshop__programme_id=run.workshop.programme_id)
@@ -88,10 +97,8 @@ def form_groups(run: Run, rng: random.Random | None = None) -> list[Group]:
         .select_related("attendee")
     )
     groups = []
-    for number, member_ids in enumerate(member_lists, start=1):
-        group = Group.objects.create(
-            run=run, number=number, name=_group_name(mode, number, member_ids, by_id)
-        )
+    for number, name, member_ids in planned:
+        group = Group.objects.create(run=run, number=number, name=name)
         groups.append(group)
         roles = list(plan.get("roles", []))
         given: dict[int, str] = {}
@@ -101,7 +108,9 @@ def form_groups(run: Run, rng: random.Random | None = None) -> list[Group]:
             picked = chosen_by_rule(rule, member_ids, names)
             if picked is not None:
                 given[picked] = roles[0]
-            roles = roles[1:] if picked is not None or rule == "group_decides" else roles
+            # Where the app can't tell (the group decides, or a tie), the role stays open and
+            # the group taps who takes it (decide_role).
+            roles = roles[1:]
         rest = [i for i in member_ids if i not in given]
         person_history = {i: history.get(_person(by_id[i]), {}) for i in rest}
         given.update(grouping.assign_roles(rest, roles, person_history, rng))
@@ -109,6 +118,22 @@ def form_groups(run: Run, rng: random.Random | None = None) -> list[Group]:
             Member(run=run, group=group, attendee_id=i, role=given.get(i, "")) for i in member_ids
         )
     return groups
+
+
+def _same_as(plan: dict, ids: list[int]) -> list[tuple[int, str, list[int]]] | None:
+    """The groups of an earlier run of the same day, with their numbers and names; None when
+    that run has no groups (the caller then groups the room as usual)."""
+    source = Run.objects.filter(pk=plan.get("source_run")).first()
+    source_groups = list(source.groups.prefetch_related("members")) if source else []
+    if not source_groups:
+        return None
+    group_of = {m.attendee_id: g.number for g in source_groups for m in g.members.all()}
+    lists = grouping.follow(ids, group_of, [g.number for g in source_groups])
+    return [
+        (g.number, g.name, members)
+        for g, members in zip(source_groups, lists, strict=True)
+        if members
+    ]
 
 
 def _group_name(mode: str, number: int, member_ids: list[int], by_id: dict) -> str:
@@ -143,12 +168,14 @@ def place_late(run: Run | None, attendee: Attendee) -> Member | None:
         group = None
         if plan["mode"] == grouping.NETWORK_GROUPS and network is not None:
             group = next((g for g in groups if g.name == network.name), None)
-            if group is None:
+            # A run whose groups are fixed once it starts (a gallery walk's stations) gets no
+            # new group; the newcomer joins the smallest instead.
+            if group is None and not plan.get("fixed_groups"):
                 number = max((g.number for g in groups), default=0) + 1
                 group = Group.objects.create(run=run, number=number, name=network.name)
-        elif groups:
+        if group is None and groups:
             group = min(groups, key=lambda g: (g.size, g.number))
-        else:
+        elif group is None:
             group = Group.objects.create(
                 run=run, number=1, name=_("Group %(number)s") % {"number": 1}
             )
@@ -159,6 +186,107 @@ def place_late(run: Run | None, attendee: Attendee) -> Member | None:
         transaction.on_commit(partial(groupcast.groups_changed, run.pk, [group.pk]), robust=True)
     _publish_soon(run.workshop_id, ("presenter", "console"))
     return member
+
+
+@dataclass(frozen=True)
+class Decision:
+    """A role the group gives itself, because the rule can't tell who: the rule is "the group
+    decides", or the people it points at tie."""
+
+    role: str
+    rule: str
+    holder: Member | None
+    members: list[Member]
+
+    @property
+    def label(self) -> str:
+        return ROLES[self.role][0]
+
+    @property
+    def rule_label(self) -> str:
+        return RULES[self.rule]
+
+
+def role_rule(run: Run) -> tuple[str, str] | None:
+    """The run's first role and the playful rule that gives it; None when roles are fair."""
+    plan = plan_of(run)
+    if not plan or not plan.get("roles") or plan.get("rule", "fair") == "fair":
+        return None
+    return plan["roles"][0], plan["rule"]
+
+
+def decision(
+    run: Run, group: Group, members: list[Member] | None = None, rule=None
+) -> Decision | None:
+    """The role this group chooses itself, or None when it has none to choose. `members` and
+    `rule` may be passed in by a caller that already has them (with their attendees)."""
+    rule = role_rule(run) if rule is None else rule
+    if not rule:
+        return None
+    role, how = rule
+    if members is None:
+        members = list(group.members.select_related("attendee"))
+    if how != "group_decides":
+        names = {m.pk: m.attendee.display_name for m in members}
+        if chosen_by_rule(how, [m.pk for m in members], names) is not None:
+            return None
+    holder = next((m for m in members if m.role == role), None)
+    return Decision(role=role, rule=how, holder=holder, members=members)
+
+
+def role_overview(run: Run, groups: list[Group]) -> dict | None:
+    """For the projector and the console: the playful rule, and each group choosing itself.
+    `groups` come with their members and attendees prefetched."""
+    rule = role_rule(run)
+    if rule is None:
+        return None
+    decisions = []
+    for group in groups:
+        found = decision(run, group, list(group.members.all()), rule)
+        if found is not None:
+            decisions.append((group, found))
+    return {"role": ROLES[rule[0]][0], "rule": RULES[rule[1]], "decisions": decisions}
+
+
+def decide_role(run: Run, attendee: Attendee, member_pk) -> Member:
+    """Someone in a group tapped who takes the role the group chooses itself.
+
+    The first tap gives it; a later tap (by anyone in the group) gives it to someone else.
+    The group's row is locked, so two taps at once are applied one after the other.
+    """
+    with transaction.atomic():
+        mine = Member.objects.filter(run=run, attendee=attendee).first()
+        if mine is None:
+            raise TransitionRefused(_("You are not in a group in this exercise."))
+        group = Group.objects.select_for_update().get(pk=mine.group_id)
+        members = list(group.members.select_related("attendee"))
+        if not any(m.attendee_id == attendee.pk for m in members):
+            raise TransitionRefused(_("You have been moved to another group."))
+        found = decision(run, group, members)
+        if found is None:
+            raise TransitionRefused(_("Your group has no role to choose."))
+        chosen = next((m for m in members if str(m.pk) == str(member_pk)), None)
+        if chosen is None:
+            raise TransitionRefused(_("Choose someone in your group."))
+        given = grouping.take_role(
+            {m.pk: m.role for m in members}, [m.pk for m in members], found.role, chosen.pk
+        )
+        changed = [m for m in members if given.get(m.pk, "") != m.role]
+        for member in changed:
+            member.role = given.get(member.pk, "")
+        if changed:
+            Member.objects.bulk_update(changed, ["role"])
+            RunEvent.objects.create(
+                run=run,
+                version=run.version,  # the facilitator's version is theirs: a tap is not stale
+                action="decide_role",
+                detail=f"{group.number}: {found.role} -> {chosen.attendee_id}",
+            )
+            transaction.on_commit(
+                partial(groupcast.groups_changed, run.pk, [group.pk]), robust=True
+            )
+            _publish_soon(run.workshop_id, ("presenter", "console"))
+    return chosen
 
 
 def current_run(workshop: Workshop) -> Run | None:
@@ -187,38 +315,82 @@ def submit(
     limit: int | None = None,
     data: dict | None = None,
     replace: bool = False,
+    group: Group | None = None,
 ) -> tuple[Submission, bool]:
     """Save one submission once. Returns it and whether it was new.
 
-    The same token again (a retry, a double tap) returns the first copy. With a limit, the
-    attendee's row is locked while counting, so two taps at once can't both squeeze in. With
-    replace, the new one takes the place of the attendee's earlier ones under this key (a
-    changed vote), under the same lock.
+    The same token again (a retry, a double tap) returns the first copy. With a limit (three
+    words each), each submission takes one of the person's numbered places, so two sends at
+    once can't both squeeze into the last one. With replace, the new one takes the place of
+    the attendee's earlier ones under this key (a changed vote), under a lock on the attendee.
     """
+    fields = {"run": run, "author": attendee, "group": group, "key": key, "text": text}
+    fields |= {"token": token, "data": data or {}}
+    if replace:
+        return _replace(run, attendee, key, token, fields)
+    if limit is not None:
+        return _into_free_place(run, attendee, key, token, limit, fields)
     existing = Submission.objects.filter(token=token).first()
     if existing is not None:
         return existing, False
-    with transaction.atomic():
-        if limit is not None or replace:
-            Attendee.objects.select_for_update().get(pk=attendee.pk)
-            # A double tap waits for the lock; by then the first tap may have saved this token,
-            # and counting it against the limit (or replacing it) would be wrong.
+    try:
+        with _savepoint():
+            submission = Submission.objects.create(**fields)
+    except IntegrityError:
+        return Submission.objects.get(token=token), False  # a parallel retry saved it first
+    _publish_soon(run.workshop_id, ("presenter", "console"))
+    return submission, True
+
+
+def _savepoint():
+    # Inside a caller's transaction a failed insert must not break it; on its own an insert
+    # needs no transaction at all (one round trip instead of three, in a burst of words).
+    return transaction.atomic() if transaction.get_connection().in_atomic_block else nullcontext()
+
+
+def _into_free_place(run, attendee, key, token, limit, fields) -> tuple[Submission, bool]:
+    """Optimistic, with no lock held between round trips: read the person's places, insert
+    into the first free one; if a send at the same moment took it, the unique constraint
+    refuses the insert and we look again."""
+    for _attempt in range(limit + 1):
+        taken = list(run.submissions.filter(author=attendee, key=key).values_list("token", "slot"))
+        if any(saved == token for saved, _slot in taken):
+            return Submission.objects.get(token=token), False
+        if len(taken) >= limit:
+            raise TransitionRefused(limit)
+        slots = {slot for _token, slot in taken}
+        slot = next(number for number in itertools.count() if number not in slots)
+        try:
+            with _savepoint():
+                submission = Submission.objects.create(**fields, slot=slot)
+        except IntegrityError:
             existing = Submission.objects.filter(token=token).first()
             if existing is not None:
-                return existing, False
-            if limit is not None and (
-                run.submissions.filter(author=attendee, key=key).count() >= limit
-            ):
-                raise TransitionRefused(limit)
-            if replace:
-                run.submissions.filter(author=attendee, key=key).delete()
-        try:
-            with transaction.atomic():
-                submission = Submission.objects.create(
-                    run=run, author=attendee, key=key, text=text, token=token, data=data or {}
-                )
-        except IntegrityError:
-            return Submission.objects.get(token=token), False
+                return existing, False  # a parallel retry of this very send
+            continue  # another send took the place: look again
+        _publish_soon(run.workshop_id, ("presenter", "console"))
+        return submission, True
+    raise TransitionRefused(limit)
+
+
+def _replace(run, attendee, key, token, fields) -> tuple[Submission, bool]:
+    """The attendee's rows under this key give way to the new one; for a group's submission
+    (a group's diamond) the group's rows do, whoever of the group sent them."""
+    group = fields["group"]
+    with transaction.atomic():
+        if group is not None:
+            Group.objects.select_for_update().only("pk").get(pk=group.pk)
+            earlier = run.submissions.filter(group=group, key=key)
+        else:
+            Attendee.objects.select_for_update().only("pk").get(pk=attendee.pk)
+            earlier = run.submissions.filter(author=attendee, key=key)
+        # A double tap waits for the lock; by then the first tap may have saved this token,
+        # and replacing it with itself would be wrong.
+        existing = Submission.objects.filter(token=token).first()
+        if existing is not None:
+            return existing, False
+        earlier.delete()
+        submission = Submission.objects.create(**fields)
         _publish_soon(run.workshop_id, ("presenter", "console"))
     return submission, True
 

@@ -11,7 +11,13 @@ urlpatterns = [
     path("runs/<int:pk>/act/<str:action>/", views.act, name="act"),
     path("runs/<int:pk>/export.csv", views.export_csv, name="export_csv"),
     path("runs/<int:pk>/export.xlsx", views.export_xlsx, name="export_xlsx"),
-    path("runs/<int:pk>/cloud.svg", views.word_cloud_svg, name="cloud_svg"),
+    path(
+        "runs/<int:pk>/cloud.svg", views.word_cloud_image, {"image_format": "svg"}, name="cloud_svg"
+    ),
+    path(
+        "runs/<int:pk>/cloud.png", views.word_cloud_image, {"image_format": "png"}, name="cloud_png"
+    ),
     path("p/<str:code>/runs/<int:run_pk>/", views.submit, name="submit"),
     path("p/<str:code>/runs/<int:run_pk>/group/", views.group_stream, name="group_stream"),
+    path("p/<str:code>/runs/<int:run_pk>/role/", views.choose_role, name="decide_role"),
 ]

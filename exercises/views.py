@@ -25,11 +25,11 @@ from openpyxl.styles import Font
 from exercises import groupcast, kinds
 from exercises.access import get_agenda_item_for, get_run_for
 from exercises.models import Exercise, Member
-from exercises.runs import change, current_run, place_late
-from exercises.svg import cloud_svg
+from exercises.runs import change, current_run, decide_role, place_late
+from exercises.svg import cloud_png, cloud_svg
 from workshops import broadcast
 from workshops.http import AuthenticatedHttpRequest, HttpRequest
-from workshops.live_views import phone_attendee, sse_response
+from workshops.live_views import live_phone_attendee, phone_attendee, phone_page, sse_response
 from workshops.models import StaleVersion, TransitionRefused
 
 
@@ -74,7 +74,7 @@ def setup(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def submit(request: HttpRequest, code: str, run_pk: int) -> HttpResponse:
     """A phone sends something to the current exercise."""
-    workshop, attendee = phone_attendee(request, code)
+    workshop, attendee = live_phone_attendee(request, code)
     run = current_run(workshop)
     if run is None or run.pk != run_pk:
         # The day moved on while the phone was offline: say so instead of saving it elsewhere.
@@ -93,8 +93,10 @@ def submit(request: HttpRequest, code: str, run_pk: int) -> HttpResponse:
         token = uuid.uuid4()
     form = run.module.submit(run, attendee, request.POST, token)
     if not request.htmx:
+        if form.errors:
+            return phone_page(request, workshop, attendee, refused=form, token=token)
         return redirect("workshops:phone", code=workshop.join_code)
-    context = broadcast.exercise_context(workshop, attendee)
+    context = broadcast.exercise_context(workshop, attendee, run)
     if form.errors:
         context["kind"]["form"] = form  # what was typed stays, with the message next to it
     context = {
@@ -104,6 +106,37 @@ def submit(request: HttpRequest, code: str, run_pk: int) -> HttpResponse:
         "token": token if form.errors else uuid.uuid4(),
     }
     return TemplateResponse(request, f"{run.module.TEMPLATE}#mine", context)
+
+
+@require_POST
+def choose_role(request: HttpRequest, code: str, run_pk: int) -> HttpResponse:
+    """A phone taps who in its group takes the role the group chooses itself."""
+    workshop, attendee = phone_attendee(request, code)
+    run = current_run(workshop)
+    if run is None or run.pk != run_pk or not hasattr(run.module, "group_context"):
+        raise Http404
+    notice = ""
+    try:
+        member = decide_role(run, attendee, request.POST.get("member"))
+    except TransitionRefused as refused:
+        notice = str(refused)
+        member = None
+    if not request.htmx:
+        if notice:
+            messages.warning(request, notice)
+        return redirect("workshops:phone", code=workshop.join_code)
+    # The tapping phone sees the change at once; its group's phones get it over their stream.
+    group = member.group if member else None
+    if group is None:
+        mine = Member.objects.filter(run=run, attendee=attendee).select_related("group").first()
+        group = mine.group if mine else None
+    if group is None:
+        raise Http404
+    language = translation.get_language() or settings.LANGUAGE_CODE
+    html = groupcast.render(run, group, language)
+    if notice:
+        html = format_html('<p class="message message--warning" role="alert">{}</p>', notice) + html
+    return HttpResponse(html, status=409 if notice else 200)
 
 
 @require_POST
@@ -210,18 +243,25 @@ def _xlsx_value(value):
     return str(value)
 
 
+IMAGE_FORMATS = {
+    "svg": (cloud_svg, "image/svg+xml"),
+    "png": (cloud_png, "image/png"),
+}
+
+
 @require_GET
 @login_required
-def word_cloud_svg(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+def word_cloud_image(request: AuthenticatedHttpRequest, pk: int, image_format: str) -> HttpResponse:
     run, _access = get_run_for(request, pk)
-    if run.exercise.kind != "word_cloud":
+    if run.exercise.kind != "word_cloud" or image_format not in IMAGE_FORMATS:
         raise Http404
+    draw, content_type = IMAGE_FORMATS[image_format]
     context = run.module.context(run)
     response = HttpResponse(
-        cloud_svg(context["settings"]["prompt"], context["words"]()), content_type="image/svg+xml"
+        draw(context["settings"]["prompt"], context["words"]()), content_type=content_type
     )
     filename = slugify(f"ordsky-{run.exercise.agenda_item.title}") or "ordsky"
-    response["Content-Disposition"] = f'attachment; filename="{filename}.svg"'
+    response["Content-Disposition"] = f'attachment; filename="{filename}.{image_format}"'
     return response
 
 

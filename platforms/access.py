@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django.http import Http404
 
+from exercises.models import Run
 from platforms.models import (
     LeadershipPlatform,
     PlatformVersion,
@@ -60,3 +61,15 @@ def get_render_for(
     request: AuthenticatedHttpRequest, pk: int, *, edit: bool = False
 ) -> tuple[PosterRender, Access]:
     return _owned(request, PosterRender, pk, "platform", edit=edit)
+
+
+def get_run_for(
+    request: AuthenticatedHttpRequest, pk: int, *, edit: bool = False
+) -> tuple[Run, LeadershipPlatform, Access]:
+    """An exercise run of one of the programmes the visitor may see, with that programme's
+    platform: the source of what the platform takes onward."""
+    run = Run.objects.select_related("exercise__agenda_item", "workshop").filter(pk=pk).first()
+    if run is None:
+        raise Http404
+    programme, access = get_programme_for(request, run.workshop.programme_id, edit=edit)
+    return run, platform_for(programme), access

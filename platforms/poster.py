@@ -12,6 +12,7 @@ import logging
 import mimetypes
 import os
 import re
+import threading
 import uuid
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -25,8 +26,10 @@ from django.templatetags.static import static
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from weasyprint import HTML, URLFetcher
+from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcherResponse
 
+from platforms import live
 from platforms.models import LeadershipPlatform, PosterRender
 from platforms.services import clean_text, record_version
 from workshops.models import Organisation
@@ -40,6 +43,17 @@ _HEX = re.compile(r"^#[0-9A-Fa-f]{6}$")
 
 # WeasyPrint logs every layout step at INFO; a worker rendering hundreds of posters needs none.
 logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
+
+# WeasyPrint makes a new fontconfig/Pango font configuration for every document unless given
+# one, and never frees all of it: a worker grew by about half a MiB per poster (make bench).
+# Posters load only the shipped fonts, so each thread keeps one configuration and reuses it.
+_fonts = threading.local()
+
+
+def font_config() -> FontConfiguration:
+    if not hasattr(_fonts, "config"):
+        _fonts.config = FontConfiguration()
+    return _fonts.config
 
 
 # Colours
@@ -214,7 +228,7 @@ def render_pdf(
     html = render_html(organisation, data, size=size, language=language, for_pdf=True)
     pdf = HTML(
         string=html, base_url=_static_path(STYLESHEET).parent.as_uri() + "/", url_fetcher=fetcher
-    ).write_pdf()
+    ).write_pdf(font_config=font_config())
     return pdf, fetcher
 
 
@@ -252,6 +266,7 @@ def request_render(
             job.save(update_fields=["status", "error"])
             created = True
         if created:
+            live.announce(platform.pk, job.pk, job.status)
             # robust: with eager tasks (no broker) a failed render must not fail the request;
             # the row records the failure.
             transaction.on_commit(lambda: render_poster_task.delay(job.pk), robust=True)
@@ -276,6 +291,7 @@ def render(render_id: int, *, final: bool = True) -> PosterRender:
         job.attempts += 1
         job.started_at = timezone.now()
         job.save(update_fields=["status", "attempts", "started_at"])
+        live.announce(job.platform_id, job.pk, job.status)
 
     # The slow part runs without the row lock held.
     try:
@@ -287,15 +303,18 @@ def render(render_id: int, *, final: bool = True) -> PosterRender:
         )
         name = _write_atomically(job, pdf)
     except Exception as exc:
+        status = PosterRender.Status.FAILED if final else PosterRender.Status.QUEUED
         PosterRender.objects.filter(pk=job.pk).update(
-            status=PosterRender.Status.FAILED if final else PosterRender.Status.QUEUED,
+            status=status,
             error=f"{type(exc).__name__}: {exc}"[:2000],
             finished_at=timezone.now() if final else None,
         )
+        live.announce(job.platform_id, job.pk, status)
         raise
     PosterRender.objects.filter(pk=job.pk).update(
         status=PosterRender.Status.READY, file=name, error="", finished_at=timezone.now()
     )
+    live.announce(job.platform_id, job.pk, PosterRender.Status.READY)
     job.refresh_from_db()
     return job
 

@@ -12,7 +12,12 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.db import models, transaction
+from django.utils.translation import gettext as _
 
+from exercises import kinds
+from exercises.aggregate import word_key
+from exercises.models import Run
+from exercises.onward import PURPOSE, VALUES, VISION, Onward
 from platforms.models import (
     LeadershipPlatform,
     PlatformVersion,
@@ -21,7 +26,7 @@ from platforms.models import (
     Value,
     VisionProposal,
 )
-from workshops.models import Programme
+from workshops.models import NetworkGroup, Programme
 
 # Bidi overrides and isolates (U+202A–U+202E, U+2066–U+2069) can make a printed poster show
 # text in another order than it was typed; other control characters have no place in it either.
@@ -283,3 +288,211 @@ def compare(old: dict, new: dict) -> list[Change]:
 
 def _ctx(entry: tuple) -> str:
     return entry[2] if len(entry) > 2 else ""
+
+
+# Taking an exercise's results onward: a group's list, the room's diamond, the chosen proposal.
+
+ADD, REPLACE = "add", "replace"
+_LIMITS = {VALUES: 80, PURPOSE: 500, VISION: 300}
+
+
+def target_label(target: str) -> str:
+    return {
+        VALUES: _("Values"),
+        PURPOSE: _("Purpose points"),
+        VISION: _("Vision"),
+    }[target]
+
+
+def runs_with_results(programme: Programme) -> list[tuple[Run, list[Onward]]]:
+    """The programme's exercise runs whose kind has results to take onward, day by day."""
+    runs = (
+        Run.objects.filter(workshop__programme=programme)
+        .select_related("exercise__agenda_item", "workshop")
+        .order_by("workshop__number", "exercise__agenda_item__position", "pk")
+    )
+    found = []
+    for run in runs:
+        onward = getattr(kinds.KINDS.get(run.exercise.kind), "onward", None)
+        offers = onward(run) if onward else []
+        if offers:
+            found.append((run, offers))
+    return found
+
+
+def offers_of(run: Run) -> list[Onward]:
+    onward = getattr(kinds.KINDS.get(run.exercise.kind), "onward", None)
+    return onward(run) if onward else []
+
+
+def provenance_of(run: Run, offer: Onward) -> dict:
+    """Where an element taken from this offer comes from: the day, the run and the group.
+
+    A run's group is a network group when the run grouped by network groups (it has its name);
+    any other group (a random one, a pair) is kept by its name as the label.
+    """
+    group, label = None, ""
+    if offer.group is not None:
+        group = NetworkGroup.objects.filter(
+            programme_id=run.workshop.programme_id, name=offer.group.name
+        ).first()
+        label = "" if group else offer.group.name[:200]
+    return {
+        "source_workshop_id": run.workshop_id,
+        "source_run_id": run.pk,
+        "source_group_id": group.pk if group else None,
+        "source_label": label,
+    }
+
+
+@dataclass(frozen=True)
+class OnwardPlan:
+    """What taking an offer onward does to one part of the platform (shown before, done after)."""
+
+    target: str
+    replace: bool
+    current: list[str]  # the part's texts now
+    final: list[str]  # the part's texts afterwards, in order (for the vision: the chosen first)
+    added: list[str]
+    removed: list[str]
+
+    @property
+    def reordered(self) -> bool:
+        """Whether the texts that stay change places."""
+        staying = {word_key(text) for text in self.current} - {
+            word_key(text) for text in self.removed
+        }
+        before = [word_key(text) for text in self.current if word_key(text) in staying]
+        after = [word_key(text) for text in self.final if word_key(text) in staying]
+        return before != after
+
+
+def _offered(offer: Onward, target: str) -> list[str]:
+    texts = [*offer.items, *(offer.alternatives if target == VISION else ())]
+    seen, offered = set(), []
+    for text in texts:
+        text = clean_text(" ".join(str(text).split()))[: _LIMITS[target]]
+        if text and word_key(text) not in seen:
+            seen.add(word_key(text))
+            offered.append(text)
+    return offered
+
+
+def _current(platform: LeadershipPlatform, target: str) -> list[str]:
+    if target == VALUES:
+        return list(platform.values.values_list("name", flat=True))
+    if target == PURPOSE:
+        return list(platform.purpose_points.values_list("text", flat=True))
+    return [p.text for p in platform.vision_proposals.all()]  # the chosen one first
+
+
+def plan_onward(
+    platform: LeadershipPlatform, offer: Onward, target: str, *, replace: bool
+) -> OnwardPlan:
+    """Adding keeps what is there and appends what is new; replacing makes the part the offer,
+    in the offer's order. Either way an element already there (the same words, case and
+    spacing aside) is kept with its spelling, meaning and practices, never doubled. For the
+    vision the offer's first item becomes the chosen one."""
+    if target not in offer.targets:
+        raise ValueError(f"{offer.key} can't go to {target}")
+    current = _current(platform, target)
+    offered = _offered(offer, target)
+    if not offered:
+        raise ValueError(f"{offer.key} has nothing to take")
+    spelling = {}
+    for text in current:
+        spelling.setdefault(word_key(text), text)
+    have = set(spelling)
+    if replace:
+        final = [spelling.get(word_key(text), text) for text in offered]
+    elif target == VISION and offered:
+        lead = offered[0]
+        final = [spelling.get(word_key(lead), lead)]
+        final += [text for text in current if word_key(text) != word_key(lead)]
+        final += [text for text in offered[1:] if word_key(text) not in have]
+    else:
+        final = current + [text for text in offered if word_key(text) not in have]
+    kept = {word_key(text) for text in final}
+    return OnwardPlan(
+        target=target,
+        replace=replace,
+        current=current,
+        final=final,
+        added=[text for text in final if word_key(text) not in have],
+        removed=[text for text in current if word_key(text) not in kept],
+    )
+
+
+def take_onward(
+    platform: LeadershipPlatform, run: Run, offer: Onward, *, target: str, replace: bool, by
+) -> OnwardPlan:
+    """Take an exercise's result into the platform and record a version.
+
+    Taking the same offer twice (a double click) finds it there already and changes nothing, so
+    no second version is recorded either.
+    """
+    source = provenance_of(run, offer)
+    title = run.exercise.agenda_item.title
+    with changing(platform, by=by, summary=f"taken onward: {title}") as locked:
+        plan = plan_onward(locked, offer, target, replace=replace)
+        offered = {word_key(text) for text in _offered(offer, target)}
+
+        def stamp(row, text: str, fresh: bool, position: int) -> None:
+            # New elements, and in a replace everything the offer names, now come from here;
+            # so does a vision chosen from it. What was there and is only kept keeps its source.
+            if (
+                fresh
+                or (replace and word_key(text) in offered)
+                or (target == VISION and not position)
+            ):
+                for field, value in source.items():
+                    setattr(row, field, value)
+
+        if target == VALUES:
+            _place(
+                locked.values.all(),
+                plan.final,
+                "name",
+                stamp,
+                lambda text: Value(platform=locked, name=text),
+            )
+        elif target == PURPOSE:
+            _place(
+                locked.purpose_points.all(),
+                plan.final,
+                "text",
+                stamp,
+                lambda text: PurposePoint(platform=locked, text=text),
+            )
+        else:
+            rows = list(locked.vision_proposals.all())
+            locked.vision_proposals.update(is_chosen=False)
+            _place(
+                rows,
+                plan.final,
+                "text",
+                stamp,
+                lambda text: VisionProposal(platform=locked, text=text),
+                chosen=True,
+            )
+    return plan
+
+
+def _place(rows, final: list[str], field: str, stamp, make, *, chosen: bool = False) -> None:
+    """Make the rows say `final` in order: a row whose text is kept stays (with its meaning,
+    practices and provenance), a new text gets a new row, rows not in `final` go."""
+    pool: dict[str, list] = {}
+    for row in rows:
+        pool.setdefault(word_key(getattr(row, field)), []).append(row)
+    for position, text in enumerate(final):
+        bucket = pool.get(word_key(text))
+        fresh = not bucket
+        row = make(text) if fresh else bucket.pop(0)
+        stamp(row, text, fresh, position)
+        row.position = position
+        if chosen:
+            row.is_chosen = position == 0
+        row.save()
+    for leftovers in pool.values():
+        for row in leftovers:
+            row.delete()

@@ -6,21 +6,28 @@ Every POST without htmx ends in a redirect, so the page works without JavaScript
 
 from __future__ import annotations
 
+import datetime as dt
+import json
+
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
+from django.utils import timezone, translation
 from django.utils.csp import CSP
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.csp import csp_override
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from platforms import poster, services
+from platforms import exports, live, poster, report, services
 from platforms.access import (
     get_platform_for,
     get_proposal_for,
     get_render_for,
+    get_run_for,
     get_value_for,
     get_version_for,
 )
@@ -37,6 +44,7 @@ from platforms.forms import (
 from platforms.models import LeadershipPlatform, PosterRender, Practice, Step
 from workshops.access import Access
 from workshops.http import AuthenticatedHttpRequest
+from workshops.live_views import sse_response
 
 PAGE = "platforms/platform_detail.html"
 
@@ -45,21 +53,26 @@ def _posted(request: AuthenticatedHttpRequest):
     return request.POST if request.method == "POST" else None
 
 
+SOURCES = ("source_workshop", "source_run__exercise__agenda_item", "source_group")
+
+
 def _context(platform: LeadershipPlatform, access: Access, **extra) -> dict:
-    proposals = list(platform.vision_proposals.all())
+    proposals = list(platform.vision_proposals.select_related(*SOURCES))
+    renders = list(platform.renders.select_related("version")[:20])
     return {
         "platform": platform,
         "programme": platform.programme,
         "access": access,
         "steps": Step.choices,
-        "purpose_points": platform.purpose_points.all(),
+        "purpose_points": platform.purpose_points.select_related(*SOURCES),
         "vision": next((p for p in proposals if p.is_chosen), None),
         "alternatives": [p for p in proposals if not p.is_chosen],
-        "values": platform.values.prefetch_related(
-            "practices", "source_workshop", "source_run", "source_group"
-        ),
+        "values": platform.values.prefetch_related("practices", *SOURCES),
         "sides": Practice.Side.choices,
-        "renders": platform.renders.select_related("version")[:20],
+        "renders": renders,
+        "pending": any(job.is_pending for job in renders),
+        # Called only where the page shows it (the full page, for facilitators).
+        "onward_runs": lambda: services.runs_with_results(platform.programme),
         "render_form": RenderForm(),
         "latest_version": platform.latest_version(),
         "warnings": poster.contrast_warnings(platform.programme.organisation),
@@ -422,11 +435,35 @@ def poster_render(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _section(request, "posters", platform, access, status=status)
 
 
+# A poster that finished this recently is news when the list is fetched again.
+ANNOUNCE_FINISHED_WITHIN = dt.timedelta(seconds=30)
+
+
 @require_GET
 @login_required
 def poster_status(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     platform, access = get_platform_for(request, pk)
-    return _section(request, "posters", platform, access)
+    newest = platform.renders.select_related("version").first()
+    status = ""
+    if newest and (
+        newest.is_pending
+        or (newest.finished_at and timezone.now() - newest.finished_at < ANNOUNCE_FINISHED_WITHIN)
+    ):
+        what = f"{newest.version}, {newest.get_size_display()}, {newest.get_language_display()}"
+        status = _("Poster %(poster)s: %(status)s.") % {
+            "poster": what,
+            "status": newest.get_status_display(),
+        }
+    return _section(request, "posters", platform, access, status=status)
+
+
+@require_GET
+@login_required
+def poster_stream(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """The platform page's live poster status: an event at every change of a render, upon
+    which the page fetches its poster list (see platforms/live.py)."""
+    platform, _access = get_platform_for(request, pk)
+    return sse_response(None, live.channel(platform.pk), live.snapshot)
 
 
 @require_GET
@@ -437,3 +474,147 @@ def poster_download(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         raise Http404
     name = f"lederplakat-v{job.version.number}-{job.size}-{job.language}.pdf"
     return FileResponse(job.file.open("rb"), as_attachment=True, filename=name)
+
+
+# Taking exercise results onward
+
+
+SECTION_OF = {services.VALUES: "values", services.PURPOSE: "purpose", services.VISION: "vision"}
+
+
+def _onward_entries(request: AuthenticatedHttpRequest, platform, offers, access) -> list[dict]:
+    """Each offer with the choice to show (the usual one, or the one asked for) and, for
+    facilitators, what taking it would do."""
+    asked = request.GET.get("offer")
+    entries = []
+    for offer in offers:
+        target, replace = offer.targets[0], offer.replaces
+        if offer.key == asked:
+            if request.GET.get("target") in offer.targets:
+                target = request.GET["target"]
+            if request.GET.get("mode") in (services.ADD, services.REPLACE):
+                replace = request.GET["mode"] == services.REPLACE
+        entries.append(
+            {
+                "offer": offer,
+                "target": target,
+                "mode": services.REPLACE if replace else services.ADD,
+                "targets": [(t, services.target_label(t)) for t in offer.targets],
+                "target_label": services.target_label(target),
+                "plan": services.plan_onward(platform, offer, target, replace=replace)
+                if access.can_edit
+                else None,
+            }
+        )
+    return entries
+
+
+@require_GET
+@login_required
+def onward_preview(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """An exercise run's results as the platform can take them: what each would add, keep
+    and remove. Also where a platform element links back to, so HR reads it too."""
+    run, platform, access = get_run_for(request, pk)
+    entries = _onward_entries(request, platform, services.offers_of(run), access)
+    context = {
+        "run": run,
+        "workshop": run.workshop,
+        "platform": platform,
+        "programme": platform.programme,
+        "access": access,
+        "entries": entries,
+        "modes": [
+            (services.ADD, _("Add to what is there")),
+            (services.REPLACE, _("Replace what is there")),
+        ],
+    }
+    asked = next((e for e in entries if e["offer"].key == request.GET.get("offer")), None)
+    if request.htmx and asked is not None:
+        return TemplateResponse(request, "platforms/onward.html#offer", {**context, "entry": asked})
+    return TemplateResponse(request, "platforms/onward.html", context)
+
+
+@require_POST
+@login_required
+def onward_take(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    run, platform, _access = get_run_for(request, pk, edit=True)
+    offer = next((o for o in services.offers_of(run) if o.key == request.POST.get("offer")), None)
+    target, mode = request.POST.get("target"), request.POST.get("mode")
+    if offer is None or target not in offer.targets or mode not in (services.ADD, services.REPLACE):
+        messages.warning(request, _("That result has changed. Look at it again."))
+        return redirect("platforms:onward_preview", run.pk)
+    plan = services.take_onward(
+        platform, run, offer, target=target, replace=mode == services.REPLACE, by=request.user
+    )
+    messages.success(
+        request,
+        _("“%(exercise)s” was taken onward to %(target)s: %(added)s added, %(removed)s removed.")
+        % {
+            "exercise": run.exercise.agenda_item.title,
+            "target": services.target_label(target).lower(),
+            "added": len(plan.added),
+            "removed": len(plan.removed),
+        },
+    )
+    return redirect(f"{platform.get_absolute_url()}#{SECTION_OF[target]}")
+
+
+# Exports
+
+
+def _export_version(request: AuthenticatedHttpRequest, platform):
+    number = request.GET.get("version")
+    if not number:
+        return platform.latest_version()
+    version = platform.versions.filter(number=number if number.isdigit() else 0).first()
+    if version is None:
+        raise Http404
+    return version
+
+
+def _filename(platform, suffix: str) -> str:
+    name = slugify(platform.programme.organisation.name) or "platform"
+    return f"lederplattform-{name}{suffix}"
+
+
+@require_GET
+@login_required
+def export_markdown(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    platform, _access = get_platform_for(request, pk)
+    version = _export_version(request, platform)
+    response = HttpResponse(
+        exports.as_markdown(platform, version), content_type="text/markdown; charset=utf-8"
+    )
+    suffix = f"-v{version.number}.md" if version else ".md"
+    response["Content-Disposition"] = f'attachment; filename="{_filename(platform, suffix)}"'
+    return response
+
+
+@require_GET
+@login_required
+def export_json(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    platform, _access = get_platform_for(request, pk)
+    version = _export_version(request, platform)
+    response = HttpResponse(
+        json.dumps(exports.as_json(platform, version), ensure_ascii=False, indent=2),
+        content_type="application/json; charset=utf-8",
+    )
+    suffix = f"-v{version.number}.json" if version else ".json"
+    response["Content-Disposition"] = f'attachment; filename="{_filename(platform, suffix)}"'
+    return response
+
+
+@require_GET
+@login_required
+def programme_report(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """Each day's agenda and what was taken onward from it, as a PDF made while you wait
+    (a few pages: about a second)."""
+    platform, _access = get_platform_for(request, pk)
+    language = request.GET.get("language") or translation.get_language()
+    if language not in dict(settings.LANGUAGES):
+        language = settings.LANGUAGE_CODE
+    pdf, _fetcher = report.render_report_pdf(platform, language=language)
+    name = slugify(platform.programme.title) or "programme"
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="programmerapport-{name}.pdf"'
+    return response

@@ -124,3 +124,28 @@ def test_production_passes_the_deploy_check():
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_celery_workers_are_capped_in_time_and_memory():
+    from config.celery import app
+
+    # The poster task's own limits (platforms/tasks.py) cap time; this caps a child's memory.
+    assert app.conf.worker_max_memory_per_child == 512_000
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import django; django.setup(); from config.celery import app; "
+            "print(app.conf.worker_max_memory_per_child)",
+        ],
+        env={
+            **{k: v for k, v in os.environ.items() if k not in LEAKY},
+            "DJANGO_SETTINGS_MODULE": "config.settings",
+            "CELERY_WORKER_MAX_MEMORY_PER_CHILD": "300000",
+        },
+        capture_output=True,
+        text=True,
+        cwd=settings.BASE_DIR,
+        timeout=60,
+    )
+    assert result.stdout.strip() == "300000", result.stderr

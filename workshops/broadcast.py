@@ -90,23 +90,31 @@ def live_context(workshop: Workshop, *, broadcast: bool = False) -> dict:
     }
 
 
-def exercise_context(workshop: Workshop, attendee=None) -> dict:
-    """The current item's exercise run and what its kind's partials need, if there is one."""
-    from exercises.runs import current_run
+def exercise_context(workshop: Workshop, attendee=None, run=None) -> dict:
+    """The current item's exercise run and what its kind's partials need, if there is one.
 
-    run = current_run(workshop)
+    A caller that has just looked the run up passes it, to spare the query.
+    """
+    from exercises.runs import current_run, role_overview
+
+    run = run or current_run(workshop)
     if run is None:
         return {"run": None}
     module = run.module
     phases = run.phases()
+    # For the console's group list, fetched once instead of per group and per person.
+    groups = (
+        list(run.groups.prefetch_related("members__attendee"))
+        if hasattr(module, "grouping")
+        else []
+    )
     return {
         "run": run,
         "phases": phases,
         "phase": run.current_phase(),
-        # For the console's group list, fetched once instead of per group and per person.
-        "run_groups": list(run.groups.prefetch_related("members__attendee"))
-        if hasattr(module, "grouping")
-        else [],
+        "run_groups": groups,
+        # The playful rule for a role, and the groups choosing who takes it themselves.
+        "run_roles": role_overview(run, groups) if groups and attendee is None else None,
         "kind": module.context(run, attendee),
         "kind_template": {
             part: f"{module.TEMPLATE}#{part}" for part in ("phone", "presenter", "console")

@@ -118,14 +118,16 @@ def presenter(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 
 def sse_response(
-    workshop_id: int, channel: str, snapshot, keep_going=None
+    workshop_id: int | None, channel: str, snapshot, keep_going=None
 ) -> StreamingHttpResponse:
     """An SSE stream of one bus channel, starting with a full snapshot.
 
     `keep_going(message)` may end the stream (the browser reconnects by itself), e.g. when a
-    phone has been moved to another group and must listen to that group instead.
+    phone has been moved to another group and must listen to that group instead. A stream
+    that belongs to no live day (a platform page's poster status) has no workshop_id.
     """
-    broadcast.watch_phones(workshop_id)
+    if workshop_id is not None:
+        broadcast.watch_phones(workshop_id)
     # The stream may stay open for hours; it must not keep this thread's database connection.
     if not connection.in_atomic_block:
         connection.close()
@@ -293,22 +295,56 @@ def phone_attendee(request: HttpRequest, code: str) -> tuple[Workshop, Attendee]
     return workshop, attendee
 
 
+def live_phone_attendee(request: HttpRequest, code: str) -> tuple[Workshop, Attendee]:
+    """As phone_attendee, in one query while the day is live (join codes are unique among live
+    days): a room sending words at once makes this the hottest path there is."""
+    token = request.COOKIES.get(DEVICE_COOKIE)
+    if token:
+        attendee = (
+            Attendee.objects.select_related("workshop")
+            .filter(
+                device_hash=_device_hash(token),
+                workshop__status=Workshop.Status.LIVE,
+                workshop__join_code=normalise_join_code(code),
+            )
+            .first()
+        )
+        if attendee is not None:
+            return attendee.workshop, attendee
+    return phone_attendee(request, code)
+
+
 @require_GET
 def phone(request: HttpRequest, code: str) -> HttpResponse:
     try:
         workshop, attendee = phone_attendee(request, code)
     except Http404:
         return redirect("workshops:join_day", code=code)
+    return phone_page(request, workshop, attendee)
+
+
+def phone_page(
+    request: HttpRequest, workshop: Workshop, attendee: Attendee, refused=None, token=None
+) -> HttpResponse:
+    """The phone's page; with `refused`, an exercise form sent without JavaScript comes back
+    with what was typed and the message next to it, instead of being lost in a redirect."""
     context = {
         **broadcast.live_context(workshop),
         **broadcast.exercise_context(workshop, attendee),
         "attendee": attendee,
-        "token": uuid.uuid4(),
+        "token": token or uuid.uuid4(),
     }
+    if refused is not None and context.get("run") is not None:
+        context["kind"]["form"] = refused
     if attendee.participant_id and not request.htmx:
         context["personal_code"] = personal.personal_code(attendee.participant)
     template = "workshops/live/participant.html"
-    return TemplateResponse(request, f"{template}#now" if request.htmx else template, context)
+    return TemplateResponse(
+        request,
+        f"{template}#now" if request.htmx else template,
+        context,
+        status=422 if refused is not None else 200,
+    )
 
 
 @require_GET

@@ -389,11 +389,14 @@ def export(participant: Participant) -> dict:
 def erase(participant: Participant, *, reason: str, actor=None) -> dict[str, int]:
     """Delete everything the participant wrote. The roster entry stays (the organisation's).
 
-    Room results are computed from the remaining rows, so they stay correct aggregates.
+    The rows go for good; what they added to the room's results (a word's count, a survey's
+    mean, a diamond's points) stays as an aggregate on each run (exercises/privacy.py).
     """
+    from exercises.privacy import delete_submissions
+
     with transaction.atomic():
         counts = {
-            "submissions": _submissions_of(participant).delete()[0],
+            "submissions": delete_submissions(_submissions_of(participant)),
             "answers": participant.answers.all().delete()[0],
             "attendances": participant.attendances.all().delete()[0],
             "links": participant.personal_links.all().delete()[0],
@@ -428,14 +431,21 @@ def deletion_warning(programme: Programme, today: dt.date | None = None) -> dt.d
 
 
 def purge_programme(programme: Programme) -> dict[str, int]:
-    """Delete all participant content of the programme; the platform and the roster stay."""
-    from exercises.models import Submission
+    """Delete all participant content of the programme; the platform, the roster and the
+    results as aggregates stay (exercises/privacy.py)."""
+    from exercises.models import RunEvent, Submission
+    from exercises.privacy import delete_submissions
 
     with transaction.atomic():
         counts = {
-            "submissions": Submission.objects.filter(run__workshop__programme=programme).delete()[
-                0
-            ],
+            "submissions": delete_submissions(
+                Submission.objects.filter(run__workshop__programme=programme)
+            ),
+            # The facilitator's log of the runs says which word was hidden or merged into
+            # which: participants' words. The log's rows stay, without them.
+            "log_details": RunEvent.objects.filter(run__workshop__programme=programme)
+            .exclude(detail="")
+            .update(detail=""),
             "answers": ActionLearningAnswer.objects.filter(
                 participant__programme=programme
             ).delete()[0],

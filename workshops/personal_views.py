@@ -30,7 +30,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from workshops import personal, tasks
+from workshops import broadcast, personal, tasks
 from workshops.access import (
     get_participant_for,
     get_participant_session,
@@ -225,6 +225,8 @@ def _to_start() -> HttpResponse:
 @require_GET
 @never_cache
 def personal_page(request: HttpRequest) -> HttpResponse:
+    from exercises.kinds import survey  # exercises build on workshops
+
     participant = get_participant_session(request)
     if participant is None:
         return _to_start()
@@ -250,6 +252,7 @@ def personal_page(request: HttpRequest) -> HttpResponse:
             "days": days,
             "code": personal.personal_code(participant),
             "submissions": personal.submissions_of(participant),
+            "surveys": survey.history(participant),
         },
     )
 
@@ -316,6 +319,13 @@ def personal_answer(request: HttpRequest) -> HttpResponse:
         error = _(
             "The answer is %(count)s characters long. Keep it to %(limit)s, and it will be saved."
         ) % {"count": too_long.args[0], "limit": ActionLearningAnswer.MAX_LENGTH}
+    if not error and workshop is not None and workshop.is_live and question in CHECKIN_QUESTIONS:
+        # The day's check-in may be on the agenda right now: its count on the console and the
+        # projector includes this one.
+        transaction.on_commit(
+            partial(broadcast.day_changed_soon, workshop.pk, ("presenter", "console")),
+            robust=True,
+        )
     if request.htmx:
         slot = AnswerSlot(question, workshop, answer, error=error, saved=not error)
         if error:  # keep what they typed on the screen, so nothing is lost

@@ -16,7 +16,15 @@ grouping(settings)    optional: how the room is grouped when the run starts, e.g
                       a kind without it is a whole-room exercise
 group_context(run, group)  optional: what one group's phones see, pushed over that group's
                       own stream (the `group` partial; see exercises/groupcast.py)
+group_output(run, group)  optional: the group's result as a list of lines, for a later
+                      exercise that builds on it (a gallery walk's stations)
 export(run)           header and rows for the CSV export
+keep(run, leaving)    optional: what the submissions in `leaving`, about to be deleted for
+                      privacy, added to the run's results, folded into run.state["kept"] as
+                      aggregates only; context and export add it (see exercises/privacy.py)
+onward(run)           optional: the results the lederplattform can take onward, as a list of
+                      exercises.onward.Onward (a group's list, the room's diamond, the chosen
+                      proposal), each naming the platform parts it may go to
 
 Adding a kind means adding a module and listing it here; no other kind changes.
 """
@@ -26,19 +34,34 @@ from __future__ import annotations
 from types import ModuleType
 
 from exercises.kinds import (
+    checkin,
     diamond,
     duo,
+    gallery,
     igp,
     proposals,
     reflection,
     round_robin,
     survey,
+    triads,
     word_cloud,
 )
 
 KINDS: dict[str, ModuleType] = {
     module.NAME: module
-    for module in (word_cloud, survey, proposals, diamond, duo, igp, reflection, round_robin)
+    for module in (
+        word_cloud,
+        survey,
+        proposals,
+        diamond,
+        duo,
+        igp,
+        reflection,
+        round_robin,
+        gallery,
+        triads,
+        checkin,
+    )
 }
 
 

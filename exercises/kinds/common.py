@@ -19,3 +19,53 @@ def publish_group(run, group_id: int) -> None:
     from exercises import groupcast
 
     transaction.on_commit(partial(groupcast.groups_changed, run.pk, [group_id]), robust=True)
+
+
+def kept(run) -> dict:
+    """What submissions deleted for privacy added to the run's results, as aggregates only
+    (see exercises/privacy.py): a kind adds it to what its remaining rows give."""
+    return run.state.get("kept", {})
+
+
+def add_counts(run, **counts: int) -> dict:
+    """The run's kept aggregates with these counts added to the ones kept before."""
+    before = kept(run)
+    return {**before, **{name: before.get(name, 0) + count for name, count in counts.items()}}
+
+
+def group_sources() -> list[tuple[str, object]]:
+    """The kinds whose groups hand over a result (`group_output`), as choices for a later
+    exercise that builds on it: a gallery walk's stations, a group's diamond."""
+    from django.utils.text import format_lazy
+    from django.utils.translation import gettext_lazy as _
+
+    from exercises import kinds
+
+    return [
+        (name, format_lazy(_("The groups' results from the {kind} before it"), kind=module.LABEL))
+        for name, module in kinds.KINDS.items()
+        if hasattr(module, "group_output")
+    ]
+
+
+def source_run(run, kind: str):
+    """The run of the nearest exercise of `kind` before this one on the day's agenda, started
+    before this run; None when there is none. Cached on the run: every view asks."""
+    from exercises.models import Run
+
+    cache = run.__dict__.setdefault("_source_runs", {})
+    if kind not in cache:
+        item = run.exercise.agenda_item
+        cache[kind] = (
+            Run.objects.filter(
+                workshop_id=run.workshop_id,
+                exercise__kind=kind,
+                exercise__agenda_item__workshop_id=item.workshop_id,
+                exercise__agenda_item__position__lt=item.position,
+                started_at__lte=run.started_at,
+            )
+            .select_related("exercise__agenda_item")
+            .order_by("-exercise__agenda_item__position")
+            .first()
+        )
+    return cache[kind]

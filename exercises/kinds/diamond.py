@@ -11,8 +11,10 @@ one. Only complete diamonds are saved; a refused attempt is kept as the person's
 that a phone without JavaScript (whose form reloads the page) sees what it chose and why it
 was refused. Drafts count nowhere.
 
-Per person only, for now: `mode` is a setting with "person" as its only value, so the group
-mode (the secretary places, the group watches) can be added as a choice of the same setting.
+In group mode each group places one diamond: its secretary places it, and the group's phones
+watch it change over the group's own stream. The nine can be typed, or be each group's own
+result from an earlier exercise of the day (an IGP's agreed values), the groups then being the
+same as there. The room's ranking adds up the groups' diamonds by item.
 """
 
 from __future__ import annotations
@@ -25,15 +27,20 @@ from django.forms.forms import NON_FIELD_ERRORS
 from django.utils.translation import gettext, ngettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
+from exercises import grouping as groups
 from exercises.aggregate import (
     DIAMOND_ROWS,
     diamond_overfull,
     diamond_tally,
+    diamond_tally_each,
+    diamond_with_kept,
     standings,
     word_key,
 )
 from exercises.kinds import common
+from exercises.models import Group, Member
 from exercises.phases import Phase
+from exercises.roles import RULES
 
 NAME = "diamond"
 LABEL = _("Diamond")
@@ -42,7 +49,12 @@ PLACEMENT = "placement"
 DRAFT = "draft"
 ITEM_COUNT = sum(DIAMOND_ROWS)
 ITEM_LENGTH = 80
-PERSON = "person"  # the group mode comes with the group framework
+PERSON, GROUP = "person", "group"
+TYPED = "typed"  # the source of the items: typed in the settings, or a kind's group results
+GROUPINGS = [
+    (groups.NETWORK_GROUPS, _("The network groups")),
+    (groups.BY_SIZE, _("Random groups of a size")),
+]
 
 
 class SettingsForm(forms.Form):
@@ -52,16 +64,71 @@ class SettingsForm(forms.Form):
         initial=_("Place the values: the most important at the top."),
         widget=forms.Textarea(attrs={"rows": 2}),
     )
+    mode = forms.ChoiceField(
+        label=_("Who places"),
+        choices=[
+            (PERSON, _("Each person places their own diamond")),
+            (GROUP, _("Each group places one: the secretary places, the group watches")),
+        ],
+        initial=PERSON,
+    )
+    source = forms.ChoiceField(
+        label=_("The nine items"),
+        choices=lambda: [(TYPED, _("Typed below"))] + common.group_sources(),
+        initial=TYPED,
+        help_text=_(
+            "A group's own result needs group mode: each group places its own nine, in the "
+            "same groups as then. The typed items fill in where a group's list is short."
+        ),
+    )
     items = forms.CharField(
         label=_("The nine items, one per line"),
         help_text=_("Exactly nine, each at most 80 characters, no two alike."),
         widget=forms.Textarea(attrs={"rows": 9}),
+        required=False,
+    )
+    grouping = forms.ChoiceField(
+        label=_("Groups (in group mode, with typed items)"),
+        choices=GROUPINGS,
+        initial=groups.NETWORK_GROUPS,
+    )
+    group_size = forms.IntegerField(
+        label=_("Group size (for random groups)"), min_value=2, max_value=12, initial=4
+    )
+    secretary_rule = forms.ChoiceField(
+        label=_("Who is secretary"), choices=list(RULES.items()), initial="fair"
     )
     minutes = forms.IntegerField(label=_("Minutes"), min_value=1, max_value=120, initial=8)
+
+    # Added with the group mode: a form sent without them (an older page, a script) means
+    # what it meant before, each person with typed items.
+    OPTIONAL = ("mode", "source", "grouping", "group_size", "secretary_rule")
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        for name in self.OPTIONAL:
+            self.fields[name].required = False
+
+    def clean(self):
+        cleaned = super().clean()
+        for name in self.OPTIONAL:
+            if cleaned.get(name) in (None, "") and name not in self.errors:
+                cleaned[name] = self.fields[name].initial
+        source = cleaned.get("source")
+        if source == TYPED and "items" in cleaned and not cleaned["items"]:
+            self.add_error("items", gettext("Type the nine items, one per line."))
+        if source not in (None, TYPED) and cleaned.get("mode") == PERSON:
+            self.add_error(
+                "source",
+                gettext("A group's own result can only be placed in group mode."),
+            )
+        return cleaned
 
     def clean_items(self) -> str:
         lines = [" ".join(line.split()) for line in self.cleaned_data["items"].splitlines()]
         lines = [line for line in lines if line]
+        if not lines:
+            return ""  # whether that is allowed depends on the source (see clean)
         problems = []
         if len(lines) != ITEM_COUNT:
             problems.append(
@@ -96,21 +163,58 @@ class SettingsForm(forms.Form):
 
 
 def settings_of(run) -> dict:
-    return common.settings_of(SettingsForm, run, items="", mode=PERSON)
+    settings = common.settings_of(SettingsForm, run, items="", mode=PERSON, source=TYPED)
+    source = _source(run, settings)
+    settings["source_run"] = source.pk if source else None
+    return settings
+
+
+def _source(run, settings: dict):
+    if settings["mode"] != GROUP or settings["source"] == TYPED:
+        return None
+    return common.source_run(run, settings["source"])
+
+
+def grouping(settings: dict) -> dict | None:
+    if settings.get("mode") != GROUP:
+        return None  # each person places their own: a whole-room exercise
+    plan = {"roles": ["secretary", "chair"], "rule": settings.get("secretary_rule", "fair")}
+    if settings.get("source_run"):
+        return {**plan, "mode": groups.SAME_AS, "source_run": settings["source_run"]}
+    return {
+        **plan,
+        "mode": settings.get("grouping", groups.NETWORK_GROUPS),
+        "size": settings.get("group_size", 4),
+    }
 
 
 def phases(settings: dict) -> list[Phase]:
     return [Phase("place", _("Place the items"), settings.get("minutes", 8))]
 
 
-def items_of(settings: dict) -> list[str]:
-    """The items to place, in the order the facilitator gave them.
-
-    Typed in the settings for now. Taking them from an earlier exercise's output (a group's
-    nine values, the top of a word cloud) is meant to plug in here: a `source` setting naming
-    the run, read when this run starts, with the typed list as the fallback.
-    """
+def typed_items(settings: dict) -> list[str]:
+    """The items typed in the settings, in the order the facilitator gave them."""
     return [line for line in (settings.get("items") or "").splitlines() if line.strip()]
+
+
+def items_of(run, group: Group | None = None) -> list[str]:
+    """The nine a person or a group places: typed, or the group's own result from the source
+    exercise (its first nine, each once), filled in from the typed items where it is short."""
+    settings = settings_of(run)
+    typed = typed_items(settings)
+    source = _source(run, settings)
+    if source is None:
+        return typed
+    if group is None:
+        return []  # each group has its own nine; the room has none of its own
+    source_group = source.groups.filter(number=group.number).first()
+    output = source.module.group_output(source, source_group) if source_group else []
+    items: dict[str, str] = {}
+    for text in [*output, *typed]:
+        text = " ".join(text.split())[:ITEM_LENGTH]
+        if text and len(items) < ITEM_COUNT:
+            items.setdefault(word_key(text), text)
+    return list(items.values())
 
 
 def row_label(number: int) -> str:
@@ -246,15 +350,15 @@ def _initial(rows: list[list[str]], items: list[str]) -> dict[str, str]:
     }
 
 
-def _placement_form(run, items: list[str], attendee) -> PlacementForm:
-    """The phone's form: its refused draft (with the reasons), else its saved diamond."""
+def _placement_form(run, items: list[str], attendee, group=None) -> PlacementForm:
+    """The phone's form: its refused draft (with the reasons), else its saved diamond (in
+    group mode the group's, whoever placed it)."""
     if attendee is None:
         return PlacementForm(items=items)
-    mine = dict(
-        run.submissions.filter(author=attendee, key__in=(PLACEMENT, DRAFT)).values_list(
-            "key", "data"
-        )
-    )
+    mine = dict(run.submissions.filter(author=attendee, key=DRAFT).values_list("key", "data"))
+    placed = run.submissions.filter(key=PLACEMENT)
+    placed = placed.filter(group=group) if group else placed.filter(author=attendee)
+    mine.update(placed.values_list("key", "data")[:1])
     if DRAFT in mine:
         form = PlacementForm(mine[DRAFT].get("choices", {}), items=items)
         form.is_valid()  # so the reasons show again
@@ -284,13 +388,24 @@ def _keep_draft(run, attendee, form: PlacementForm) -> None:
         )
 
 
+def _member(run, attendee) -> Member | None:
+    return Member.objects.filter(run=run, attendee=attendee).select_related("group").first()
+
+
 def submit(run, attendee, data, token):
     from exercises.runs import submit as save
 
-    items = items_of(settings_of(run))
+    group = None
+    if settings_of(run)["mode"] == GROUP:
+        member = _member(run, attendee)
+        if member is None or member.role != "secretary":
+            form = PlacementForm(items=[])
+            return _refused(form, gettext("Only the secretary places the group's diamond."))
+        group = member.group
+    items = items_of(run, group)
     if run.state.get("revealed"):
         return _refused(
-            _placement_form(run, items, attendee),
+            _placement_form(run, items, attendee, group),
             gettext("The result is shown, so placing is closed. Nothing was saved."),
         )
     form = PlacementForm(data, items=items)
@@ -305,10 +420,13 @@ def submit(run, attendee, data, token):
         key=PLACEMENT,
         text=" / ".join(", ".join(row) for row in rows),
         token=token,
-        data={"rows": rows},
+        data={"rows": rows, "items": items} if group else {"rows": rows},
         replace=True,
+        group=group,
     )
     run.submissions.filter(author=attendee, key=DRAFT).delete()
+    if group is not None:
+        common.publish_group(run, group.pk)  # the group watches its diamond change
     return form
 
 
@@ -322,9 +440,35 @@ class Result:
     bar: int  # 0..10, relative to the top score
 
 
-def results(items: list[str], placements: list[dict]):
-    """Every item with its points and place, best first, and the tally behind them."""
-    tally = diamond_tally([placement.get("rows", []) for placement in placements], items)
+def results(items: list[str], placements: list[dict], kept: dict | None = None):
+    """Every item with its points and place, best first, and the tally behind them.
+
+    A placement that carries its own items (a group's own nine) counts for those; `items` is
+    then every item any group had. `kept` holds the totals of placements deleted for privacy
+    (see `keep`); they count as long as the items are the ones they were placed for.
+    """
+    kept = kept or {}
+    kept_rows = dict(kept.get("rows", []))
+    if kept.get("own"):
+        # Groups' own nines: the kept items are the room's too, spelt as the room spells them.
+        spelling = {word_key(item): item for item in items}
+        kept_rows = {spelling.get(word_key(item), item): rows for item, rows in kept_rows.items()}
+        items = list(dict.fromkeys([*items, *kept_rows]))
+    if any("items" in placement for placement in placements):
+        own = [
+            (placement.get("rows", []), placement.get("items", items)) for placement in placements
+        ]
+        tally = diamond_tally_each(own, items)
+    else:
+        tally = diamond_tally([placement.get("rows", []) for placement in placements], items)
+    if kept:
+        if kept.get("own") or set(kept.get("items", [])) == set(items):
+            tally = diamond_with_kept(
+                tally, kept_rows, kept.get("counted", 0), kept.get("ignored", 0)
+            )
+        else:
+            counted = kept.get("counted", 0) + kept.get("ignored", 0)
+            tally = diamond_with_kept(tally, {}, 0, counted)
     top = max(tally.scores.values(), default=0)
     ranked = [
         Result(
@@ -340,42 +484,98 @@ def results(items: list[str], placements: list[dict]):
     return ranked, tally
 
 
+def _rows(saved: dict | None) -> list[Row]:
+    return [
+        Row(number, capacity, row_label(number), list(row))
+        for number, (capacity, row) in enumerate(
+            zip(DIAMOND_ROWS, (saved or {}).get("rows", []), strict=False), start=1
+        )
+    ]
+
+
+def _same_spelling(placements: list[dict]) -> tuple[list[dict], list[str]]:
+    """Groups' own items, the same word spelt alike ("Tillit", "tillit") so that it adds up as
+    one in the room's ranking: the first spelling stands. Returns the placements and every
+    item, in the order they first came."""
+    spelling: dict[str, str] = {}
+    for placement in placements:
+        for item in placement.get("items", []):
+            spelling.setdefault(word_key(item), item)
+
+    def same(item: str) -> str:
+        return spelling.get(word_key(item), item)
+
+    return [
+        {
+            "rows": [[same(item) for item in row] for row in placement.get("rows", [])],
+            "items": [same(item) for item in placement.get("items", [])],
+        }
+        for placement in placements
+    ], list(dict.fromkeys(spelling.values()))
+
+
 def context(run, attendee=None) -> dict:
     settings = settings_of(run)
-    items = items_of(settings)
+    in_groups = settings["mode"] == GROUP
+    member = _member(run, attendee) if in_groups and attendee is not None else None
+    group = member.group if member else None
     revealed = run.state.get("revealed", False)
-    placements = list(run.submissions.filter(key=PLACEMENT).values_list("data", flat=True))
-    ranked, tally = results(items, placements)
+    saved = list(run.submissions.filter(key=PLACEMENT).values_list("group_id", "data"))
+    placements = [data for _group_id, data in saved]
+    items = items_of(run, group)
+    room_items = typed_items(settings)
+    if in_groups and settings["source_run"]:
+        placements, room_items = _same_spelling(placements)
+    kept = common.kept(run)
+    ranked, tally = results(room_items, placements, kept)
     my_rows = []
     if attendee is not None:
-        saved = run.submissions.filter(author=attendee, key=PLACEMENT).values_list(
-            "data", flat=True
-        )
-        saved = next(iter(saved), None)
-        if saved:
-            my_rows = [
-                Row(number, capacity, row_label(number), list(row))
-                for number, (capacity, row) in enumerate(
-                    zip(DIAMOND_ROWS, saved.get("rows", []), strict=False), start=1
-                )
-            ]
+        mine = run.submissions.filter(key=PLACEMENT)
+        mine = mine.filter(group=group) if in_groups else mine.filter(author=attendee)
+        my_rows = _rows(next(iter(mine.values_list("data", flat=True)), None))
+    placers = member is not None and member.role == "secretary" if in_groups else True
+    by_group = dict(saved)
     return {
         "settings": settings,
         "mode": settings["mode"],
-        "items": items,
+        "in_groups": in_groups,
+        "member": member,
+        "places": placers,
+        "items": items if (attendee is not None or not in_groups) else room_items,
+        "short": bool(items) and len(items) < ITEM_COUNT,
         "revealed": revealed,
-        "placed": len(placements),
+        "placed": len(placements) + kept.get("counted", 0) + kept.get("ignored", 0),
         "counted": tally.counted,
         "ignored": tally.ignored,
-        "joined": run.workshop.attendees.count(),
+        "joined": run.groups.count() if in_groups else run.workshop.attendees.count(),
         "results": ranked,
         "row_numbers": list(range(1, len(DIAMOND_ROWS) + 1)),
         "my_rows": my_rows,
+        # The projector shows each group's diamond side by side once the result is revealed.
+        "group_diamonds": lambda: (
+            [(g, _rows(by_group.get(g.pk))) for g in run.groups.all()] if in_groups else []
+        ),
         "state_key": "revealed" if revealed else "place",
         # A phone that comes back to this run fetches its own diamond: the fragment drawn
         # for the whole room can't show it (see the template).
-        "fetch_mine": run.submissions.filter(key__in=(PLACEMENT, DRAFT)).exists(),
-        "form": None if revealed else _placement_form(run, items, attendee),
+        "fetch_mine": in_groups or run.submissions.filter(key__in=(PLACEMENT, DRAFT)).exists(),
+        "form": None
+        if revealed or not placers or len(items) != ITEM_COUNT and in_groups
+        else _placement_form(run, items, attendee, group),
+    }
+
+
+def group_context(run, group) -> dict:
+    """What the group's phones watch: the nine and where its secretary has put them."""
+    saved = run.submissions.filter(key=PLACEMENT, group=group).values_list("data", flat=True)
+    rows = _rows(next(iter(saved), None))
+    return {
+        "items": items_of(run, group),
+        "rows": rows,
+        "placed": any(row.items for row in rows),
+        "secretary": next(
+            (m for m in group.members.select_related("attendee") if m.role == "secretary"), None
+        ),
     }
 
 
@@ -390,6 +590,36 @@ def _conceal(run, data) -> str:
 
 
 ACTIONS = {"reveal": _reveal, "conceal": _conceal}
+
+
+def keep(run, leaving) -> dict:
+    """Deleted diamonds live on as totals: how many put each item in each row. Drafts never
+    counted, so nothing of them is kept. Where each group placed its own nine, the totals are
+    per item, like the room's ranking (`own`)."""
+    kept = common.kept(run)
+    placements = list(leaving.filter(key=PLACEMENT).values_list("data", flat=True))
+    own = kept.get("own", False) or any("items" in placement for placement in placements)
+    if own:
+        placements, items = _same_spelling(placements)
+        tally = diamond_tally_each([(p["rows"], p["items"]) for p in placements], items)
+    else:
+        items = typed_items(settings_of(run))
+        tally = diamond_tally([placement.get("rows", []) for placement in placements], items)
+        if kept and set(kept.get("items", [])) != set(items):
+            # Kept for items the diamond no longer has: like a stale placement, it no longer
+            # counts.
+            kept = {"ignored": kept.get("counted", 0) + kept.get("ignored", 0)}
+    rows = {item: list(counts) for item, counts in kept.get("rows", [])}
+    for item, counts in tally.rows.items():
+        before = rows.get(item, [0] * len(DIAMOND_ROWS))
+        rows[item] = [a + b for a, b in zip(before, counts, strict=True)]
+    return {
+        "items": [] if own else items,
+        "own": own,
+        "rows": [[item, counts] for item, counts in rows.items()],
+        "counted": kept.get("counted", 0) + tally.counted,
+        "ignored": kept.get("ignored", 0) + tally.ignored,
+    }
 
 
 def export(run) -> tuple[list[str], list[list]]:
@@ -412,3 +642,21 @@ def export(run) -> tuple[list[str], list[list]]:
         for result in ctx["results"]
     ]
     return header, rows
+
+
+def onward(run) -> list:
+    """The room's diamond, best first: the platform's nine values (exercises/onward.py)."""
+    from exercises.onward import VALUES, Onward
+
+    ctx = context(run)
+    if not ctx["counted"]:
+        return []
+    return [
+        Onward(
+            key="room",
+            label=gettext("The room's diamond"),
+            items=tuple(result.item for result in ctx["results"]),
+            targets=(VALUES,),
+            replaces=True,
+        )
+    ]

@@ -111,12 +111,19 @@ def context(run, attendee=None) -> dict:
         "half_minutes": dt.timedelta(minutes=settings["minutes"]) / 2,
         "partners": partners,
         "note": note,
-        "notes_written": run.submissions.filter(key=KEY).values("author").distinct().count(),
+        "notes_written": run.submissions.filter(key=KEY).values("author").distinct().count()
+        + common.kept(run).get("notes_written", 0),
         "form": NoteForm(initial={"text": note}, max_length=settings["note_length"]),
     }
 
 
 ACTIONS: dict = {}
+
+
+def keep(run, leaving) -> dict:
+    """Notes are private: of deleted ones only how many people wrote one stays."""
+    writers = leaving.filter(key=KEY).values("author").distinct().count()
+    return common.add_counts(run, notes_written=writers)
 
 
 def export(run) -> tuple[list[str], list[list]]:

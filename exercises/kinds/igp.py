@@ -166,6 +166,7 @@ def context(run, attendee=None) -> dict:
         if attendee
         else None
     )
+    kept = common.kept(run)
     outputs: dict[int, list[str]] = {}
     for group_id, text in run.submissions.filter(key=OUTPUT).values_list("group_id", "text"):
         outputs.setdefault(group_id, []).append(text)
@@ -179,8 +180,9 @@ def context(run, attendee=None) -> dict:
         )
         if attendee
         else [],
-        "note_count": run.submissions.filter(key=NOTE).count(),
-        "writers": run.submissions.filter(key=NOTE).values("author").distinct().count(),
+        "note_count": run.submissions.filter(key=NOTE).count() + kept.get("note_count", 0),
+        "writers": run.submissions.filter(key=NOTE).values("author").distinct().count()
+        + kept.get("writers", 0),
         "groups": [
             {"group": g, "outputs": outputs.get(g.pk, []), "size": g.members.count()}
             for g in run.groups.all()
@@ -203,6 +205,11 @@ def group_context(run, group) -> dict:
     }
 
 
+def group_output(run, group) -> list[str]:
+    """The group's agreed list: what a later exercise (a gallery walk) builds on."""
+    return list(run.submissions.filter(key=OUTPUT, group=group).values_list("text", flat=True))
+
+
 def _highlight(run, data) -> str:
     group = run.groups.filter(pk=data.get("group")).first()
     run.state["highlight"] = group.pk if group and run.state.get("highlight") != group.pk else None
@@ -212,6 +219,14 @@ def _highlight(run, data) -> str:
 ACTIONS = {"highlight": _highlight}
 
 
+def keep(run, leaving) -> dict:
+    """Notes are private: of deleted ones only the counts stay."""
+    notes = leaving.filter(key=NOTE)
+    return common.add_counts(
+        run, note_count=notes.count(), writers=notes.values("author").distinct().count()
+    )
+
+
 def export(run) -> tuple[list[str], list[list]]:
     # The groups' agreed lists; people's own notes are theirs and are not exported.
     header = [gettext("Group"), gettext("Point")]
@@ -219,3 +234,20 @@ def export(run) -> tuple[list[str], list[list]]:
         [entry["group"].name, text] for entry in context(run)["groups"] for text in entry["outputs"]
     ]
     return header, rows
+
+
+def onward(run) -> list:
+    """Each group's agreed list, for the platform's values or purpose (exercises/onward.py)."""
+    from exercises.onward import PURPOSE, VALUES, Onward
+
+    return [
+        Onward(
+            key=f"group-{entry['group'].pk}",
+            label=entry["group"].name,
+            items=tuple(entry["outputs"]),
+            targets=(VALUES, PURPOSE),
+            group=entry["group"],
+        )
+        for entry in context(run)["groups"]
+        if entry["outputs"]
+    ]

@@ -1,15 +1,22 @@
 """Proposals and prioritisation: everyone proposes (e.g. a vision for the leader group), the
 room merges duplicates in plenum, everyone prioritises, and the facilitator records the decision.
 
-Phases: collect (each person sends between a minimum and a maximum of proposals), merge (the
-facilitator merges proposals that say the same, keeping one of the wordings, and hides any that
-are off-topic; participants' text is never edited), prioritise (a fixed number of dots to spread,
-or a ranking of each person's top few: never yes/no voting) and reveal (totals, places and ties on
-the projector; the facilitator chooses, the rest are kept as alternatives).
+Phases: collect (each person, or each group through its secretary, sends between a minimum and
+a maximum of proposals), merge (the facilitator merges proposals that say the same, keeping one
+of the wordings, and hides any that are off-topic; participants' text is never edited),
+prioritise (a fixed number of dots to spread, or a ranking of each person's top few: never yes/no
+voting) and reveal (totals, places and ties on the projector; the facilitator chooses, the rest
+are kept as alternatives).
 
 A proposal is known by its submission's id. Merges map a proposal onto the one that stands for
 it, so votes cast on either count for the merged proposal. A person has one vote, which a new one
-replaces. Who proposed or voted what is never shown: screens show texts and totals only.
+replaces. Who proposed or voted what is never shown: screens show texts and totals only (the
+export names the group behind a group's proposal: that is the group's output, not a person's).
+
+When groups propose, the room is grouped as the run starts (network groups or random groups, a
+secretary and a chair in each). The secretary writes the group's proposals; the group sees its
+own list live over its own stream (exercises/groupcast.py), and no group sees another's before
+the merge phase puts every proposal before the room. Prioritising stays one vote per person.
 """
 
 from __future__ import annotations
@@ -18,14 +25,18 @@ from collections import Counter
 from dataclasses import dataclass
 
 from django import forms
+from django.db import transaction
 from django.forms.forms import NON_FIELD_ERRORS
 from django.utils import timezone
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from exercises import grouping as groups
 from exercises.aggregate import borda_points, dot_totals, dots_problem, follow, standings
 from exercises.kinds import common
+from exercises.models import Group, Member
 from exercises.phases import Phase
+from exercises.roles import RULES
 from workshops.models import TransitionRefused
 
 NAME = "proposals"
@@ -35,6 +46,12 @@ PROPOSAL = "proposal"
 VOTE = "vote"
 DOTS, RANKING = "dots", "ranking"
 EDITABLE_PHASES = ("collect", "merge")  # after that the list is what people vote on
+PERSONS, GROUPS = "person", "group"
+
+GROUPING_CHOICES = [
+    (groups.NETWORK_GROUPS, _("The network groups")),
+    (groups.BY_SIZE, _("Random groups of a size")),
+]
 
 
 class SettingsForm(forms.Form):
@@ -44,11 +61,42 @@ class SettingsForm(forms.Form):
         initial=_("What should be the vision for our leader group?"),
         widget=forms.Textarea(attrs={"rows": 2}),
     )
+    who_proposes = forms.ChoiceField(
+        label=_("Who proposes"),
+        required=False,
+        choices=[
+            (PERSONS, _("Each person")),
+            (GROUPS, _("Each group: the group's secretary writes the group's proposals")),
+        ],
+        initial=PERSONS,
+    )
     min_per_person = forms.IntegerField(
         label=_("Fewest proposals per person"), min_value=0, max_value=10, initial=1
     )
     max_per_person = forms.IntegerField(
         label=_("Most proposals per person"), min_value=1, max_value=10, initial=3
+    )
+    grouping = forms.ChoiceField(
+        label=_("Groups (when each group proposes)"),
+        required=False,
+        choices=GROUPING_CHOICES,
+        initial=groups.NETWORK_GROUPS,
+    )
+    group_size = forms.IntegerField(
+        label=_("Group size (for random groups)"),
+        min_value=2,
+        max_value=12,
+        initial=4,
+        required=False,
+    )
+    secretary_rule = forms.ChoiceField(
+        label=_("Who is secretary"), choices=list(RULES.items()), initial="fair", required=False
+    )
+    min_per_group = forms.IntegerField(
+        label=_("Fewest proposals per group"), min_value=0, max_value=20, initial=3, required=False
+    )
+    max_per_group = forms.IntegerField(
+        label=_("Most proposals per group"), min_value=1, max_value=20, initial=5, required=False
     )
     max_length = forms.IntegerField(
         label=_("Longest proposal (characters)"), min_value=20, max_value=300, initial=150
@@ -81,8 +129,21 @@ class SettingsForm(forms.Form):
         label=_("Minutes to reveal and decide"), min_value=1, max_value=120, initial=5
     )
 
+    # Only used when each group proposes: left empty, they keep their defaults.
+    OPTIONAL = (
+        "who_proposes",
+        "grouping",
+        "group_size",
+        "secretary_rule",
+        "min_per_group",
+        "max_per_group",
+    )
+
     def clean(self):
         cleaned = super().clean()
+        for name in self.OPTIONAL:
+            if name in cleaned and cleaned[name] in (None, ""):
+                cleaned[name] = self.fields[name].initial
         fewest, most = cleaned.get("min_per_person"), cleaned.get("max_per_person")
         if fewest is not None and most is not None and fewest > most:
             self.add_error(
@@ -90,11 +151,34 @@ class SettingsForm(forms.Form):
                 gettext("The fewest per person can't be more than the most per person (%(most)s).")
                 % {"most": most},
             )
+        fewest, most = cleaned.get("min_per_group"), cleaned.get("max_per_group")
+        if fewest is not None and most is not None and fewest > most:
+            self.add_error(
+                "min_per_group",
+                gettext("The fewest per group can't be more than the most per group (%(most)s).")
+                % {"most": most},
+            )
         return cleaned
 
 
 def settings_of(run) -> dict:
     return common.settings_of(SettingsForm, run)
+
+
+def by_groups(settings: dict) -> bool:
+    return settings.get("who_proposes", PERSONS) == GROUPS
+
+
+def grouping(settings: dict) -> dict | None:
+    """Groups only when each group proposes; otherwise a whole-room exercise (None)."""
+    if not by_groups(settings):
+        return None
+    return {
+        "mode": settings.get("grouping", groups.NETWORK_GROUPS),
+        "size": settings.get("group_size", 4),
+        "roles": ["secretary", "chair"],
+        "rule": settings.get("secretary_rule", "fair"),
+    }
 
 
 def phases(settings: dict) -> list[Phase]:
@@ -116,6 +200,9 @@ class Proposal:
     text: str  # the wording kept: participants' text is shown as written, never edited
     merged_from: tuple[str, ...]  # the wordings merged into this one, in the order they came
     hidden: bool
+    # The groups that proposed it (its own wording's first, then the merged ones'); empty when
+    # each person proposes.
+    groups: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -128,23 +215,42 @@ class Result:
 
 
 def proposals_of(run) -> list[Proposal]:
-    """Every proposal that stands for itself (merged ones inside it), in the order they came."""
-    rows = list(run.submissions.filter(key=PROPOSAL).values_list("pk", "text"))
+    """Every proposal that stands for itself (merged ones inside it), in the order they came.
+
+    Proposals whose rows were deleted for privacy stay on the list, without their writer (see
+    `keep`), so the room's standings and its decision read as before.
+    """
+    rows = [
+        (pk, text, group or "")
+        for pk, text, group in run.submissions.filter(key=PROPOSAL).values_list(
+            "pk", "text", "group__name"
+        )
+    ]
+    # Kept proposals are [id, text] or, a group's, [id, text, group name, group id].
+    rows += [
+        (int(entry[0]), entry[1], "".join(entry[2:3]))
+        for entry in common.kept(run).get("proposals", [])
+    ]
+    rows.sort()  # ids grow as proposals come
     merges = run.state.get("merges", {})
     hidden = set(run.state.get("hidden", []))
     members: dict[str, list[str]] = {}
-    for pk, text in rows:
+    proposers = {str(pk): [group] if group else [] for pk, text, group in rows}
+    for pk, text, group in rows:
         root = follow(str(pk), merges)
         if root != str(pk):
             members.setdefault(root, []).append(text)
+            if group:
+                proposers.setdefault(root, []).append(group)
     return [
         Proposal(
             id=str(pk),
             text=text,
             merged_from=tuple(members.get(str(pk), ())),
             hidden=str(pk) in hidden,
+            groups=tuple(dict.fromkeys(proposers[str(pk)])),
         )
-        for pk, text in rows
+        for pk, text, _group in rows
         if follow(str(pk), merges) == str(pk)
     ]
 
@@ -156,14 +262,26 @@ def _ballot(vote: dict, method: str):
     return [str(key) for key in vote.get(RANKING) or []]
 
 
-def results(settings: dict, visible: list[Proposal], merges: dict, votes: list[dict]):
-    """Every visible proposal with its total and place, best first, ties marked."""
+def _scores(settings: dict, merges: dict, votes) -> Counter[str]:
     method = settings["method"]
     ballots = [_ballot(vote, method) for vote in votes if method in vote]
     if method == DOTS:
-        scores = dot_totals(ballots, merges, stack=settings["stack_dots"])
-    else:
-        scores = borda_points(ballots, settings["top_k"], merges)
+        return dot_totals(ballots, merges, stack=settings["stack_dots"])
+    return borda_points(ballots, settings["top_k"], merges)
+
+
+def results(
+    settings: dict,
+    visible: list[Proposal],
+    merges: dict,
+    votes: list[dict],
+    kept_scores: dict | None = None,
+):
+    """Every visible proposal with its total and place, best first, ties marked. `kept_scores`
+    adds the totals of votes deleted for privacy (proposal id -> dots or points)."""
+    scores = _scores(settings, merges, votes)
+    for key, points in (kept_scores or {}).items():
+        scores[follow(key, merges)] += points
     by_id = {proposal.id: proposal for proposal in visible}
     ranked = standings(scores, by_id)
     top = max((standing.score for standing in ranked), default=0)
@@ -358,6 +476,8 @@ def submit(run, attendee, data, token):
     phase = phase_key(run)
     step = data.get("step", "propose")
     visible = [proposal for proposal in proposals_of(run) if not proposal.hidden]
+    if phase == "collect" and by_groups(settings):
+        return _submit_for_group(run, attendee, data, token, settings, step)
     if phase == "collect":
         form = ProposalForm(data if step == "propose" else None, max_length=settings["max_length"])
         if step != "propose":
@@ -410,6 +530,84 @@ def submit(run, attendee, data, token):
     return _refused(forms.Form(), message)
 
 
+def _submit_for_group(run, attendee, data, token, settings, step) -> ProposalForm:
+    """The secretary sends one of the group's proposals; the group sees it on its stream."""
+    from exercises.runs import submit as save
+
+    form = ProposalForm(data if step == "propose" else None, max_length=settings["max_length"])
+    if step != "propose":
+        return _refused(form, gettext("Prioritising has not started yet."))
+    not_secretary = gettext(
+        "Only your group's secretary writes the group's proposals. Tell the secretary yours."
+    )
+    member = Member.objects.filter(run=run, attendee=attendee).first()
+    if member is None or member.role != "secretary":
+        form.is_valid()  # what was typed stays on the phone, with the message
+        return _refused(form, not_secretary)
+    if not form.is_valid():
+        return form
+    most = settings["max_per_group"]
+    with transaction.atomic():
+        # The group's row is the lock: two sends at once can't both take the group's last
+        # place, and a role handed on (decide_role takes the same lock) is seen here.
+        group = Group.objects.select_for_update().get(pk=member.group_id)
+        member = Member.objects.filter(run=run, attendee=attendee, group=group).first()
+        if member is None or member.role != "secretary":
+            return _refused(form, not_secretary)
+        if run.submissions.filter(token=token).exists():
+            return form  # a retry of a send that was saved
+        if _group_counts(run)[group.pk] >= most:
+            form.add_error(
+                "text",
+                ngettext(
+                    "Your group has sent %(count)s proposal, as many as each group can send.",
+                    "Your group has sent %(count)s proposals, as many as each group can send.",
+                    most,
+                )
+                % {"count": most},
+            )
+            return form
+        save(
+            run,
+            attendee,
+            key=PROPOSAL,
+            text=" ".join(form.cleaned_data["text"].split()),
+            token=token,
+            group=group,
+        )
+        common.publish_group(run, group.pk)
+    return form
+
+
+def _group_counts(run) -> Counter[int]:
+    """How many proposals each group has sent, those deleted for privacy included."""
+    counts = Counter(
+        run.submissions.filter(key=PROPOSAL, group__isnull=False).values_list("group_id", flat=True)
+    )
+    counts.update({int(pk): n for pk, n in common.kept(run).get("group_counts", {}).items()})
+    return counts
+
+
+def group_context(run, group) -> dict:
+    """What the group's own phones see while collecting: its own list and how far it has come."""
+    settings = settings_of(run)
+    rows = list(run.submissions.filter(key=PROPOSAL, group=group).values_list("pk", "text"))
+    rows += [
+        (int(entry[0]), entry[1])
+        for entry in common.kept(run).get("proposals", [])
+        if entry[3:4] == [group.pk]
+    ]
+    proposals = [text for _pk, text in sorted(rows)]
+    count = _group_counts(run)[group.pk]
+    return {
+        "members": list(group.members.select_related("attendee")),
+        "proposals": proposals,
+        "count": count,
+        "short": max(0, settings["min_per_group"] - count),
+        "left": max(0, settings["max_per_group"] - count),
+    }
+
+
 def context(run, attendee=None) -> dict:
     settings = settings_of(run)
     phase = phase_key(run)
@@ -418,9 +616,39 @@ def context(run, attendee=None) -> dict:
     visible = [proposal for proposal in proposals if not proposal.hidden]
     submitted = Counter(run.submissions.filter(key=PROPOSAL).values_list("author_id", flat=True))
     votes = list(run.submissions.filter(key=VOTE).values_list("data", flat=True))
-    mine = (
-        list(run.submissions.filter(key=PROPOSAL, author=attendee).values_list("text", flat=True))
-        if attendee
+    kept = common.kept(run)
+    grouped = by_groups(settings)
+    member = (
+        Member.objects.filter(run=run, attendee=attendee).select_related("group").first()
+        if attendee and grouped
+        else None
+    )
+    group_view = group_context(run, member.group) if member else None
+    if grouped:
+        # The phone's part is its group's: what the secretary has sent for it.
+        mine = group_view["proposals"] if group_view else []
+        fewest, most = settings["min_per_group"], settings["max_per_group"]
+    else:
+        mine = (
+            list(
+                run.submissions.filter(key=PROPOSAL, author=attendee).values_list("text", flat=True)
+            )
+            if attendee
+            else []
+        )
+        fewest, most = settings["min_per_person"], settings["max_per_person"]
+    counted = group_view["count"] if group_view else len(mine)
+    group_counts = _group_counts(run) if grouped else Counter()
+    groups_list = (
+        [
+            {
+                "group": group,
+                "count": group_counts[group.pk],
+                "enough": group_counts[group.pk] >= settings["min_per_group"],
+            }
+            for group in run.groups.all()
+        ]
+        if grouped
         else []
     )
     if phase == "collect":
@@ -436,21 +664,33 @@ def context(run, attendee=None) -> dict:
         "editable": phase in EDITABLE_PHASES,
         "proposals": proposals,
         "visible": visible,
-        "proposal_count": sum(submitted.values()),
-        "people": len(submitted),
-        "enough": sum(1 for count in submitted.values() if count >= settings["min_per_person"]),
+        "proposal_count": sum(submitted.values()) + kept.get("proposal_count", 0),
+        "people": len(submitted) + kept.get("people", 0),
+        "enough": sum(1 for count in submitted.values() if count >= settings["min_per_person"])
+        + kept.get("enough", 0),
+        "by_groups": grouped,
+        "member": member,
+        "role_label": member.get_role_display() if member and member.role else "",
+        "is_secretary": member is not None and member.role == "secretary",
+        "group_view": group_view,
+        # Counts only, never a group's wording, until the merge phase shows the room's list.
+        "groups": groups_list,
+        "groups_enough": sum(1 for entry in groups_list if entry["enough"]),
+        "groups_sent": sum(1 for entry in groups_list if entry["count"]),
         "joined": run.workshop.attendees.count(),
-        "voters": len(votes),
-        "results": results(settings, visible, state.get("merges", {}), votes),
+        "voters": len(votes) + kept.get("voters", 0),
+        "results": results(
+            settings, visible, state.get("merges", {}), votes, kept.get("scores", {})
+        ),
         "decision": state.get("decision"),
         "mine": mine,
-        "left": max(0, settings["max_per_person"] - len(mine)),
-        "short": max(0, settings["min_per_person"] - len(mine)),
+        "left": max(0, most - counted),
+        "short": max(0, fewest - counted),
         "voted": attendee is not None
         and run.submissions.filter(key=VOTE, author=attendee).exists(),
         # A phone that comes back to a phase it has sent something in fetches its own copy:
         # the fragment drawn for the whole room can't show it (see the template).
-        "fetch_mine": (phase == "collect" and bool(submitted))
+        "fetch_mine": (phase == "collect" and (grouped or bool(submitted)))
         or (phase == "prioritise" and bool(votes)),
         "form": form,
     }
@@ -544,6 +784,44 @@ def _undo_decision(run, data) -> str:
     return ""
 
 
+def keep(run, leaving) -> dict:
+    """Deleted proposals stay on the list as the room's material, with no writer; their votes
+    live on as totals per proposal. A proposal the facilitator hid was never the room's, so
+    of it only the count is kept."""
+    settings = settings_of(run)
+    merges, hidden = run.state.get("merges", {}), set(run.state.get("hidden", []))
+    kept = common.kept(run)
+    sent = list(
+        leaving.filter(key=PROPOSAL).values_list(
+            "pk", "text", "author_id", "group_id", "group__name"
+        )
+    )
+    votes = list(leaving.filter(key=VOTE).values_list("data", flat=True))
+    per_person = Counter(author for _pk, _text, author, _group, _name in sent)
+    scores = Counter(kept.get("scores", {}))
+    scores.update(_scores(settings, merges, votes))
+    # A group's proposals still count towards the group's minimum on the console.
+    group_counts = Counter(kept.get("group_counts", {}))
+    group_counts.update(str(group) for _pk, _text, _author, group, _name in sent if group)
+    return {
+        **common.add_counts(
+            run,
+            proposal_count=len(sent),
+            people=len(per_person),
+            enough=sum(1 for count in per_person.values() if count >= settings["min_per_person"]),
+            voters=len(votes),
+        ),
+        "proposals": kept.get("proposals", [])
+        + [
+            [str(pk), text, name, group] if group else [str(pk), text]
+            for pk, text, _author, group, name in sent
+            if follow(str(pk), merges) not in hidden
+        ],
+        "scores": dict(scores),
+        "group_counts": dict(group_counts),
+    }
+
+
 ACTIONS = {
     "merge": _merge,
     "split": _split,
@@ -564,20 +842,39 @@ def export(run) -> tuple[list[str], list[list]]:
         gettext("Chosen"),
         gettext("Hidden"),
     ]
-    rows = [
-        [
-            result.proposal.text,
-            " | ".join(result.proposal.merged_from),
-            result.score,
-            result.rank,
-            gettext("yes") if result.proposal.id == chosen else "",
-            "",
-        ]
+    listed = [
+        (
+            result.proposal,
+            [result.score, result.rank, gettext("yes") if result.proposal.id == chosen else "", ""],
+        )
         for result in ctx["results"]
     ]
-    rows += [
-        [proposal.text, " | ".join(proposal.merged_from), "", "", "", gettext("yes")]
-        for proposal in ctx["proposals"]
-        if proposal.hidden
+    listed += [
+        (proposal, ["", "", "", gettext("yes")]) for proposal in ctx["proposals"] if proposal.hidden
     ]
-    return header, rows
+    if ctx["by_groups"]:
+        # The groups behind each proposal, next to it: its own wording's group first.
+        header.insert(1, gettext("Group"))
+        return header, [
+            [p.text, " | ".join(p.groups), " | ".join(p.merged_from), *rest] for p, rest in listed
+        ]
+    return header, [[p.text, " | ".join(p.merged_from), *rest] for p, rest in listed]
+
+
+def onward(run) -> list:
+    """The decision: the chosen proposal as the vision, the others (best first) kept as its
+    alternatives (exercises/onward.py)."""
+    from exercises.onward import VISION, Onward
+
+    decision = context(run)["decision"]
+    if not decision:
+        return []
+    return [
+        Onward(
+            key="decision",
+            label=gettext("The chosen proposal"),
+            items=(decision["chosen"]["text"],),
+            targets=(VISION,),
+            alternatives=tuple(entry["text"] for entry in decision.get("alternatives", [])),
+        )
+    ]

@@ -98,16 +98,27 @@ def context(run, attendee=None) -> dict:
     settings = settings_of(run)
     answers = run.submissions.filter(key=KEY)
     mine = _mine(run, attendee) if attendee else None
+    kept = common.kept(run)
     return {
         "settings": settings,
-        "answered": answers.count(),
-        "shared": sum(1 for data in answers.values_list("data", flat=True) if data.get("shared")),
+        "answered": answers.count() + kept.get("answered", 0),
+        "shared": _shared(answers) + kept.get("shared", 0),
         "mine": mine,
         "form": AnswerForm(
             initial={"text": mine.text, "shared": mine.data.get("shared", False)} if mine else None,
             max_length=settings["max_length"],
         ),
     }
+
+
+def _shared(answers) -> int:
+    return sum(1 for data in answers.values_list("data", flat=True) if data.get("shared"))
+
+
+def keep(run, leaving) -> dict:
+    """Answers are private: of deleted ones only the counts stay."""
+    answers = leaving.filter(key=KEY)
+    return common.add_counts(run, answered=answers.count(), shared=_shared(answers))
 
 
 def group_context(run, group) -> dict:

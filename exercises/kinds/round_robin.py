@@ -161,6 +161,11 @@ def group_context(run, group) -> dict:
     }
 
 
+def group_output(run, group) -> list[str]:
+    """The points the group kept: what a later exercise (a gallery walk) builds on."""
+    return [point.text for point in group_context(run, group)["kept"]]
+
+
 # What phones send.
 
 
@@ -316,3 +321,21 @@ def export(run) -> tuple[list[str], list[list]]:
                 ]
             )
     return header, rows
+
+
+def onward(run) -> list:
+    """Each group's kept points, best first, for the platform's purpose or values
+    (exercises/onward.py)."""
+    from exercises.onward import PURPOSE, VALUES, Onward
+
+    return [
+        Onward(
+            key=f"group-{entry['group'].pk}",
+            label=entry["group"].name,
+            items=tuple(point.text for point in entry["kept"]),
+            targets=(PURPOSE, VALUES),
+            group=entry["group"],
+        )
+        for entry in context(run)["groups"]
+        if entry["kept"]
+    ]

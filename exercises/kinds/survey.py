@@ -25,6 +25,7 @@ from exercises.aggregate import (
     SCALE,
     answers_needed,
     open_answers,
+    scale_counts,
     score_changes,
     statement_key,
     survey_scores,
@@ -486,8 +487,12 @@ def context(run, attendee=None) -> dict:
     survey = parse(settings["statements"], settings["questions"])
     minimum = settings["min_answers"]
     sheets = _sheets(run)
+    kept = common.kept(run)
     scores = survey_scores(
-        [dict(sheet.get("scores", [])) for sheet in sheets], survey.statements, minimum
+        [dict(sheet.get("scores", [])) for sheet in sheets],
+        survey.statements,
+        minimum,
+        kept=dict(kept.get("scores", [])),
     )
     written = open_answers(
         [dict(sheet.get("answers", [])) for sheet in sheets], survey.questions, minimum
@@ -504,12 +509,13 @@ def context(run, attendee=None) -> dict:
         for section in survey.sections
     ]
     needed = answers_needed(minimum)
+    respondents = len(sheets) + kept.get("respondents", 0)
     result = {
         "settings": settings,
         "anonymous": settings["anonymous"],
-        "respondents": len(sheets),
+        "respondents": respondents,
         "needed": needed,
-        "enough": len(sheets) >= needed,
+        "enough": respondents >= needed,
         "sections": sections,
         "open": list(zip(survey.questions, written, strict=True)) if written is not None else [],
         "revealed": run.state.get("revealed", False) or not settings["hidden_until_reveal"],
@@ -556,6 +562,15 @@ def _mine(run, attendee, survey: Survey) -> dict:
             .values_list("data", flat=True)
         )
         changes = score_changes(scores, [dict(data.get("scores", [])) for data in earlier])
+    return {
+        "answered": True,
+        "mine": own_sections(survey, scores, changes),
+        "mine_written": [(q, a) for q, a in own.data.get("answers", []) if a],
+    }
+
+
+def own_sections(survey: Survey, scores: dict, changes: dict) -> list[dict]:
+    """One person's scores in the survey's sections, each with its change (see score_changes)."""
     mine = []
     for section in survey.sections:
         items = []
@@ -575,11 +590,44 @@ def _mine(run, attendee, survey: Survey) -> dict:
             )
         if items:
             mine.append({"title": section.title, "items": items})
-    return {
-        "answered": True,
-        "mine": mine,
-        "mine_written": [(q, a) for q, a in own.data.get("answers", []) if a],
-    }
+    return mine
+
+
+def history(participant) -> list[dict]:
+    """The person's own answers to the surveys of their programme, day by day, each statement
+    with its change since the first time they answered it. Anonymous surveys have no link to
+    anyone, so they are not here, and nobody else's answers are."""
+    from exercises.models import Submission
+
+    own = (
+        Submission.objects.filter(
+            key=KEY,
+            run__exercise__kind=NAME,
+            author__participant=participant,
+            run__workshop__programme_id=participant.programme_id,
+        )
+        .select_related("run__workshop", "run__exercise__agenda_item")
+        .order_by("run__workshop__number", "created_at", "pk")
+    )
+    answered, earlier = [], []
+    for submission in own:
+        run = submission.run
+        settings = settings_of(run)
+        survey = parse(settings["statements"], settings["questions"])
+        scores = dict(submission.data.get("scores", []))
+        changes = score_changes(scores, earlier, since_first=True)
+        answered.append(
+            {
+                "run": run,
+                "workshop": run.workshop,
+                "title": run.exercise.agenda_item.title,
+                "sections": own_sections(survey, scores, changes),
+                "written": [(q, a) for q, a in submission.data.get("answers", []) if a],
+                "compared": bool(changes),
+            }
+        )
+        earlier.append(scores)
+    return answered
 
 
 def _reveal(run, data) -> str:
@@ -593,6 +641,21 @@ def _conceal(run, data) -> str:
 
 
 ACTIONS = {"reveal": _reveal, "conceal": _conceal}
+
+
+def keep(run, leaving) -> dict:
+    """Deleted answers live on in the totals: how many answered, and how many chose 1..5 for
+    each statement. Written answers are the person's own words, so they go with the rows."""
+    kept = common.kept(run)
+    sheets = list(leaving.filter(key=KEY).values_list("data", flat=True))
+    counts = {text: list(values) for text, values in kept.get("scores", [])}
+    for text, added in scale_counts(dict(sheet.get("scores", [])) for sheet in sheets).items():
+        before = counts.get(text, [0] * len(SCALE))
+        counts[text] = [a + b for a, b in zip(before, added, strict=True)]
+    return {
+        **common.add_counts(run, respondents=len(sheets)),
+        "scores": [[text, values] for text, values in counts.items()],
+    }
 
 
 def _not_shown(needed: int, count: int) -> str:

@@ -12,7 +12,7 @@ from django import forms
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from exercises.aggregate import cloud, word_key
+from exercises.aggregate import cloud, follow, word_key
 from exercises.kinds import common
 from exercises.phases import Phase
 
@@ -98,12 +98,15 @@ def context(run, attendee=None) -> dict:
     @functools.cache
     def room() -> dict:
         entries = list(run.submissions.filter(key=KEY).values_list("text", "author_id"))
-        texts = [text for text, _author in entries]
+        kept = common.kept(run)
+        # Words whose rows were deleted for privacy count on, as (word, count).
+        texts = [text for text, count in kept.get("words", []) for _ in range(count)]
+        texts += [text for text, _author in entries]
         return {
             "words": cloud(texts, state.get("merges"), state.get("hidden", [])),
             "all_words": cloud(texts, state.get("merges")),
-            "entry_count": len(entries),
-            "people": len({author for _text, author in entries}),
+            "entry_count": len(entries) + kept.get("entries", 0),
+            "people": len({author for _text, author in entries}) + kept.get("people", 0),
         }
 
     mine = (
@@ -123,6 +126,26 @@ def context(run, attendee=None) -> dict:
         "mine": mine,
         "left": max(0, settings["max_entries"] - len(mine)),
         "form": EntryForm(max_length=settings["max_length"]),
+    }
+
+
+def keep(run, leaving) -> dict:
+    """The words of deleted entries live on as counts, with no link to who wrote them: the
+    cloud is the room's result. Words the facilitator hid never were, and may be exactly the
+    text that points at someone, so of those only the number of entries is kept."""
+    kept = common.kept(run)
+    merges, hidden = run.state.get("merges", {}), set(run.state.get("hidden", []))
+    words = dict(kept.get("words", []))
+    entries = list(leaving.filter(key=KEY).values_list("text", "author_id"))
+    for text, _author in entries:
+        text = " ".join(text.split())
+        if text and follow(word_key(text), merges) not in hidden:
+            words[text] = words.get(text, 0) + 1
+    return {
+        **common.add_counts(
+            run, entries=len(entries), people=len({author for _text, author in entries})
+        ),
+        "words": [[text, count] for text, count in words.items()],
     }
 
 

@@ -95,4 +95,25 @@
     if (window.htmx) window.htmx.trigger(form, "submit");
     else form.submit();
   }
+
+  // Live parts of ordinary pages (the poster list on the platform page) follow an event
+  // stream. When it can't connect, fetch the part every two seconds while it says something
+  // is pending; when the stream opens again, it takes over.
+  document.addEventListener("htmx:sseError", function (event) {
+    var host = event.target.closest && event.target.closest("[data-poll-fallback]");
+    if (!host || host.pollTimer) return;
+    host.pollTimer = window.setInterval(function () {
+      if (!document.body.contains(host)) return window.clearInterval(host.pollTimer);
+      if (!host.querySelector("[data-pending]")) return;
+      var part = host.dataset.pollPart;
+      window.htmx.ajax("GET", host.dataset.pollFallback, { target: part, select: part, swap: "outerHTML" });
+    }, 2000);
+  });
+  document.addEventListener("htmx:sseOpen", function (event) {
+    var host = event.target.closest && event.target.closest("[data-poll-fallback]");
+    if (host && host.pollTimer) {
+      window.clearInterval(host.pollTimer);
+      host.pollTimer = null;
+    }
+  });
 })();

@@ -84,8 +84,28 @@
       el.hidden = el.dataset.onlyFor !== me.dataset.me;
     });
   }
+  // When this phone's role in its group changes (the group tapped who takes one), its own
+  // part (its role, the secretary's form) is fetched again: that part is kept across pushes
+  // (hx-preserve) and would otherwise show the role it had. Other phones keep what they type.
+  var roleSeen = null;
+  function roleChanged() {
+    var me = document.querySelector("[data-me]");
+    var host = document.querySelector("[data-poll-url]");
+    var mine = me && document.querySelector("[data-role-of='" + me.dataset.me + "']");
+    if (!mine || !host || !window.htmx) return;
+    var role = mine.dataset.role;
+    if (roleSeen !== null && role !== roleSeen) {
+      document.querySelectorAll(".phone-now [hx-preserve][id]:not([sse-connect])").forEach(function (el) {
+        window.htmx.ajax("GET", host.dataset.pollUrl, { target: "#" + el.id, select: "#" + el.id + " > *", swap: "innerHTML" });
+      });
+    }
+    roleSeen = role;
+  }
   // Whatever redraws the page (a push, a swap, a settle), check again after it.
-  new MutationObserver(onlyFor).observe(document.documentElement, { childList: true, subtree: true });
+  new MutationObserver(function () {
+    onlyFor();
+    roleChanged();
+  }).observe(document.documentElement, { childList: true, subtree: true });
   document.addEventListener("DOMContentLoaded", onlyFor);
   setInterval(tick, 250);
   document.addEventListener("htmx:afterSettle", tick);

@@ -162,7 +162,9 @@ def pg_connections() -> int:
 
 
 @contextlib.contextmanager
-def server(app: str, port: int):
+def server(app: str, port: int, workers: int = 1):
+    # More than one worker is how the app is deployed on a machine with more cores (the live
+    # bus is Redis then, so every worker's streams hear every redraw).
     process = subprocess.Popen(
         [
             sys.executable,
@@ -178,6 +180,8 @@ def server(app: str, port: int):
             "warning",
             "--backlog",
             "4096",
+            "--workers",
+            str(workers),
         ],
         cwd=ROOT,
         env={**os.environ, **SERVER_ENV},

@@ -4,16 +4,25 @@ on every personal page.
 
 from __future__ import annotations
 
+import datetime as dt
 import time
+import uuid
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.urls import reverse
 from playwright.sync_api import Browser, Page, expect
 
-from tests.e2e.conftest import LOCALE
+from exercises.models import Exercise, Run, Submission
 from workshops import personal
-from workshops.models import ActionLearningAnswer, NetworkGroup, Participant, Workshop
+from workshops.models import (
+    ActionLearningAnswer,
+    AgendaItem,
+    Attendee,
+    NetworkGroup,
+    Participant,
+    Workshop,
+)
 
 PHONE = {"viewport": {"width": 390, "height": 800}, "is_mobile": True, "has_touch": True}
 BLOCKING = {"serious", "critical"}
@@ -28,8 +37,8 @@ def kari(programme) -> Participant:
 
 
 @pytest.fixture
-def phone(browser: Browser) -> Page:
-    context = browser.new_context(locale=LOCALE, **PHONE)
+def phone(browser: Browser, locale: str) -> Page:
+    context = browser.new_context(locale=locale, **PHONE)
     context.set_default_timeout(5_000)
     yield context.new_page()
     context.close()
@@ -88,16 +97,98 @@ def _pages(workshop: Workshop) -> dict[str, str]:
     }
 
 
-@pytest.mark.parametrize("name", ["start", "page", "day", "group", "erase", "export"])
-def test_no_serious_violations_on_personal_pages(phone, live_server, kari, workshop, name):
+@pytest.fixture
+def written(kari, workshop) -> None:
+    """Kari has written in every part of her pages, so axe sees them filled, not empty: her
+    project, a check-in, a shared answer of a group member, an assignment and a survey answered
+    on two days (the page then shows the change since the first time)."""
     workshop.between_work = "Gi tre konkrete tilbakemeldinger"
     workshop.save()
-    if name == "start":
-        phone.goto(live_server.url + reverse("workshops:personal_start"))
-    else:
+    Q = ActionLearningAnswer.Question
+    personal.save_answer(kari, Q.MARKED_BY, "Tillit og tydelighet", shared=True)
+    personal.save_answer(kari, Q.TRIED, "Ros i morgenmøtet", shared=False, workshop=workshop)
+    per = Participant.objects.create(
+        programme=kari.programme, name="Per Hansen", network_group=kari.network_group
+    )
+    personal.save_answer(per, Q.LEARNT, "Å lytte lenger", shared=True, workshop=workshop)
+    later = Workshop.objects.create(
+        programme=kari.programme, number=2, date=workshop.date + dt.timedelta(days=40)
+    )
+    for day, score in ((workshop, 2), (later, 4)):
+        item = AgendaItem.objects.create(
+            workshop=day, position=0, kind="exercise", title="Egenvurdering", duration_minutes=10
+        )
+        exercise = Exercise.objects.create(
+            agenda_item=item,
+            kind="survey",
+            settings={"statements": "## Relasjon\nJeg lytter for å forstå.", "questions": ""},
+        )
+        run = Run.objects.create(exercise=exercise, workshop=day)
+        attendee = Attendee.objects.create(
+            workshop=day, participant=kari, display_name=kari.name, device_hash=f"kari-{day.pk}"
+        )
+        Submission.objects.create(
+            run=run,
+            author=attendee,
+            key="answers",
+            text="",
+            token=uuid.uuid4(),
+            data={"scores": [["Jeg lytter for å forstå.", score]], "answers": []},
+        )
+
+
+def _path(name: str, workshop: Workshop, kari: Participant) -> str:
+    match name:
+        case "start":
+            return reverse("workshops:personal_start")
+        case "link":
+            return reverse("workshops:personal_link", args=[personal.create_link(kari)])
+        case "link_invalid":
+            return reverse("workshops:personal_link", args=["no-such-link"])
+        case "progress":
+            return reverse("workshops:programme_progress", args=[workshop.programme_id])
+        case _:
+            return _pages(workshop)[name]
+
+
+SIGNED_OUT = {"start", "link", "link_invalid"}
+
+
+@pytest.mark.parametrize("locale", ["nb-NO", "en-US"])
+@pytest.mark.parametrize(
+    "name",
+    ["start", "link", "link_invalid", "page", "day", "group", "erase", "export", "progress"],
+)
+def test_no_serious_violations_on_personal_pages(
+    phone, live_server, login, kari, workshop, written, locale, name
+):
+    if name == "progress":
+        login(phone)  # the facilitator's overview of the same: names and counts
+    elif name not in SIGNED_OUT:
         sign_in(phone, live_server, kari)
-        phone.goto(live_server.url + _pages(workshop)[name])
+    phone.goto(live_server.url + _path(name, workshop, kari))
     expect(phone.locator("main h1")).to_be_visible()
+    expect(phone.locator("html")).to_have_attribute("lang", locale[:2])
+    if name == "page":
+        expect(phone.locator(".survey-history")).to_have_count(2)
     violations = Axe().run(phone).response["violations"]
     blocking = [f"{v['id']}: {v['help']}" for v in violations if v["impact"] in BLOCKING]
-    assert not blocking, f"{name}: {blocking}"
+    assert not blocking, f"{name} [{locale}]: {blocking}"
+
+
+def test_an_answer_refused_on_the_page_is_accessible_too(phone, live_server, kari, workshop):
+    """The error state: a too-long answer keeps the text, marks the field and says why."""
+    sign_in(phone, live_server, kari)
+    phone.goto(live_server.url + _pages(workshop)["day"])
+    form = phone.locator(f"#answer-{workshop.pk}-tried")
+    form.locator("textarea").evaluate("(area) => area.removeAttribute('maxlength')")
+    form.locator("textarea").fill("x" * (ActionLearningAnswer.MAX_LENGTH + 1))
+    form.locator("button[type=submit]").click()
+    expect(phone.locator(f"#answer-{workshop.pk}-tried [role=alert]")).to_be_visible()
+    expect(phone.locator(f"#answer-{workshop.pk}-tried textarea")).to_have_attribute(
+        "aria-invalid", "true"
+    )
+    assert not ActionLearningAnswer.objects.exists()
+    violations = Axe().run(phone).response["violations"]
+    blocking = [f"{v['id']}: {v['help']}" for v in violations if v["impact"] in BLOCKING]
+    assert not blocking, blocking

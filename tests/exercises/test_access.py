@@ -22,11 +22,21 @@ RULES = {
     "export_csv": ("get", lambda o: {"pk": o["run"].pk}, {}, 200, 200, 404, "login"),
     "export_xlsx": ("get", lambda o: {"pk": o["run"].pk}, {}, 200, 200, 404, "login"),
     "cloud_svg": ("get", lambda o: {"pk": o["run"].pk}, {}, 200, 200, 404, "login"),
+    "cloud_png": ("get", lambda o: {"pk": o["run"].pk}, {}, 200, 200, 404, "login"),
     # Phones are guarded by the join code and the device cookie, not by a login.
     "group_stream": (
         "get",
         lambda o: {"code": o["workshop"].join_code, "run_pk": o["run"].pk},
         {},
+        404,
+        404,
+        404,
+        404,
+    ),
+    "decide_role": (
+        "post",
+        lambda o: {"code": o["workshop"].join_code, "run_pk": o["run"].pk},
+        {"member": 1},
         404,
         404,
         404,

@@ -64,3 +64,42 @@ def test_200_parallel_words_then_every_one_replayed_three_times(workshop, agenda
     assert Submission.objects.filter(run=run).count() == PHONES
     assert sorted(Submission.objects.values_list("text", flat=True)) == sorted(s[2] for s in sends)
     time.sleep(0.5)  # let the last coalesced redraw finish before the database goes away
+
+
+def test_one_phone_sending_many_words_at_once_gets_exactly_its_limit(workshop, agenda, alice):
+    # Ten different words from one phone at the same moment (a stuck button, a script): the
+    # numbered places let exactly three in, and every other send hears that it is too many.
+    Exercise.objects.create(
+        agenda_item=agenda[0], kind="word_cloud", settings={"prompt": "?", "max_entries": 3}
+    )
+    workshop.start_day(by=alice)
+    run = Run.objects.get()
+    device = secrets.token_urlsafe(16)
+    Attendee.objects.create(
+        workshop=workshop,
+        display_name="Eager",
+        device_hash=hashlib.sha256(device.encode()).hexdigest(),
+    )
+    url = reverse("exercises:submit", args=[workshop.join_code, run.pk])
+
+    def send(i: int) -> str:
+        phone = Client(headers={"accept-language": "en"})
+        phone.cookies[DEVICE_COOKIE] = device
+        try:
+            return phone.post(
+                url, {"text": f"ord {i}", "token": uuid.uuid4()}, HTTP_HX_REQUEST="true"
+            ).text
+        finally:
+            connection.close()
+
+    for _round in range(5):
+        Submission.objects.filter(run=run).delete()
+        with ThreadPoolExecutor(max_workers=10) as pool:
+            pages = list(pool.map(send, range(10)))
+        assert Submission.objects.filter(run=run).count() == 3
+        assert sorted(Submission.objects.filter(run=run).values_list("slot", flat=True)) == [
+            0,
+            1,
+            2,
+        ]
+        assert sum("as many as this question takes" in page for page in pages) == 7

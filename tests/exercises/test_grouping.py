@@ -9,6 +9,7 @@ from exercises.grouping import (
     assign_roles,
     balanced,
     by_network,
+    follow,
     pairs,
     role_history,
     smallest,
@@ -66,6 +67,19 @@ def test_network_groups_keep_their_members_and_the_unplaced_go_together():
     people = ["a", "b", "c", "d", "e"]
     groups = by_network(people, {"a": 1, "b": 2, "c": 1, "d": None})
     assert groups == [["a", "c"], ["b"], ["d", "e"]]
+
+
+def test_following_an_earlier_exercise_keeps_its_groups_and_places_newcomers_as_latecomers():
+    earlier = {"a": 1, "b": 1, "c": 2, "d": 3, "e": 3}
+    people = ["a", "b", "c", "d", "e", "new1", "new2", "new3"]
+    groups = follow(people, earlier, [1, 2, 3])
+    # The newcomers fill up the smallest groups one by one, the first of equals first.
+    assert groups == [["a", "b", "new2"], ["c", "new1", "new3"], ["d", "e"]]
+    # A group nobody is in now stays empty, and gets no newcomer.
+    assert follow(["a", "x"], earlier, [1, 2, 3]) == [["a", "x"], [], []]
+    assert follow(["x"], {}, [1, 2]) == [["x"], []]
+    with pytest.raises(ValueError):
+        follow(["x"], {}, [])
 
 
 def test_late_joiners_go_to_the_smallest_group():

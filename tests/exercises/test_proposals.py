@@ -1,17 +1,22 @@
 from __future__ import annotations
 
 import csv
+import html
 import io
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
+from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
+from exercises import groupcast
 from exercises.aggregate import borda_points, dot_totals, dots_problem, standings
 from exercises.kinds import proposals
-from exercises.models import Exercise, Run, RunEvent, Submission
-from exercises.runs import change
+from exercises.models import Exercise, Member, Run, RunEvent, Submission
+from exercises.privacy import delete_submissions
+from exercises.runs import change, plan_of
 from workshops import broadcast
 from workshops.live_views import DEVICE_COOKIE
 from workshops.models import AgendaItem, TransitionRefused
@@ -556,3 +561,303 @@ def test_csv_export(workshop, run, alice, bob_client):
         ["Sammen for Seljord", "Sammen i Seljord", "3", "1", "yes", ""],
         ["'=SUM(A1)", "", "", "", "", "yes"],
     ]
+
+
+# When each group proposes: the secretary writes, the group watches its own list.
+
+GROUP_SETTINGS = {
+    "who_proposes": "group",
+    "grouping": "size",
+    "group_size": 2,
+    "secretary_rule": "fair",
+    "min_per_group": 2,
+    "max_per_group": 3,
+}
+NAMES = ["Ane", "Bo", "Cato", "Dina"]
+
+
+@pytest.fixture
+def grouped(workshop, item, alice) -> tuple[Run, dict[str, Client]]:
+    set_settings(item, **GROUP_SETTINGS)
+    workshop.start_day(by=alice)
+    phones = {name: phone_for(workshop, name) for name in NAMES}
+    for _ in range(3):
+        workshop.go(+1, by=alice, expected_version=None)
+    return Run.objects.get(), phones
+
+
+def seen(response) -> str:
+    return html.unescape(response.text if hasattr(response, "text") else response)
+
+
+def secretary_of(group) -> str:
+    return group.members.select_related("attendee").get(role="secretary").attendee.display_name
+
+
+def other_in(group) -> str:
+    return (
+        group.members.select_related("attendee").exclude(role="secretary")[0].attendee.display_name
+    )
+
+
+def phone_page(phone, workshop) -> str:
+    return seen(phone.get(reverse("workshops:phone", args=[workshop.join_code])))
+
+
+def test_person_mode_is_a_whole_room_exercise(workshop, run):
+    assert proposals.grouping(proposals.settings_of(run)) is None
+    assert plan_of(run) is None
+    assert not run.groups.exists()
+    phone = phone_for(workshop, "Kari")
+    assert Member.objects.count() == 0  # joining during the run places nobody in a group
+    stream = phone.get(reverse("exercises:group_stream", args=[workshop.join_code, run.pk]))
+    assert stream.status_code == 404
+    page = phone_page(phone, workshop)
+    assert "group_stream" not in page and f"proposals-group-{run.pk}" not in page
+    context = broadcast.exercise_context(workshop)
+    assert context["run_groups"] == [] and context["run_roles"] is None
+
+
+def test_groups_are_formed_each_with_a_secretary_and_a_chair(workshop, grouped):
+    run, phones = grouped
+    groups = list(run.groups.all())
+    assert [g.members.count() for g in groups] == [2, 2]
+    for group in groups:
+        assert sorted(group.members.values_list("role", flat=True)) == ["chair", "secretary"]
+    page = phone_page(phones[secretary_of(groups[0])], workshop)
+    assert "Each group sends at least 2 and at most 3 proposals. The secretary writes them." in page
+    assert f"{groups[0].name} · You are Secretary" in page
+    assert 'name="step" value="propose"' in page
+    member_page = phone_page(phones[other_in(groups[0])], workshop)
+    assert "You are Chair" in member_page
+    assert 'name="step" value="propose"' not in member_page  # no form for the others
+    assert "The secretary writes the group's proposals on their phone." in member_page
+    assert "The group needs at least 2 more." in member_page
+
+
+def test_only_the_secretary_writes_and_the_group_sees_it(workshop, grouped):
+    run, phones = grouped
+    group = run.groups.first()
+    writer, member = secretary_of(group), other_in(group)
+    refused = propose(phones[member], workshop, run, "Sammen for Seljord")
+    assert refused.status_code == 200
+    assert (
+        "Only your group's secretary writes the group's proposals. Tell the secretary yours."
+        in seen(refused)
+    )
+    assert not Submission.objects.exists()
+    propose(phones[writer], workshop, run, "  Sammen   for Seljord ")
+    saved = Submission.objects.get()
+    assert (saved.text, saved.group, saved.author.display_name) == (
+        "Sammen for Seljord",
+        group,
+        writer,
+    )
+    # The group's stream and the member's own page show the list and what is still needed.
+    view = seen(groupcast.render(run, group, "en"))
+    assert "<li>Sammen for Seljord</li>" in view
+    assert "The group's proposals (1)" in view
+    assert "The group needs at least 1 more." in view
+    assert "It can send 2 more." in view
+    assert "<li>Sammen for Seljord</li>" in phone_page(phones[member], workshop)
+
+
+def test_the_most_per_group_is_kept_and_the_role_can_pass_on(workshop, grouped):
+    run, phones = grouped
+    group = run.groups.first()
+    writer, member = secretary_of(group), other_in(group)
+    for text in ("A", "B"):
+        propose(phones[writer], workshop, run, text)
+    assert "The group needs" not in seen(groupcast.render(run, group, "en"))
+    # The secretary's role passes to the other member: the new one writes on the same list.
+    Member.objects.filter(group=group).update(role="chair")
+    Member.objects.filter(group=group, attendee__display_name=member).update(role="secretary")
+    assert "Only your group's secretary" in seen(propose(phones[writer], workshop, run, "X"))
+    token = uuid.uuid4()
+    last = seen(propose(phones[member], workshop, run, "C", token))
+    assert "Your group has sent as many as each group can send." in last
+    full = seen(propose(phones[member], workshop, run, "D"))
+    assert "Your group has sent 3 proposals, as many as each group can send." in full
+    assert 'value="D"' in full  # what was typed stays
+    propose(phones[member], workshop, run, "C", token)  # a retry of the last one is no error
+    assert list(run.submissions.filter(group=group).values_list("text", flat=True)) == [
+        "A",
+        "B",
+        "C",
+    ]
+    assert "The group has sent as many as each group can send." in seen(
+        groupcast.render(run, group, "en")
+    )
+
+
+def test_one_group_never_sees_another_groups_list_before_the_merge(
+    workshop, grouped, alice, alice_client, bob_client
+):
+    run, phones = grouped
+    first, second = run.groups.all()
+    propose(phones[secretary_of(first)], workshop, run, "Sammen for Seljord")
+    propose(phones[secretary_of(second)], workshop, run, "Mot i leiarskap")
+    propose(phones[secretary_of(second)], workshop, run, "Gode med folk")
+    assert "Sammen for Seljord" in seen(groupcast.render(run, first, "en"))
+    assert "Mot i leiarskap" not in seen(groupcast.render(run, first, "en"))
+    assert "Sammen for Seljord" not in seen(groupcast.render(run, second, "en"))
+    for name in (secretary_of(first), other_in(first)):
+        page = phone_page(phones[name], workshop)
+        assert "Sammen for Seljord" in page
+        assert "Mot i leiarskap" not in page and "Gode med folk" not in page
+    room = broadcast.render(workshop, "participants", "en")
+    presenter = seen(bob_client.get(reverse("workshops:presenter", args=[workshop.pk])))
+    for page in (room, presenter):
+        assert "Sammen for Seljord" not in page and "Mot i leiarskap" not in page
+    # Counts against the minimum, per group, on the projector and the console.
+    assert f"{first.name}: 1 of at least 2" in presenter
+    assert f"{second.name}: 2 of at least 2" in presenter
+    console = seen(alice_client.get(reverse("workshops:console", args=[workshop.pk])))
+    assert "3 proposals from 2 groups." in console
+    assert "1 of 2 groups have sent at least 2." in console
+    assert f"{first.name}: 1 of at least 2" in console
+    # The merge phase puts every group's proposals before the room.
+    step(run, alice)
+    room = broadcast.render(workshop, "participants", "en")
+    assert "Sammen for Seljord" in room and "Mot i leiarskap" in room
+
+
+def test_group_proposals_are_merged_prioritised_revealed_and_exported(
+    workshop, grouped, alice, bob_client
+):
+    run, phones = grouped
+    first, second = run.groups.all()
+    propose(phones[secretary_of(first)], workshop, run, "Sammen for Seljord")
+    propose(phones[secretary_of(first)], workshop, run, "Viser vei")
+    propose(phones[secretary_of(second)], workshop, run, "Sammen i Seljord")
+    propose(phones[secretary_of(second)], workshop, run, "Gode med folk")
+    pk = ids(run)
+    run = step(run, alice)
+    run = act(
+        run,
+        alice,
+        "merge",
+        ids=[pk["Sammen for Seljord"], pk["Sammen i Seljord"]],
+        keep=pk["Sammen i Seljord"],
+    )
+    run = step(run, alice)
+    # Everyone prioritises, each person once: the secretaries and the others alike.
+    for name in NAMES:
+        page = phone_page(phones[name], workshop)
+        assert f'name="dots-{pk["Sammen i Seljord"]}"' in page
+        assert f'name="dots-{pk["Sammen for Seljord"]}"' not in page
+    dots(phones["Ane"], workshop, run, {pk["Sammen i Seljord"]: 3})
+    dots(phones["Bo"], workshop, run, {pk["Viser vei"]: 2, pk["Sammen i Seljord"]: 1})
+    dots(phones["Cato"], workshop, run, {pk["Gode med folk"]: 1})
+    dots(phones["Dina"], workshop, run, {pk["Viser vei"]: 1})
+    assert Submission.objects.filter(key="vote").count() == 4
+    run = step(run, alice)
+    presenter = seen(bob_client.get(reverse("workshops:presenter", args=[workshop.pk])))
+    assert "4 of 4 have prioritised" in presenter
+    assert '<span class="result__score">4 dots</span>' in presenter
+    run = act(run, alice, "decide", id=pk["Sammen i Seljord"])
+    assert run.state["decision"]["chosen"]["text"] == "Sammen i Seljord"
+    assert [a["text"] for a in run.state["decision"]["alternatives"]] == [
+        "Viser vei",
+        "Gode med folk",
+    ]
+    [offer] = proposals.onward(run)
+    assert offer.items == ("Sammen i Seljord",)
+    response = bob_client.get(reverse("exercises:export_csv", args=[run.pk]))
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
+    assert rows == [
+        ["Proposal", "Group", "Merged from", "Dots", "Place", "Chosen", "Hidden"],
+        [
+            "Sammen i Seljord",
+            f"{second.name} | {first.name}",
+            "Sammen for Seljord",
+            "4",
+            "1",
+            "yes",
+            "",
+        ],
+        ["Viser vei", first.name, "", "3", "2", "", ""],
+        ["Gode med folk", second.name, "", "1", "3", "", ""],
+    ]
+
+
+def test_group_proposals_stay_with_their_group_after_a_privacy_deletion(
+    workshop, grouped, alice, alice_client
+):
+    run, phones = grouped
+    first = run.groups.first()
+    writer = secretary_of(first)
+    propose(phones[writer], workshop, run, "Sammen for Seljord")
+    propose(phones[writer], workshop, run, "Viser vei")
+    delete_submissions(Submission.objects.filter(author__display_name=writer))
+    run.refresh_from_db()
+    assert not Submission.objects.exists()
+    assert [(p.text, p.groups) for p in proposals.proposals_of(run)] == [
+        ("Sammen for Seljord", (first.name,)),
+        ("Viser vei", (first.name,)),
+    ]
+    console = seen(alice_client.get(reverse("workshops:console", args=[workshop.pk])))
+    assert f"{first.name}: 2 of at least 2" in console
+    assert "1 of 2 groups have sent at least 2." in console
+    assert "Viser vei" in seen(groupcast.render(run, first, "en"))
+    # The deleted ones still take their places under the group's most (3).
+    mate = other_in(first)
+    Member.objects.filter(group=first, attendee__display_name=mate).update(role="secretary")
+    propose(phones[mate], workshop, run, "Gode med folk")
+    full = seen(propose(phones[mate], workshop, run, "Mot"))
+    assert "Your group has sent 3 proposals, as many as each group can send." in full
+    assert list(Submission.objects.values_list("text", flat=True)) == ["Gode med folk"]
+
+
+def test_group_settings_are_checked_and_keep_their_defaults_when_left_empty():
+    form = proposals.SettingsForm(
+        {**SETTINGS, **GROUP_SETTINGS, "min_per_group": 4, "max_per_group": 3}
+    )
+    assert not form.is_valid()
+    assert form.errors["min_per_group"] == [
+        "The fewest per group can't be more than the most per group (3)."
+    ]
+    form = proposals.SettingsForm({**SETTINGS, "who_proposes": "", "min_per_group": ""})
+    assert form.is_valid(), form.errors
+    assert form.cleaned_data["who_proposes"] == "person"
+    assert form.cleaned_data["min_per_group"] == 3
+    assert proposals.grouping(form.cleaned_data) is None
+    assert proposals.grouping({**form.cleaned_data, **GROUP_SETTINGS}) == {
+        "mode": "size",
+        "size": 2,
+        "roles": ["secretary", "chair"],
+        "rule": "fair",
+    }
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_secretary_sending_many_at_once_gets_exactly_the_groups_most(workshop, agenda, alice):
+    # Ten sends at the same moment (a stuck button): the group's row is locked, so exactly
+    # the group's most get in, and every other send hears that the list is full.
+    Exercise.objects.create(
+        agenda_item=agenda[3], kind="proposals", settings={**SETTINGS, **GROUP_SETTINGS}
+    )
+    workshop.start_day(by=alice)
+    phones = {name: phone_for(workshop, name) for name in NAMES}
+    for _ in range(3):
+        workshop.go(+1, by=alice, expected_version=None)
+    run = Run.objects.get()
+    group = run.groups.first()
+    device = phones[secretary_of(group)].cookies[DEVICE_COOKIE].value
+    url = reverse("exercises:submit", args=[workshop.join_code, run.pk])
+
+    def send(number: int) -> str:
+        phone = Client(headers={"accept-language": "en"})
+        phone.cookies[DEVICE_COOKIE] = device
+        try:
+            data = {"step": "propose", "text": f"Forslag {number}", "token": uuid.uuid4()}
+            return seen(phone.post(url, data, **HTMX))
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(max_workers=10) as pool:
+        answers = list(pool.map(send, range(10)))
+    assert run.submissions.filter(group=group).count() == 3
+    refused = [a for a in answers if "Your group has sent 3 proposals" in a]
+    assert len(refused) == 7

@@ -7,9 +7,12 @@ import uuid
 import pytest
 from django.test import Client
 from django.urls import reverse
+from PIL import Image
 
+from exercises.aggregate import CloudWord
 from exercises.models import Exercise, Run, RunEvent, Submission
 from exercises.runs import change
+from exercises.svg import cloud_png, layout
 from workshops.live_views import DEVICE_COOKIE
 from workshops.models import AgendaItem, StaleVersion
 
@@ -184,6 +187,55 @@ def test_svg_export_is_escaped(workshop, run, bob_client):
     assert response["Content-Type"] == "image/svg+xml"
     assert b"<script>" not in response.content
     assert b"&lt;script&gt;x&lt;/script&gt;" in response.content
+
+
+def test_a_refused_word_without_javascript_comes_back_with_its_message(workshop, run):
+    phone = phone_for(workshop, "Kari")
+    token = uuid.uuid4()
+    too_long = "tillit" * 20
+    response = phone.post(
+        reverse("exercises:submit", args=[workshop.join_code, run.pk]),
+        {"text": too_long, "token": token},
+    )
+    assert response.status_code == 422
+    assert "Keep it to" in response.text  # the message, on the full phone page
+    assert too_long in response.text  # what was typed is still in the field
+    assert str(token) in response.text  # fixing and resending is the same entry
+    assert not Submission.objects.filter(run=run).exists()
+    fixed = phone.post(
+        reverse("exercises:submit", args=[workshop.join_code, run.pk]),
+        {"text": "tillit", "token": token},
+    )
+    assert fixed.status_code == 302
+    assert Submission.objects.get(run=run).text == "tillit"
+
+
+def test_png_export_draws_the_cloud_in_rows(workshop, run, bob_client):
+    for name, word in [("A", "Tillit"), ("B", "tillit"), ("C", "Åpenhet"), ("D", "Mot")]:
+        send(phone_for(workshop, name), workshop, run, word)
+    response = bob_client.get(reverse("exercises:cloud_png", args=[run.pk]))
+    assert response["Content-Type"] == "image/png"
+    assert response["Content-Disposition"].endswith('.png"')
+    image = Image.open(io.BytesIO(response.content))
+    assert image.format == "PNG" and image.width == 1200
+    # Ink where the words are, in the cloud's colour, and nothing but white at the bottom.
+    ink = (8, 63, 76)
+    colours = {colour for _count, colour in image.getcolors(maxcolors=100_000)}
+    assert ink in colours
+    bottom = image.crop((0, image.height - 30, image.width, image.height))
+    assert bottom.getcolors() == [(bottom.width * bottom.height, (255, 255, 255))]
+
+
+def test_png_rows_are_measured_with_the_real_font():
+    words = [CloudWord(key=f"w{i}", text="samarbeid" * 3, count=1, weight=6) for i in range(3)]
+    placed, width, _height = layout(words, lambda word, size: 900)
+    assert [p.y for p in placed] == sorted({p.y for p in placed})  # one word per row
+    wide = [CloudWord(key="x", text="x" * 200, count=1, weight=6)]
+    _placed, width, _height = layout(wide, lambda word, size: 3000)
+    assert width == 3000 + 30 + 2 * 40  # a word too long for a row widens the image
+    # A long prompt is cut to the width instead of widening the image.
+    png = cloud_png("Verdier " * 100, [CloudWord(key="s", text="samarbeid", count=1, weight=6)])
+    assert Image.open(io.BytesIO(png)).width == 1200
 
 
 def test_setup_page_saves_settings_and_validates(alice_client, bob_client, agenda):

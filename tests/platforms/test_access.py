@@ -41,6 +41,10 @@ def by_value(o):
     return {"pk": o["value"].pk}
 
 
+def by_run(o):
+    return {"pk": o["run"].pk}
+
+
 ROUTES: dict[str, Route] = {
     "platform_detail": Route("get", by_programme, 200, 200, 404),
     "platform_step": Route("post", by_programme, 302, 403, 404, lambda o: {"step": 3}),
@@ -72,6 +76,20 @@ ROUTES: dict[str, Route] = {
     ),
     "poster_status": Route("get", by_programme, 200, 200, 404),
     "poster_download": Route("get", lambda o: {"pk": o["render"].pk}, 200, 200, 404),
+    "poster_stream": Route("get", by_programme, 200, 200, 404),
+    # Exercise results: HR reads them (elements link back to them), facilitators take them.
+    "onward_preview": Route("get", by_run, 200, 200, 404),
+    "onward_take": Route(
+        "post",
+        by_run,
+        302,
+        403,
+        404,
+        lambda o: {"offer": "room", "target": "values", "mode": "replace"},
+    ),
+    "export_markdown": Route("get", by_programme, 200, 200, 404),
+    "export_json": Route("get", by_programme, 200, 200, 404),
+    "programme_report": Route("get", by_programme, 200, 200, 404),
 }
 
 POST_ROUTES: dict[str, Route] = {
@@ -110,7 +128,7 @@ def test_every_url_has_a_rule():
 
 
 @pytest.fixture
-def objects(platform, alice) -> dict:
+def objects(platform, alice, diamond_run) -> dict:
     version = platform.latest_version()
     render = PosterRender.objects.create(platform=platform, version=version, requested_by=alice)
     poster.render(render.pk)
@@ -120,6 +138,7 @@ def objects(platform, alice) -> dict:
         "proposal": platform.vision_proposals.filter(is_chosen=False).first(),
         "version": version,
         "render": render,
+        "run": diamond_run,
     }
 
 

@@ -6,16 +6,23 @@ URL it served or refused. Every input goes into every platform field at once.
 
 from __future__ import annotations
 
+import json
 import threading
 import time
+import uuid
 from http.server import BaseHTTPRequestHandler, HTTPServer
 
 import pytest
 from django.core.files.base import ContentFile
 from django.utils.html import escape
 
-from platforms import poster, services
+from exercises.kinds import igp
+from exercises.models import Group, Submission
+from platforms import exports, poster, report, services
 from platforms.models import Practice
+from workshops.models import AgendaItem
+
+from .conftest import make_run
 
 
 class Canary(BaseHTTPRequestHandler):
@@ -198,3 +205,79 @@ def test_logo_validation(seljord, name, content, ok):
     except ValidationError:
         valid = False
     assert valid is ok
+
+
+# The same inputs in the Markdown and JSON exports and the programme report, which also prints
+# the days, their agendas and where taken-onward elements came from (exercise, group).
+
+MARKUP = set("<>[]`&|~")
+
+
+def unescaped_markup(markdown: str) -> list[str]:
+    """Markup characters not escaped by a backslash (the document's own `*`, `_`, `#` and `-`
+    are not among them: nothing the exports write themselves needs these)."""
+    found, chars = [], iter(markdown)
+    for char in chars:
+        if char == "\\":
+            next(chars, None)
+        elif char in MARKUP:
+            found.append(char)
+    return found
+
+
+def put_in_the_programme(platform, workshop, text: str, alice) -> None:
+    """The text as a day's theme and venue, an agenda item, an exercise's title, a group's name
+    and its agreed point, taken onward (the database takes no NUL, as no form lets one in)."""
+    stored = text.replace("\x00", "")
+    workshop.theme = workshop.venue = stored[:200]
+    workshop.between_work = stored
+    workshop.save()
+    AgendaItem.objects.create(
+        workshop=workshop, title=stored[:200], description=stored, duration_minutes=20
+    )
+    run = make_run(workshop, "igp", stored[:200], {"prompt": "?"})
+    group = Group.objects.create(run=run, number=1, name=stored[:100])
+    Submission.objects.create(run=run, group=group, key="output", text=stored, token=uuid.uuid4())
+    [offer] = igp.onward(run)
+    services.take_onward(platform, run, offer, target="values", replace=False, by=alice)
+
+
+@pytest.mark.parametrize("index", range(36))
+def test_hostile_text_stays_text_in_the_exports_and_the_report(
+    platform, workshop, alice, canary, index
+):
+    text = hostile_inputs(canary)[index]
+    Canary.hits.clear()
+    fill_everything(platform, text, alice)
+    put_in_the_programme(platform, workshop, text, alice)
+    version = platform.latest_version()
+
+    markdown = exports.as_markdown(platform, version)
+    assert unescaped_markup(markdown) == []
+    assert "\u202e" not in markdown and "\u2066" not in markdown
+    assert exports.md(platform.vision.text) in markdown
+
+    data = json.loads(json.dumps(exports.as_json(platform, version), ensure_ascii=False))
+    assert data["vision"]["text"] == platform.vision.text
+    assert data["purpose"]["lead"] == platform.purpose_lead
+
+    started = time.monotonic()
+    pdf, fetcher = report.render_report_pdf(platform, language="nb")
+    assert time.monotonic() - started < 30
+    assert pdf.startswith(b"%PDF")
+    assert Canary.hits == []
+    assert fetcher.refused == []
+    assert {u.rsplit("/", 1)[-1] for u in fetcher.served} <= {
+        "report.css",
+        "DejaVuSans.ttf",
+        "DejaVuSans-Bold.ttf",
+        "DejaVuSerif-Bold.ttf",
+    }
+    html = report.render_report_html(platform, language="nb")
+    assert "<script" not in html
+    assert "\u202e" not in html and "\u2066" not in html
+    assert html.count("<style") == 0 and html.count("<title>") == 1
+    assert html.count("<link") == 1  # the report's own stylesheet, nothing smuggled in
+    cleaned = services.clean_text(text)
+    if cleaned[:80]:
+        assert escape(cleaned[:80]) in html

@@ -62,3 +62,25 @@ def test_demo_day_has_the_word_cloud_of_values(db):
     assert "verdier" in exercise.settings["prompt"]
     assert Exercise.objects.get(kind="duo").agenda_item.title == "Velkommen!"
     assert Exercise.objects.get(kind="igp").agenda_item.workshop.number == 1
+    triads = Exercise.objects.get(kind="feedback_triads")
+    assert triads.agenda_item.title == "Vi trener på tilbakemeldinger i mindre grupper"
+
+
+def test_demo_has_a_diamond_with_results_to_take_onward(db):
+    from exercises.kinds import diamond
+    from exercises.models import Run, Submission
+
+    call_command("load_demo", verbosity=0)
+    call_command("load_demo", verbosity=0)
+    run = Run.objects.get(exercise__kind="diamond")
+    assert run.workshop.number == 1
+    assert run.exercise.agenda_item.title == "Verdidiamanten"
+    assert Submission.objects.filter(run=run, key="placement").count() == 20
+    [offer] = diamond.onward(run)
+    platform = Programme.objects.get().platform
+    values = list(platform.values.values_list("name", flat=True))
+    assert sorted(offer.items) == sorted(values)
+    assert list(offer.items) != values  # the room's order is news to the platform
+    assert offer.items[:3] == ("Tillit", "Trygghet", "Omtanke")
+    day = run.workshop
+    assert day.summary().overrun_minutes == 0

@@ -548,6 +548,12 @@ def test_erasure_removes_the_rows_and_keeps_the_aggregates_right(full_programme,
     assert Participant.objects.filter(pk=kari.pk).exists()
     remaining = full_programme.submissions.values_list("text", flat=True)
     assert {w.text: w.count for w in cloud(remaining)} == {"Mot": 2, "Tillit": 1}
+    # The room's cloud still counts her word, as an aggregate with no link to her.
+    room = Run.objects.get(pk=full_programme.pk)
+    assert {w.text: w.count for w in room.module.context(room)["words"]()} == {
+        "Mot": 2,
+        "Tillit": 2,
+    }
     assert ActionLearningAnswer.objects.filter(participant=per).count() == 2
     assert client.get(reverse("workshops:personal_page")).status_code == 302
     assert ContentDeletion.objects.get().reason == ContentDeletion.Reason.PARTICIPANT
@@ -570,3 +576,101 @@ def test_privacy_notice_on_join_and_personal_pages(client, kari, workshop):
     assert "Seljord kommune runs this programme and is responsible for your data." in join_day
     page = signed_in(kari).get(reverse("workshops:personal_page")).text
     assert "deleted 365 days after the programme's last day" in page
+
+
+# The person's own survey answers over the programme
+
+LISTEN, HONEST = "Jeg lytter for å forstå.", "Jeg gir ærlige tilbakemeldinger."
+
+
+def survey_run(workshop: Workshop, title: str, *, anonymous: bool = False) -> Run:
+    item = AgendaItem.objects.create(
+        workshop=workshop, position=20, kind="exercise", title=title, duration_minutes=10
+    )
+    settings = {
+        "template": "blank",
+        "loaded": "blank",
+        "statements": f"## Relasjon\n{LISTEN}\n{HONEST}",
+        "questions": "Hva er din styrke?",
+        "anonymous": anonymous,
+    }
+    exercise = Exercise.objects.create(agenda_item=item, kind="survey", settings=settings)
+    return Run.objects.create(exercise=exercise, workshop=workshop)
+
+
+def answer_survey(run: Run, participant, scores: dict, written: str = "") -> None:
+    attendee = attend(run.workshop, participant, f"{participant.name}-phone")
+    Submission.objects.create(
+        run=run,
+        author=None if run.exercise.settings.get("anonymous") else attendee,
+        key="answers",
+        text="",
+        token=uuid.uuid4(),
+        data={
+            "scores": [[text, score] for text, score in scores.items()],
+            "answers": [["Hva er din styrke?", written]],
+        },
+    )
+
+
+@pytest.fixture
+def three_days(programme, workshop) -> list[Workshop]:
+    first = Workshop.objects.create(programme=programme, number=1, date=dt.date(2026, 10, 15))
+    third = Workshop.objects.create(programme=programme, number=3, date=dt.date(2027, 1, 21))
+    return [first, workshop, third]
+
+
+def test_the_page_shows_own_survey_answers_per_day_and_the_change_since_the_first_time(
+    kari, per, three_days
+):
+    first, second, third = three_days
+    answer_survey(survey_run(first, "Egenvurdering"), kari, {LISTEN: 2}, "KARI-SURVEY lytter")
+    answer_survey(survey_run(first, "Egenvurdering"), per, {LISTEN: 5, HONEST: 5}, "PER-SURVEY")
+    answer_survey(survey_run(second, "Egenvurdering igjen"), kari, {LISTEN: 4, HONEST: 3})
+    answer_survey(survey_run(third, "Egenvurdering til slutt"), kari, {LISTEN: 3, HONEST: 3})
+    answer_survey(survey_run(third, "Dagen", anonymous=True), kari, {LISTEN: 1}, "KARI-ANONYMOUS")
+
+    page = signed_in(kari).get(reverse("workshops:personal_page")).text
+    mine = page.split('id="surveys-heading"')[1].split("</section>")[0]
+    days = mine.split("<details")[1:]
+    assert [("Egenvurdering" in d, "igjen" in d, "til slutt" in d) for d in days] == [
+        (True, False, False),
+        (True, True, False),
+        (True, False, True),
+    ]
+    assert "KARI-SURVEY lytter" in days[0] and "since the first time" not in days[0]
+    # Day 2 compares with day 1; a statement first answered on day 2 has nothing to compare.
+    assert "up 2 since the first time (2)" in days[1]
+    assert days[1].count("since the first time") == 1
+    # Day 3 still compares with the first time, not with day 2.
+    assert "up 1 since the first time (2)" in days[2]
+    assert "the same as the first time" in days[2]  # HONEST: 3 on day 2 and day 3
+    assert " open" in days[2].split(">")[0]  # the latest is open
+    for marker in ("PER-SURVEY", "KARI-ANONYMOUS"):
+        assert marker not in page
+
+
+def test_survey_history_changes_since_the_first_time_and_the_phone_since_last_time(
+    kari, three_days
+):
+    from exercises.kinds import survey
+
+    first, second, third = three_days
+    for day, score in zip(three_days, (2, 5, 4), strict=True):
+        answer_survey(survey_run(day, f"Dag {day.number}"), kari, {LISTEN: score})
+    history = survey.history(kari)
+    assert [entry["workshop"] for entry in history] == [first, second, third]
+    last = history[-1]["sections"][0]["items"][0]
+    assert (last["score"], last["change"].previous, last["change"].delta) == (4, 2, 2)
+    # The phone on day 3 says what changed since day 2 (the same helper, since last time).
+    run = Run.objects.get(workshop=third)
+    phone = run.module.context(run, Attendee.objects.get(workshop=third, participant=kari))
+    row = phone["mine"][0]["items"][0]
+    assert (row["change"].previous, row["change"].delta) == (5, -1)
+
+
+def test_nobody_sees_anothers_survey_answers_on_their_page(kari, per, workshop):
+    answer_survey(survey_run(workshop, "Egenvurdering"), per, {LISTEN: 5}, "PER-SURVEY")
+    page = signed_in(kari).get(reverse("workshops:personal_page")).text
+    assert "PER-SURVEY" not in page
+    assert "No survey answers yet." in page

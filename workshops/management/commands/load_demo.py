@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 
 from django.contrib.auth.models import User
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from exercises.models import Exercise
+from exercises.models import Exercise, Run, Submission
 from platforms import services as platform_services
 from workshops.models import (
     AgendaItem,
+    Attendee,
     Membership,
     NetworkGroup,
     Organisation,
@@ -75,6 +77,12 @@ DAYS = [
                 "IGP: Hva er det viktigste formålet med ledergruppen, for organisasjonen og "
                 "for oss som er her?",
                 60,
+            ),
+            (
+                "exercise",
+                "Verdidiamanten",
+                "Diamant: plasser de ni verdiene for god ledelse, den viktigste øverst.",
+                45,
             ),
             ("lunch", "Lunsj", "", 45),
             ("exercise", "Oppstart aksjonslæringsprosjekt", "Fem spørsmål, individuelt.", 60),
@@ -145,6 +153,66 @@ DAYS = [
 ]
 
 
+# Samling 1's value diamond: the nine values, and the diamonds the twenty participants placed
+# (three ways of placing them, so the room's order is not the list's). The platform takes its
+# nine values from here; the demo leaves that step to the facilitator.
+DIAMOND_VALUES = [
+    "Tillit",
+    "Trygghet",
+    "Åpen",
+    "Tydelig",
+    "Lojal",
+    "Helhetsperspektiv",
+    "Modig",
+    "Omtanke",
+    "Raushet",
+]
+DIAMOND_PLACEMENTS = [
+    (
+        8,
+        [
+            "Tillit",
+            "Trygghet",
+            "Omtanke",
+            "Åpen",
+            "Tydelig",
+            "Raushet",
+            "Modig",
+            "Helhetsperspektiv",
+            "Lojal",
+        ],
+    ),
+    (
+        6,
+        [
+            "Trygghet",
+            "Tillit",
+            "Åpen",
+            "Omtanke",
+            "Raushet",
+            "Tydelig",
+            "Lojal",
+            "Modig",
+            "Helhetsperspektiv",
+        ],
+    ),
+    (
+        6,
+        [
+            "Tillit",
+            "Omtanke",
+            "Trygghet",
+            "Tydelig",
+            "Åpen",
+            "Modig",
+            "Raushet",
+            "Lojal",
+            "Helhetsperspektiv",
+        ],
+    ),
+]
+
+
 # The exercises of the source day's Samling 2: a duo to reconnect at the start, and in the
 # afternoon's platform work the word cloud of values (Samling 1 opened with an IGP on the
 # leader group's purpose).
@@ -157,6 +225,16 @@ EXERCISES = {
             "note": False,
         },
     ),
+    "Vi trener på tilbakemeldinger i mindre grupper": (
+        "feedback_triads",
+        {
+            "prompt": "Tenk på en situasjon der du vil gi tilbakemelding om atferd som er lite "
+            "hensiktsmessig. En av dere spiller personen tilbakemeldingen er ment for.",
+            "minutes_prepare": 2,
+            "minutes_practise": 5,
+            "minutes_debrief": 5,
+        },
+    ),
     "Vi jobber videre med felles lederplattform": (
         "word_cloud",
         {
@@ -165,6 +243,14 @@ EXERCISES = {
             "max_length": 30,
             "minutes": 5,
             "hidden_until_reveal": True,
+        },
+    ),
+    "Verdidiamanten": (
+        "diamond",
+        {
+            "prompt": "Hvilke verdier er viktigst for god ledelse i Seljord kommune?",
+            "items": "\n".join(DIAMOND_VALUES),
+            "minutes": 8,
         },
     ),
     "Ledergruppens formål": (
@@ -222,17 +308,7 @@ PLATFORM_VISION_PROPOSALS = [
     "Sammen for felleskapet",
     "Styrke gjennom fellesskap",
 ]
-PLATFORM_VALUES = [
-    "Tillit",
-    "Trygghet",
-    "Åpen",
-    "Tydelig",
-    "Lojal",
-    "Helhetsperspektiv",
-    "Modig",
-    "Omtanke",
-    "Raushet",
-]
+PLATFORM_VALUES = DIAMOND_VALUES
 
 
 def load_platform(programme: Programme, facilitator, day: Workshop | None) -> None:
@@ -262,6 +338,43 @@ def load_platform(programme: Programme, facilitator, day: Workshop | None) -> No
     platform.versions.filter(number=platform.latest_version().number).update(
         name="Utkast etter samling 2"
     )
+
+
+def load_diamond_results(programme: Programme) -> None:
+    """Samling 1's diamond as the day left it: the twenty placed, the result revealed.
+
+    Added once, when the day has the diamond on its agenda and it has not run yet; a run that
+    exists (this demo's, or one the facilitator ran) is left as it is.
+    """
+    exercise = Exercise.objects.filter(
+        kind="diamond", agenda_item__workshop__programme=programme, agenda_item__workshop__number=1
+    ).first()
+    if exercise is None:
+        return
+    day = exercise.agenda_item.workshop
+    run, created = Run.objects.get_or_create(
+        exercise=exercise, workshop=day, defaults={"state": {"revealed": True}}
+    )
+    if not created:
+        return
+    placements = [order for count, order in DIAMOND_PLACEMENTS for _ in range(count)]
+    participants = programme.participants.order_by("name")
+    for participant, order in zip(participants, placements, strict=False):
+        attendee, _created = Attendee.objects.get_or_create(
+            workshop=day,
+            participant=participant,
+            # No phone's cookie hashes to this: the demo attendees were never on a phone.
+            defaults={"display_name": participant.name, "device_hash": f"demo-{participant.pk}"},
+        )
+        rows = [order[0:1], order[1:3], order[3:6], order[6:8], order[8:9]]
+        Submission.objects.create(
+            run=run,
+            author=attendee,
+            key="placement",
+            text=" / ".join(", ".join(row) for row in rows),
+            data={"rows": rows},
+            token=uuid.uuid4(),
+        )
 
 
 class Command(BaseCommand):
@@ -333,6 +446,7 @@ class Command(BaseCommand):
                         kind, settings = EXERCISES[item.title]
                         Exercise.objects.create(agenda_item=item, kind=kind, settings=settings)
 
+        load_diamond_results(programme)
         load_platform(programme, facilitator, programme.workshops.filter(number=2).first())
 
         self.stdout.write(self.style.SUCCESS(f"Demo data ready: {programme}"))

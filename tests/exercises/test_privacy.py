@@ -1,0 +1,388 @@
+"""Erasure and retention delete what participants sent, for good, and the room's results stay
+exactly as they were, as aggregates only (exercises/privacy.py and each kind's keep()).
+
+Kari, Per, Ola and Siv are on the roster; a guest joined under a typed name. Each sends into a
+word cloud, a survey, a diamond, proposals with dots and a reflection on the same day.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import uuid
+
+import pytest
+from django.urls import reverse
+
+from exercises import kinds
+from exercises.kinds import survey
+from exercises.models import Exercise, Run, RunEvent, Submission
+from exercises.privacy import delete_submissions
+from exercises.runs import change
+from workshops import personal
+from workshops.live_views import _device_hash
+from workshops.models import AgendaItem, Attendee, ContentDeletion
+
+PEOPLE = ["Kari", "Per", "Ola", "Siv"]
+ITEMS = ["Tillit", "Trygghet", "Åpen", "Tydelig", "Lojal", "Helhet", "Modig", "Omtanke", "Raushet"]
+STATEMENTS = "## Relasjon\nJeg lytter for å forstå.\nJeg gir ærlige tilbakemeldinger."
+LISTEN, HONEST = "Jeg lytter for å forstå.", "Jeg gir ærlige tilbakemeldinger."
+QUESTION = "Hva er din viktigste styrke?"
+
+WORDS = {
+    "Kari": ["Tillit", "Mot"],
+    "Per": ["tillit", "Åpenhet"],
+    "Ola": ["Tillit ", "Mot", "KARI-er-dum"],
+    "Siv": ["Omtanke"],
+    "guest": ["mot"],
+}
+SCORES = {"Kari": (5, 2), "Per": (4, 4), "Ola": (3, 5), "Siv": (4, 1), "guest": (2, 3)}
+DIAMONDS = {  # each person's order of the nine, top first
+    "Kari": ITEMS,
+    "Per": list(reversed(ITEMS)),
+    "Ola": ITEMS[1:] + ITEMS[:1],
+    "guest": ITEMS,
+}
+PROPOSALS = {
+    "Kari": ["Sammen for Seljord"],
+    "Per": ["Mot i leiarskap"],
+    "Ola": ["Det gode vertskap"],
+}
+DOTS = {  # by proposal text
+    "Kari": {"Mot i leiarskap": 2, "Sammen for Seljord": 1},
+    "Per": {"Sammen for Seljord": 3},
+    "Siv": {"Sammen for Seljord": 1, "Det gode vertskap": 2},
+    "guest": {"Mot i leiarskap": 1},
+}
+
+
+def _exercise(workshop, position: int, kind: str, settings: dict) -> Run:
+    item = AgendaItem.objects.create(
+        workshop=workshop, position=position, kind="exercise", title=kind, duration_minutes=10
+    )
+    form = kinds.get(kind).SettingsForm(settings)
+    assert form.is_valid(), form.errors
+    exercise = Exercise.objects.create(agenda_item=item, kind=kind, settings=form.cleaned_data)
+    return Run.objects.create(exercise=exercise, workshop=workshop)
+
+
+def _send(run: Run, attendee: Attendee, data: dict) -> None:
+    form = run.module.submit(run, attendee, data, uuid.uuid4())
+    assert not form.errors, form.errors
+
+
+@pytest.fixture
+def day(programme, workshop, group):
+    """Everyone has sent into every run of the day; returns the runs and the attendees."""
+    workshop.start_day(by=None)
+    people = {
+        name: programme.participants.create(name=name, network_group=group) for name in PEOPLE
+    }
+    attendees = {
+        name: Attendee.join(workshop, _device_hash(name), person, name)
+        for name, person in people.items()
+    }
+    attendees["guest"] = Attendee.join(workshop, _device_hash("guest"), None, "Gjest")
+    runs = {
+        "word_cloud": _exercise(
+            workshop,
+            10,
+            "word_cloud",
+            {"prompt": "Verdier", "max_entries": 3, "max_length": 30, "minutes": 5},
+        ),
+        "survey": _exercise(
+            workshop,
+            11,
+            "survey",
+            {
+                "template": "blank",
+                "loaded": "blank",
+                "statements": STATEMENTS,
+                "questions": QUESTION,
+                "low_label": "Uenig",
+                "high_label": "Enig",
+                "min_answers": 3,
+                "max_length": 200,
+                "minutes": 5,
+            },
+        ),
+        "diamond": _exercise(
+            workshop, 12, "diamond", {"prompt": "Plasser", "items": "\n".join(ITEMS), "minutes": 5}
+        ),
+        "proposals": _exercise(
+            workshop,
+            13,
+            "proposals",
+            {
+                "prompt": "Visjon",
+                "min_per_person": 1,
+                "max_per_person": 2,
+                "max_length": 60,
+                "method": "dots",
+                "dots": 3,
+                "stack_dots": "on",
+                "top_k": 3,
+                "collect_minutes": 3,
+                "merge_minutes": 3,
+                "prioritise_minutes": 3,
+                "reveal_minutes": 3,
+            },
+        ),
+        "reflection": _exercise(
+            workshop, 14, "reflection", {"prompt": "Tenk", "minutes": 3, "max_length": 500}
+        ),
+    }
+    for name, words in WORDS.items():
+        for word in words:
+            _send(runs["word_cloud"], attendees[name], {"text": word})
+    for name, (listen, honest) in SCORES.items():
+        _send(
+            runs["survey"],
+            attendees[name],
+            {
+                survey.field_name("s", LISTEN): listen,
+                survey.field_name("s", HONEST): honest,
+                survey.field_name("q", QUESTION): f"{name.upper()}-WROTE styrke",
+            },
+        )
+    for name, order in DIAMONDS.items():
+        rows = [1, 2, 2, 3, 3, 3, 4, 4, 5]
+        placed = {
+            f"item-{ITEMS.index(item)}": str(row) for item, row in zip(order, rows, strict=True)
+        }
+        _send(runs["diamond"], attendees[name], placed)
+    for name, texts in PROPOSALS.items():
+        for text in texts:
+            _send(runs["proposals"], attendees[name], {"step": "propose", "text": text})
+    runs["proposals"].phase = 2  # prioritise
+    runs["proposals"].save()
+    ids = {s.text: s.pk for s in runs["proposals"].submissions.filter(key="proposal")}
+    for name, dots in DOTS.items():
+        data = {"step": "prioritise", **{f"dots-{ids[text]}": n for text, n in dots.items()}}
+        _send(runs["proposals"], attendees[name], data)
+    for name, shared in [("Kari", True), ("Per", False), ("Ola", True)]:
+        data = {"text": f"{name.upper()}-WROTE refleksjon", **({"shared": "on"} if shared else {})}
+        _send(runs["reflection"], attendees[name], data)
+    return runs, people
+
+
+def results(runs: dict[str, Run]) -> dict:
+    """Every number and ranking the room, the console and the exports show."""
+    fresh = {name: Run.objects.get(pk=run.pk) for name, run in runs.items()}
+    cloud = fresh["word_cloud"].module.context(fresh["word_cloud"])
+    surveyed = fresh["survey"].module.context(fresh["survey"])
+    diamond = fresh["diamond"].module.context(fresh["diamond"])
+    proposed = fresh["proposals"].module.context(fresh["proposals"])
+    reflected = fresh["reflection"].module.context(fresh["reflection"])
+    return {
+        "cloud": [(w.text, w.count, w.weight) for w in cloud["words"]()],
+        "cloud_counts": (cloud["entry_count"](), cloud["people"]()),
+        "survey": [
+            (item["text"], item["summary"].n, item["summary"].mean, item["summary"].distribution)
+            for section in surveyed["sections"]
+            for item in section["items"]
+        ],
+        "respondents": surveyed["respondents"],
+        "diamond": [(r.item, r.score, r.rank, r.tied, r.rows) for r in diamond["results"]],
+        "placed": (diamond["placed"], diamond["counted"], diamond["ignored"]),
+        "proposals": [(r.proposal.text, r.score, r.rank, r.tied) for r in proposed["results"]],
+        "proposal_counts": (
+            proposed["proposal_count"],
+            proposed["people"],
+            proposed["enough"],
+            proposed["voters"],
+        ),
+        "reflection": (reflected["answered"], reflected["shared"]),
+        "exports": {
+            name: fresh[name].module.export(fresh[name])[1]
+            for name in ("word_cloud", "diamond", "proposals", "reflection")
+        },
+        "survey_statements": survey.export_sheets(fresh["survey"])[0][2],
+    }
+
+
+def test_the_numbers_before_deletion(day):
+    """What the tests below keep: worked out by hand from the answers above."""
+    runs, _people = day
+    before = results(runs)
+    assert before["cloud"][:3] == [("Mot", 3, 6), ("Tillit", 3, 6), ("KARI-er-dum", 1, 1)]
+    assert before["cloud_counts"] == (9, 5)
+    assert before["survey"] == [
+        (LISTEN, 5, pytest.approx(18 / 5), (0, 1, 1, 2, 1)),
+        (HONEST, 5, pytest.approx(15 / 5), (1, 1, 1, 1, 1)),
+    ]
+    assert [(r[0], r[1], r[2]) for r in before["diamond"][:2]] == [
+        ("Trygghet", 4 + 2 + 5 + 4, 1),
+        ("Åpen", 4 + 2 + 4 + 4, 2),
+    ]
+    assert before["placed"] == (4, 4, 0)
+    assert before["proposals"] == [
+        ("Sammen for Seljord", 5, 1, False),
+        ("Mot i leiarskap", 3, 2, False),
+        ("Det gode vertskap", 2, 3, False),
+    ]
+    assert before["proposal_counts"] == (3, 3, 3, 4)
+    assert before["reflection"] == (3, 2)
+
+
+def test_erasure_removes_the_rows_and_keeps_every_result_exact(day):
+    runs, people = day
+    before = results(runs)
+    kari = people["Kari"]
+    assert Submission.objects.filter(author__participant=kari).count() == 7
+    personal.erase(kari, reason=ContentDeletion.Reason.PARTICIPANT)
+    assert not Submission.objects.filter(author__participant=kari).exists()
+    assert not Attendee.objects.filter(participant=kari).exists()
+    assert results(runs) == before
+    # What is kept links nothing to her and holds none of her own words.
+    kept = json.dumps([Run.objects.get(pk=run.pk).state for run in runs.values()])
+    assert "KARI-WROTE" not in kept and "Kari" not in kept
+    # Her written survey answer and reflection are gone from everywhere.
+    assert "KARI-WROTE" not in json.dumps(
+        survey.export_sheets(Run.objects.get(pk=runs["survey"].pk))
+    )
+
+
+def test_erasing_one_after_another_keeps_adding_up(day):
+    runs, people = day
+    before = results(runs)
+    for name in ("Kari", "Per", "Ola"):
+        personal.erase(people[name], reason=ContentDeletion.Reason.FACILITATOR)
+        assert results(runs) == before
+
+
+def test_retention_removes_every_row_and_keeps_every_result_exact(day, workshop):
+    runs, _people = day
+    before = results(runs)
+    written = survey.export_sheets(runs["survey"])[1][2]
+    assert len(written) == 5  # the written answers, shown once enough had answered
+    personal.purge_programme(workshop.programme)
+    assert not Submission.objects.filter(run__workshop=workshop).exists()
+    assert not Attendee.objects.filter(workshop=workshop).exists()
+    assert results(runs) == before
+    # Written answers and reflections are people's own words: only their counts stay.
+    sheets = survey.export_sheets(Run.objects.get(pk=runs["survey"].pk))
+    assert "WROTE" not in json.dumps(sheets)
+    kept = json.dumps([Run.objects.get(pk=run.pk).state for run in runs.values()])
+    assert "WROTE" not in kept
+
+
+def test_the_exports_read_the_same_after_deletion(day, workshop, bob_client):
+    runs, people = day
+
+    def exported() -> dict[str, list[list[str]]]:
+        tables = {}
+        for name, run in runs.items():
+            text = bob_client.get(reverse("exercises:export_csv", args=[run.pk])).text
+            tables[name] = list(csv.reader(io.StringIO(text.lstrip("\ufeff")), delimiter=";"))
+        return tables
+
+    before = exported()
+    personal.erase(people["Per"], reason=ContentDeletion.Reason.PARTICIPANT)
+    personal.purge_programme(workshop.programme)
+    after = exported()
+    for name in ("word_cloud", "diamond", "proposals", "reflection"):
+        assert after[name] == before[name], name
+    statements = [row for row in before["survey"] if row[0] == "Relasjon"]
+    assert [row for row in after["survey"] if row[0] == "Relasjon"] == statements
+
+
+def test_a_run_that_goes_on_after_an_erasure_counts_on(day):
+    runs, people = day
+    cloud = runs["word_cloud"]
+    personal.erase(people["Kari"], reason=ContentDeletion.Reason.PARTICIPANT)
+    newcomer = Attendee.join(cloud.workshop, _device_hash("new"), None, "Ny")
+    _send(Run.objects.get(pk=cloud.pk), newcomer, {"text": "tillit"})
+    context = cloud.module.context(Run.objects.get(pk=cloud.pk))
+    assert [(w.text, w.count) for w in context["words"]()][:2] == [("Tillit", 4), ("Mot", 3)]
+    assert (context["entry_count"](), context["people"]()) == (10, 6)
+
+
+def test_a_word_the_facilitator_hid_is_counted_but_not_kept(day, workshop, alice):
+    runs, _people = day
+    cloud = change(
+        runs["word_cloud"], "hide", by=alice, expected_version=None, data={"key": "KARI-er-dum"}
+    )
+    before = cloud.module.context(cloud)
+    assert "KARI-er-dum" in [w.text for w in before["all_words"]()]
+    personal.purge_programme(workshop.programme)
+    after = cloud.module.context(Run.objects.get(pk=cloud.pk))
+    assert [w.text for w in after["words"]()] == [w.text for w in before["words"]()]
+    assert "KARI-er-dum" not in [w.text for w in after["all_words"]()]
+    assert after["entry_count"]() == before["entry_count"]() == 9
+    # Nor does the facilitator's log keep it: retention empties the log's details.
+    assert RunEvent.objects.filter(run=cloud, action="hide").get().detail == ""
+
+
+def test_a_diamond_edited_after_deletion_stops_counting_what_was_placed_before(day):
+    runs, people = day
+    personal.erase(people["Per"], reason=ContentDeletion.Reason.PARTICIPANT)
+    diamond = Run.objects.get(pk=runs["diamond"].pk)
+    exercise = diamond.exercise
+    exercise.settings = {**exercise.settings, "items": "\n".join([*ITEMS[:8], "Ny verdi"])}
+    exercise.save()
+    context = diamond.module.context(Run.objects.get(pk=diamond.pk))
+    # Every diamond, kept or not, was placed for the old nine: none counts for the new.
+    assert (context["placed"], context["counted"], context["ignored"]) == (4, 0, 4)
+    assert {r.score for r in context["results"]} == {0}
+
+
+def test_deleting_nothing_changes_nothing(day):
+    runs, _people = day
+    before = results(runs)
+    assert delete_submissions(Submission.objects.none()) == 0
+    assert all("kept" not in Run.objects.get(pk=run.pk).state for run in runs.values())
+    assert results(runs) == before
+
+
+def test_groups_own_diamonds_keep_their_totals(workshop, agenda, alice):
+    """Each group placed its own nine (its list from the IGP before): the room's ranking takes
+    every item any group had, and keeps it after the groups' diamonds are deleted."""
+    from django.test import Client
+
+    from exercises.kinds import igp
+
+    first = ["Tillit", "Mot", "Raushet", "Nærvær", "Humor", "Ansvar", "Åpenhet", "Lytte", "Ro"]
+    second = ["tillit", "Respekt", "Ærlighet", "Samhold", "Glede", "Omsorg", "Vilje", "Lojal", "X"]
+    Exercise.objects.create(
+        agenda_item=agenda[1],
+        kind="igp",
+        settings={"prompt": "Verdier?", "target": 9, "grouping": "size", "group_size": 2},
+    )
+    Exercise.objects.create(
+        agenda_item=agenda[2],
+        kind="diamond",
+        settings={"prompt": "Plasser", "mode": "group", "source": "igp", "items": ""},
+    )
+    workshop.start_day(by=alice)
+    phones = {}
+    for name in ("Ane", "Bo", "Cato", "Dina"):
+        phones[name] = Client(headers={"accept-language": "en"})
+        phones[name].post(
+            reverse("workshops:join_day", args=[workshop.join_code]), {"display_name": name}
+        )
+    workshop.go(+1, by=alice, expected_version=None)
+    source = Run.objects.get(exercise__kind="igp")
+    for group, texts in zip(source.groups.order_by("number"), (first, second), strict=True):
+        for text in texts:
+            Submission.objects.create(
+                run=source, group=group, key=igp.OUTPUT, text=text, token=uuid.uuid4()
+            )
+    workshop.go(+1, by=alice, expected_version=None)
+    run = Run.objects.get(exercise__kind="diamond")
+    for group in run.groups.order_by("number"):
+        secretary = group.members.get(role="secretary").attendee
+        rows = [1, 2, 2, 3, 3, 3, 4, 4, 5]  # the group's list top down, as it came
+        _send(run, secretary, {f"item-{i}": str(row) for i, row in enumerate(rows)})
+
+    def ranking() -> list:
+        fresh = Run.objects.get(pk=run.pk)
+        context = fresh.module.context(fresh)
+        return [(r.item, r.score, r.rank) for r in context["results"]], context["placed"]
+
+    before = ranking()
+    assert before[0][0] == ("Tillit", 10, 1) and len(before[0]) == 17 and before[1] == 2
+    personal.purge_programme(workshop.programme)
+    assert not Submission.objects.filter(run=run).exists()
+    assert ranking() == before
