@@ -5,6 +5,7 @@ from __future__ import annotations
 from functools import partial
 
 from django.db import transaction
+from django.utils.translation import gettext_lazy as _lazy
 
 
 def settings_of(form_class, run, **extra) -> dict:
@@ -69,3 +70,38 @@ def source_run(run, kind: str):
             .first()
         )
     return cache[kind]
+
+
+# How a grouped kind's settings form offers the room's groups.
+GROUPINGS = [
+    ("network", _lazy("The network groups")),
+    ("size", _lazy("Random groups of a size")),
+]
+
+
+def group_plan(settings: dict, roles: list[str], rule: str, **extra) -> dict:
+    """The grouping a kind asks for from its settings: the same groups as the source run's
+    (settings["source_run"], see source_run), else network groups or random groups of
+    settings["group_size"], with these roles handed out by this rule."""
+    from exercises import grouping
+
+    plan = {"roles": roles, "rule": rule, **extra}
+    if settings.get("source_run"):
+        return {**plan, "mode": grouping.SAME_AS, "source_run": settings["source_run"]}
+    return {
+        **plan,
+        "mode": settings.get("grouping", grouping.NETWORK_GROUPS),
+        "size": settings.get("group_size", 4),
+    }
+
+
+def refuse(form, message: str):
+    """The form with `message` on top. A bound form is validated first, so its own errors
+    show too; an unbound one (the phone's saved state) just carries the message."""
+    from django.forms.forms import NON_FIELD_ERRORS
+
+    if form.is_bound:
+        form.is_valid()
+    form.errors.setdefault(NON_FIELD_ERRORS, form.error_class(error_class="nonfield"))
+    form.errors[NON_FIELD_ERRORS].append(message)
+    return form

@@ -23,7 +23,6 @@ import uuid
 from dataclasses import dataclass
 
 from django import forms
-from django.forms.forms import NON_FIELD_ERRORS
 from django.utils.translation import gettext, ngettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -51,10 +50,6 @@ ITEM_COUNT = sum(DIAMOND_ROWS)
 ITEM_LENGTH = 80
 PERSON, GROUP = "person", "group"
 TYPED = "typed"  # the source of the items: typed in the settings, or a kind's group results
-GROUPINGS = [
-    (groups.NETWORK_GROUPS, _("The network groups")),
-    (groups.BY_SIZE, _("Random groups of a size")),
-]
 
 
 class SettingsForm(forms.Form):
@@ -89,7 +84,7 @@ class SettingsForm(forms.Form):
     )
     grouping = forms.ChoiceField(
         label=_("Groups (in group mode, with typed items)"),
-        choices=GROUPINGS,
+        choices=common.GROUPINGS,
         initial=groups.NETWORK_GROUPS,
     )
     group_size = forms.IntegerField(
@@ -178,14 +173,9 @@ def _source(run, settings: dict):
 def grouping(settings: dict) -> dict | None:
     if settings.get("mode") != GROUP:
         return None  # each person places their own: a whole-room exercise
-    plan = {"roles": ["secretary", "chair"], "rule": settings.get("secretary_rule", "fair")}
-    if settings.get("source_run"):
-        return {**plan, "mode": groups.SAME_AS, "source_run": settings["source_run"]}
-    return {
-        **plan,
-        "mode": settings.get("grouping", groups.NETWORK_GROUPS),
-        "size": settings.get("group_size", 4),
-    }
+    return common.group_plan(
+        settings, ["secretary", "chair"], settings.get("secretary_rule", "fair")
+    )
 
 
 def phases(settings: dict) -> list[Phase]:
@@ -368,12 +358,6 @@ def _placement_form(run, items: list[str], attendee, group=None) -> PlacementFor
     )
 
 
-def _refused(form: forms.Form, message: str) -> forms.Form:
-    form.errors.setdefault(NON_FIELD_ERRORS, form.error_class(error_class="nonfield"))
-    form.errors[NON_FIELD_ERRORS].append(message)
-    return form
-
-
 def _keep_draft(run, attendee, form: PlacementForm) -> None:
     """Keep a refused attempt as the person's draft, in place of an earlier draft.
 
@@ -400,11 +384,11 @@ def submit(run, attendee, data, token):
         member = _member(run, attendee)
         if member is None or member.role != "secretary":
             form = PlacementForm(items=[])
-            return _refused(form, gettext("Only the secretary places the group's diamond."))
+            return common.refuse(form, gettext("Only the secretary places the group's diamond."))
         group = member.group
     items = items_of(run, group)
     if run.state.get("revealed"):
-        return _refused(
+        return common.refuse(
             _placement_form(run, items, attendee, group),
             gettext("The result is shown, so placing is closed. Nothing was saved."),
         )

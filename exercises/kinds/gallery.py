@@ -36,11 +36,6 @@ TEMPLATE = "exercises/kinds/gallery.html"
 STATION, COMMENT, FINAL = "station", "comment", "final"
 WRITTEN_NOW = "now"
 
-GROUPING_CHOICES = [
-    (groups.NETWORK_GROUPS, _("The network groups")),
-    (groups.BY_SIZE, _("Random groups of a size")),
-]
-
 
 def _source_choices() -> list[tuple[str, object]]:
     # Read when the form is drawn, since the registry imports this module.
@@ -77,7 +72,7 @@ class SettingsForm(forms.Form):
     )
     grouping = forms.ChoiceField(
         label=_("Groups (when written now)"),
-        choices=GROUPING_CHOICES,
+        choices=common.GROUPINGS,
         initial=groups.NETWORK_GROUPS,
     )
     group_size = forms.IntegerField(
@@ -110,18 +105,12 @@ def settings_of(run) -> dict:
 
 
 def grouping(settings: dict) -> dict:
-    plan = {
-        "roles": ["host", "secretary"],
-        "rule": settings.get("host_rule", "group_decides"),
-        "fixed_groups": True,  # the stations and the route don't change during the walk
-    }
-    if settings.get("source_run"):
-        return {**plan, "mode": groups.SAME_AS, "source_run": settings["source_run"]}
-    return {
-        **plan,
-        "mode": settings.get("grouping", groups.NETWORK_GROUPS),
-        "size": settings.get("group_size", 4),
-    }
+    return common.group_plan(
+        settings,
+        ["host", "secretary"],
+        settings.get("host_rule", "group_decides"),
+        fixed_groups=True,  # the stations and the route don't change during the walk
+    )
 
 
 def phases(settings: dict) -> list[Phase]:
@@ -284,12 +273,6 @@ def _text_form(settings, key: str, data=None, initial=None) -> TextForm:
     return TextForm(data, initial=initial, max_length=settings["max_station"], label=label)
 
 
-def _refuse(form: forms.Form, message: str) -> forms.Form:
-    form.is_valid()
-    form.add_error(None, message)
-    return form
-
-
 def submit(run, attendee, data, token):
     from exercises.runs import submit as save
 
@@ -300,13 +283,13 @@ def submit(run, attendee, data, token):
     if step in (STATION, FINAL):
         form = _text_form(settings, "home" if step == FINAL else "write", data)
         if member is None:
-            return _refuse(form, gettext("You are not in a group in this exercise."))
+            return common.refuse(form, gettext("You are not in a group in this exercise."))
         if step == STATION and key != "write":
-            return _refuse(form, gettext("The station is written in the first step."))
+            return common.refuse(form, gettext("The station is written in the first step."))
         if step == FINAL and key != "home":
-            return _refuse(form, gettext("The final version is written back home."))
+            return common.refuse(form, gettext("The final version is written back home."))
         if not can_edit(member, list(member.group.members.all())):
-            return _refuse(form, gettext("The secretary writes your group's text."))
+            return common.refuse(form, gettext("The secretary writes your group's text."))
         if not form.is_valid():
             return form
         # One transaction: the projector and console are redrawn after commit, with the group.
@@ -321,9 +304,9 @@ def submit(run, attendee, data, token):
         return form
     form = _comment_form(settings, data)
     if member is None:
-        return _refuse(form, gettext("You are not in a group in this exercise."))
+        return common.refuse(form, gettext("You are not in a group in this exercise."))
     if member.role == "host":
-        return _refuse(
+        return common.refuse(
             form, gettext("You are the host: you stay at your station, and visitors come to you.")
         )
     stations = list(run.groups.order_by("number"))
@@ -332,7 +315,7 @@ def submit(run, attendee, data, token):
     except ValueError:
         visit = 0
     if not 1 <= visit <= visits_begun(key, len(stations)):
-        return _refuse(form, gettext("Comments open when the walk begins."))
+        return common.refuse(form, gettext("Comments open when the walk begins."))
     if not form.is_valid():
         return form
     index = next(i for i, g in enumerate(stations) if g.pk == member.group_id)

@@ -24,13 +24,6 @@ LABEL = _("IGP (individual, group, plenary)")
 TEMPLATE = "exercises/kinds/igp.html"
 NOTE, OUTPUT = "note", "output"
 
-GROUPING_CHOICES = [
-    (groups.NETWORK_GROUPS, _("The network groups")),
-    (groups.BY_SIZE, _("Random groups of a size")),
-    (groups.TRIADS, _("Groups of three")),
-    (groups.PAIRS, _("Pairs")),
-]
-
 
 class SettingsForm(forms.Form):
     prompt = forms.CharField(
@@ -52,7 +45,7 @@ class SettingsForm(forms.Form):
         label=_("Minutes in plenary (P)"), min_value=1, max_value=60, initial=3
     )
     grouping = forms.ChoiceField(
-        label=_("Groups"), choices=GROUPING_CHOICES, initial=groups.NETWORK_GROUPS
+        label=_("Groups"), choices=common.GROUPINGS, initial=groups.NETWORK_GROUPS
     )
     group_size = forms.IntegerField(
         label=_("Group size (for random groups)"), min_value=2, max_value=12, initial=4
@@ -70,12 +63,9 @@ def settings_of(run) -> dict:
 
 
 def grouping(settings: dict) -> dict:
-    return {
-        "mode": settings.get("grouping", groups.NETWORK_GROUPS),
-        "size": settings.get("group_size", 4),
-        "roles": ["secretary", "chair", "timekeeper"],
-        "rule": settings.get("secretary_rule", "fair"),
-    }
+    return common.group_plan(
+        settings, ["secretary", "chair", "timekeeper"], settings.get("secretary_rule", "fair")
+    )
 
 
 def phases(settings: dict) -> list[Phase]:
@@ -104,12 +94,6 @@ class TextForm(forms.Form):
         )
 
 
-def _refuse(form: forms.Form, message: str) -> forms.Form:
-    form.is_valid()
-    form.add_error(None, message)
-    return form
-
-
 def submit(run, attendee, data, token):
     from exercises.runs import submit as save
 
@@ -120,18 +104,18 @@ def submit(run, attendee, data, token):
     if step == "remove":
         form = TextForm(None, max_length=settings["max_length"], label="")
         if key != "group" or member is None or member.role != "secretary":
-            return _refuse(form, gettext("Only the secretary changes the group's list."))
+            return common.refuse(form, gettext("Only the secretary changes the group's list."))
         run.submissions.filter(key=OUTPUT, group=member.group, pk=data.get("item")).delete()
         common.publish_group(run, member.group_id)
         return TextForm(max_length=settings["max_length"], label="")
     if step == "output":
         form = TextForm(data, max_length=settings["max_length"], label=_("Agreed point"))
         if key != "group" or member is None or member.role != "secretary":
-            return _refuse(form, gettext("Only the secretary writes the group's list."))
+            return common.refuse(form, gettext("Only the secretary writes the group's list."))
         if not form.is_valid():
             return form
         if run.submissions.filter(key=OUTPUT, group=member.group).count() >= settings["target"]:
-            return _refuse(
+            return common.refuse(
                 form,
                 gettext("The list has %(target)s points, as many as the task asks for.")
                 % {"target": settings["target"]},
@@ -146,7 +130,7 @@ def submit(run, attendee, data, token):
         return TextForm(max_length=settings["max_length"], label=_("Agreed point"))
     form = TextForm(data, max_length=settings["max_length"], label=_("Your note"))
     if key == "plenary":
-        return _refuse(form, gettext("The notes are closed; we are in plenary now."))
+        return common.refuse(form, gettext("The notes are closed; we are in plenary now."))
     if not form.is_valid():
         return form
     submission, created = save(run, attendee, key=NOTE, text=form.cleaned_data["text"], token=token)

@@ -26,7 +26,6 @@ from dataclasses import dataclass
 
 from django import forms
 from django.db import transaction
-from django.forms.forms import NON_FIELD_ERRORS
 from django.utils import timezone
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
@@ -47,11 +46,6 @@ VOTE = "vote"
 DOTS, RANKING = "dots", "ranking"
 EDITABLE_PHASES = ("collect", "merge")  # after that the list is what people vote on
 PERSONS, GROUPS = "person", "group"
-
-GROUPING_CHOICES = [
-    (groups.NETWORK_GROUPS, _("The network groups")),
-    (groups.BY_SIZE, _("Random groups of a size")),
-]
 
 
 class SettingsForm(forms.Form):
@@ -79,7 +73,7 @@ class SettingsForm(forms.Form):
     grouping = forms.ChoiceField(
         label=_("Groups (when each group proposes)"),
         required=False,
-        choices=GROUPING_CHOICES,
+        choices=common.GROUPINGS,
         initial=groups.NETWORK_GROUPS,
     )
     group_size = forms.IntegerField(
@@ -173,12 +167,9 @@ def grouping(settings: dict) -> dict | None:
     """Groups only when each group proposes; otherwise a whole-room exercise (None)."""
     if not by_groups(settings):
         return None
-    return {
-        "mode": settings.get("grouping", groups.NETWORK_GROUPS),
-        "size": settings.get("group_size", 4),
-        "roles": ["secretary", "chair"],
-        "rule": settings.get("secretary_rule", "fair"),
-    }
+    return common.group_plan(
+        settings, ["secretary", "chair"], settings.get("secretary_rule", "fair")
+    )
 
 
 def phases(settings: dict) -> list[Phase]:
@@ -442,14 +433,6 @@ class VoteForm(forms.Form):
         return cleaned
 
 
-def _refused(form: forms.Form, message: str) -> forms.Form:
-    """The form with a message on top, also when it was never bound (add_error needs a bound,
-    cleaned form; the phone should see its saved vote, not an empty form, with the message)."""
-    form.errors.setdefault(NON_FIELD_ERRORS, form.error_class(error_class="nonfield"))
-    form.errors[NON_FIELD_ERRORS].append(message)
-    return form
-
-
 def _vote_form(run, settings, visible, attendee=None, data=None) -> VoteForm:
     initial = {}
     if attendee is not None and data is None:
@@ -481,7 +464,7 @@ def submit(run, attendee, data, token):
     if phase == "collect":
         form = ProposalForm(data if step == "propose" else None, max_length=settings["max_length"])
         if step != "propose":
-            return _refused(form, gettext("Prioritising has not started yet."))
+            return common.refuse(form, gettext("Prioritising has not started yet."))
         if not form.is_valid():
             return form
         try:
@@ -506,7 +489,7 @@ def submit(run, attendee, data, token):
         return form
     if phase == "prioritise":
         if step != "prioritise":
-            return _refused(
+            return common.refuse(
                 _vote_form(run, settings, visible, attendee),
                 gettext("Proposals are closed; now everyone prioritises. Nothing was saved."),
             )
@@ -527,7 +510,7 @@ def submit(run, attendee, data, token):
         if step == "propose"
         else gettext("Prioritising is closed. Nothing was saved.")
     )
-    return _refused(forms.Form(), message)
+    return common.refuse(forms.Form(), message)
 
 
 def _submit_for_group(run, attendee, data, token, settings, step) -> ProposalForm:
@@ -536,14 +519,14 @@ def _submit_for_group(run, attendee, data, token, settings, step) -> ProposalFor
 
     form = ProposalForm(data if step == "propose" else None, max_length=settings["max_length"])
     if step != "propose":
-        return _refused(form, gettext("Prioritising has not started yet."))
+        return common.refuse(form, gettext("Prioritising has not started yet."))
     not_secretary = gettext(
         "Only your group's secretary writes the group's proposals. Tell the secretary yours."
     )
     member = Member.objects.filter(run=run, attendee=attendee).first()
     if member is None or member.role != "secretary":
         form.is_valid()  # what was typed stays on the phone, with the message
-        return _refused(form, not_secretary)
+        return common.refuse(form, not_secretary)
     if not form.is_valid():
         return form
     most = settings["max_per_group"]
@@ -553,7 +536,7 @@ def _submit_for_group(run, attendee, data, token, settings, step) -> ProposalFor
         group = Group.objects.select_for_update().get(pk=member.group_id)
         member = Member.objects.filter(run=run, attendee=attendee, group=group).first()
         if member is None or member.role != "secretary":
-            return _refused(form, not_secretary)
+            return common.refuse(form, not_secretary)
         if run.submissions.filter(token=token).exists():
             return form  # a retry of a send that was saved
         if _group_counts(run)[group.pk] >= most:

@@ -182,12 +182,6 @@ class PointForm(forms.Form):
         )
 
 
-def _refuse(form, message):
-    form.is_valid()
-    form.add_error(None, message)
-    return form
-
-
 def submit(run, attendee, data, token):
     from exercises.runs import submit as save
 
@@ -195,43 +189,43 @@ def submit(run, attendee, data, token):
     form = PointForm(data, max_length=settings["max_length"])
     member = Member.objects.filter(run=run, attendee=attendee).select_related("group").first()
     if member is None:
-        return _refuse(form, gettext("You are not in a group in this exercise."))
+        return common.refuse(form, gettext("You are not in a group in this exercise."))
     step, key = data.get("step", ""), phase_key(run)
     with transaction.atomic():
         # The group's row is the lock: two phones can't both take the same turn.
         group = Group.objects.select_for_update().get(pk=member.group_id)
         if step in (POINT, PASS):
             if key != "rounds":
-                return _refuse(form, gettext("The rounds are over."))
+                return common.refuse(form, gettext("The rounds are over."))
             state = turns([m.pk for m in _members(group)], _taken(run, group))
             if state.finished or state.whose != member.pk:
-                return _refuse(form, gettext("It is not your turn. Wait for it, please."))
+                return common.refuse(form, gettext("It is not your turn. Wait for it, please."))
             if step == POINT:
                 if not form.is_valid():
                     return form
                 text = form.cleaned_data["text"].strip()
                 if not text:
-                    return _refuse(form, gettext("Write your point, or pass."))
+                    return common.refuse(form, gettext("Write your point, or pass."))
             else:
                 text = "–"
             submission, created = save(run, attendee, key=step, text=text, token=token)
         elif step == ARGUMENT:
             side = data.get("side")
             if key != "arguments":
-                return _refuse(form, gettext("Replies open when the rounds are over."))
+                return common.refuse(form, gettext("Replies open when the rounds are over."))
             if side not in ("for", "against"):
-                return _refuse(form, gettext("Say whether it is an argument for or against."))
+                return common.refuse(form, gettext("Say whether it is an argument for or against."))
             against = run.submissions.filter(group=group, key=AGAINST).exists()
             if side == "against" and not against:
-                return _refuse(
+                return common.refuse(
                     form, gettext("Arguments for come first; the chair opens 'against'.")
                 )
             if side == "for" and against:
-                return _refuse(form, gettext("The group has moved on to arguments against."))
+                return common.refuse(form, gettext("The group has moved on to arguments against."))
             point = run.submissions.filter(group=group, key=POINT, pk=data.get("point")).first()
             text = (data.get("text") or "").strip()
             if point is None or not text:
-                return _refuse(form, gettext("Choose a point and write the argument."))
+                return common.refuse(form, gettext("Choose a point and write the argument."))
             submission, created = save(
                 run,
                 attendee,
@@ -242,11 +236,11 @@ def submit(run, attendee, data, token):
             )
         elif step == AGAINST:
             if member.role != "chair":
-                return _refuse(form, gettext("The chair moves the group on."))
+                return common.refuse(form, gettext("The chair moves the group on."))
             submission, created = save(run, attendee, key=AGAINST, text="–", token=token)
         elif step == RANKING:
             if key != "rank":
-                return _refuse(form, gettext("Ranking comes last."))
+                return common.refuse(form, gettext("Ranking comes last."))
             points = [
                 str(p)
                 for p in run.submissions.filter(group=group, key=POINT).values_list("pk", flat=True)
@@ -256,7 +250,7 @@ def submit(run, attendee, data, token):
             if len(chosen) != len(points) or sorted(v for v, _p in chosen) != list(
                 range(1, len(points) + 1)
             ):
-                return _refuse(
+                return common.refuse(
                     form,
                     gettext("Give every point its own place, 1 to %(count)s.")
                     % {"count": len(points)},
@@ -271,7 +265,7 @@ def submit(run, attendee, data, token):
                 data={"order": [int(p) for _v, p in chosen]},
             )
         else:
-            return _refuse(form, gettext("That is not something this exercise takes."))
+            return common.refuse(form, gettext("That is not something this exercise takes."))
         if created:
             submission.group = group
             submission.save(update_fields=["group"])

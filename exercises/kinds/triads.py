@@ -237,12 +237,6 @@ class ObservationForm(forms.Form):
         return data
 
 
-def _refuse(form: forms.Form, message: str) -> forms.Form:
-    form.is_valid()
-    form.add_error(None, message)
-    return form
-
-
 def submit(run, attendee, data, token):
     from exercises.runs import submit as save
 
@@ -250,7 +244,7 @@ def submit(run, attendee, data, token):
     form = ObservationForm(data, max_length=settings["max_length"])
     member = Member.objects.filter(run=run, attendee=attendee).select_related("group").first()
     if member is None:
-        return _refuse(form, gettext("You are not in a group in this exercise."))
+        return common.refuse(form, gettext("You are not in a group in this exercise."))
     _step, current = step_of(run.current_phase().key)
     # The round the form was drawn for: notes finished just after the facilitator moved on
     # still land in their round.
@@ -259,10 +253,10 @@ def submit(run, attendee, data, token):
     except ValueError:
         number = 0
     if not 1 <= number <= current:
-        return _refuse(form, gettext("That round has not begun."))
+        return common.refuse(form, gettext("That round has not begun."))
     roles = roles_in_round([m.pk for m in _members(member.group)], number - 1)
     if roles.get(member.pk) != OBSERVER:
-        return _refuse(form, gettext("The checklist is the observer's this round."))
+        return common.refuse(form, gettext("The checklist is the observer's this round."))
     if not form.is_valid():
         return form
     with transaction.atomic():
