@@ -343,7 +343,8 @@ def context(run, attendee=None) -> dict:
     visit = visit_of(key)
     stations = _stations(run)
     n = len(stations)
-    comments: dict[int, int] = {}
+    # Comments deleted for privacy still count, per station (see keep).
+    comments = {int(pk): count for pk, count in common.kept(run).get("comments", {}).items()}
     for group_id in run.submissions.filter(key=COMMENT).values_list("group_id", flat=True):
         comments[group_id] = comments.get(group_id, 0) + 1
     finals = set(run.submissions.filter(key=FINAL).values_list("group_id", flat=True))
@@ -401,6 +402,15 @@ def context(run, attendee=None) -> dict:
 
 
 ACTIONS: dict = {}
+
+
+def keep(run, leaving) -> dict:
+    """Comments are the groups' talk: of deleted ones only the count per station stays."""
+    kept = common.kept(run)
+    comments = dict(kept.get("comments", {}))
+    for group_id in leaving.filter(key=COMMENT).values_list("group_id", flat=True):
+        comments[str(group_id)] = comments.get(str(group_id), 0) + 1
+    return {**kept, "comments": comments}
 
 
 def export(run) -> tuple[list[str], list[list]]:

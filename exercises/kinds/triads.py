@@ -324,7 +324,8 @@ def context(run, attendee=None) -> dict:
         "triads": triads,
         "checklist": [label for _code, label in CHECKLIST],
         "observers": observers,
-        "observed": run.submissions.filter(key=_key(number)).count(),
+        "observed": run.submissions.filter(key=_key(number)).count()
+        + sum(common.kept(run).get("saved", {}).get(_key(number), {}).values()),
         "member": None,
         "form": ObservationForm(max_length=settings["max_length"]),
         **mine,
@@ -332,6 +333,17 @@ def context(run, attendee=None) -> dict:
 
 
 ACTIONS: dict = {}
+
+
+def keep(run, leaving) -> dict:
+    """Observations are the triad's: of deleted ones only how many were saved stays, per round
+    and triad."""
+    kept = common.kept(run)
+    saved = {key: dict(per_group) for key, per_group in kept.get("saved", {}).items()}
+    for group_id, key in leaving.values_list("group_id", "key"):
+        per_group = saved.setdefault(key, {})
+        per_group[str(group_id)] = per_group.get(str(group_id), 0) + 1
+    return {**kept, "saved": saved}
 
 
 def export(run) -> tuple[list[str], list[list]]:
@@ -345,7 +357,11 @@ def export(run) -> tuple[list[str], list[list]]:
         gettext("Observers"),
         gettext("Checklists saved"),
     ]
-    saved: dict[tuple[int, str], int] = {}
+    saved: dict[tuple[int, str], int] = {
+        (int(group_id), key): count
+        for key, per_group in common.kept(run).get("saved", {}).items()
+        for group_id, count in per_group.items()
+    }
     for group_id, key in run.submissions.values_list("group_id", "key"):
         saved[(group_id, key)] = saved.get((group_id, key), 0) + 1
     rows = []

@@ -8,6 +8,7 @@ from django.test import Client
 from django.urls import reverse
 
 from exercises import groupcast
+from exercises.kinds import gallery
 from exercises.kinds.gallery import group_context, route, station_for, visitors_at
 from exercises.models import Exercise, Member, Run
 from exercises.runs import change, place_late
@@ -307,3 +308,24 @@ def test_the_setup_form_offers_the_kinds_that_hand_over_a_result(alice_client, a
     )
     assert saved.status_code == 302
     assert Exercise.objects.get().settings["source"] == "round_robin"
+
+
+def test_deleting_a_visitors_comments_keeps_the_count_per_station(written_now, workshop, alice):
+    from exercises.privacy import delete_submissions
+
+    run, phones = written_now
+    run = step(run, alice)
+    first = run.groups.order_by("number").first()
+    visitor = first.members.exclude(role="host").first().attendee
+    send(phones[visitor.display_name], workshop, run, step="comment", visit=1, text="Godt")
+    before = [(row["group"].pk, row["comments"]) for row in gallery.context(run)["stations"]]
+    assert sum(count for _pk, count in before) == 1
+    header, rows_before = gallery.export(run)
+
+    assert delete_submissions(run.submissions.filter(author=visitor)) == 1
+    run.refresh_from_db()
+    assert not run.submissions.filter(key="comment").exists()
+    after = [(row["group"].pk, row["comments"]) for row in gallery.context(run)["stations"]]
+    assert after == before  # the count stays with the station it was left at
+    assert gallery.export(run) == (header, rows_before)
+    assert "Godt" not in str(run.state)  # the text went

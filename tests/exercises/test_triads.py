@@ -8,6 +8,7 @@ from django.test import Client
 from django.urls import reverse
 
 from exercises import groupcast
+from exercises.kinds import triads
 from exercises.kinds.triads import (
     GIVER,
     OBSERVER,
@@ -196,3 +197,21 @@ def test_a_latecomer_joins_the_smallest_triad_and_gets_a_round_to_give(room, wor
         roles = roles_in_round(members, number)
         givers.add(next(m for m, r in roles.items() if r == GIVER))
     assert late in givers
+
+
+def test_deleting_an_observers_notes_keeps_how_many_were_saved(room, workshop, alice):
+    from exercises.privacy import delete_submissions
+
+    run, phones = room
+    group = run.groups.first()
+    observer = next(n for n, r in roles_now(run, group).items() if r == OBSERVER)
+    send(phones[observer], workshop, run, round=1, checks=["direct"], went_well="Konkret")
+    before = (triads.context(run)["observed"], triads.export(run))
+    assert before[0] == 1
+
+    person = run.submissions.get(key="observation-1").author
+    assert delete_submissions(run.submissions.filter(author=person)) == 1
+    run.refresh_from_db()
+    assert not run.submissions.exists()
+    assert (triads.context(run)["observed"], triads.export(run)) == before
+    assert "Konkret" not in str(run.state)
