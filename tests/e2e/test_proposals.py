@@ -109,7 +109,7 @@ def test_two_groups_propose_then_everyone_prioritises_and_the_result_is_revealed
                 other.group.name
             )
     assert Submission.objects.filter(run=run, key="proposal").count() == 4
-    expect(presenter.locator(".proposals-group-counts")).to_contain_text("2 of at least 2")
+    expect(presenter.locator(".proposals-group-counts")).to_contain_text("2 av minst 2")
     expect(presenter.locator(".proposals-stage")).not_to_contain_text("Visjon 1")
     found += _blocking(axe, phones[secretaries[0].attendee.display_name])
     found += _blocking(axe, presenter)
