@@ -64,6 +64,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last: keeps the chain synchronous under ASGI (see config/middleware.py).
+    "config.middleware.sync_chain",
 ]
 
 ROOT_URLCONF = "config.urls"

@@ -149,3 +149,21 @@ def test_celery_workers_are_capped_in_time_and_memory():
         timeout=60,
     )
     assert result.stdout.strip() == "300000", result.stderr
+
+
+def test_under_asgi_the_middleware_chain_runs_in_one_thread():
+    """Every middleware in sync mode: no hop to a thread and back per middleware per request
+    (config/middleware.sync_chain; tests/bench/burst.py measured the difference)."""
+    from asgiref.sync import iscoroutinefunction
+    from django.core.handlers.asgi import ASGIHandler
+    from django.utils.deprecation import MiddlewareMixin
+
+    handler = ASGIHandler()  # loads the middleware for ASGI, as uvicorn's worker does
+    seen, layer = [], handler._middleware_chain
+    while layer is not None:
+        instance = getattr(layer, "__wrapped__", layer)
+        if isinstance(instance, MiddlewareMixin):
+            seen.append(type(instance).__name__)
+            assert not iscoroutinefunction(instance), type(instance).__name__
+        layer = getattr(instance, "get_response", None)
+    assert "SessionMiddleware" in seen and "CsrfViewMiddleware" in seen

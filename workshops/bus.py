@@ -137,6 +137,11 @@ class LocalBus:
         for channel in tell:
             self.publish(channel, message)
 
+    def claim(self, name: str, milliseconds: int) -> bool:
+        """Whether this process is the one to act on `name` for the next `milliseconds`. In one
+        process there is no one else to ask (the caller keeps its own timers)."""
+        return True
+
     def publish(self, channel: str, message: str) -> None:
         self._dispatch(channel, message.encode())
 
@@ -193,6 +198,10 @@ class RedisBus(LocalBus):
         # Counted in Redis so every web process reports the whole room. (A process killed with
         # streams open leaves its share in the count; a restart of Redis clears it.)
         return max(0, int(self._redis.get(PREFIX + "count:" + audience) or 0))
+
+    def claim(self, name: str, milliseconds: int) -> bool:
+        # SET NX PX: of all the processes asking within the window, exactly one gets it.
+        return bool(self._redis.set(PREFIX + "claim:" + name, b"1", nx=True, px=milliseconds))
 
     def publish(self, channel: str, message: str) -> None:
         self._redis.publish(self._channels + channel, message.encode())

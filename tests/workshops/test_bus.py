@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import time
 
 import pytest
 
@@ -144,3 +145,31 @@ def test_listening_names_only_channels_with_open_streams():
         assert bus.listening(["day:1:presenter:nb"]) == set()
 
     run_async(scenario)
+
+
+@pytest.mark.redis
+def test_of_two_processes_one_claims_a_redraw_until_the_window_has_passed():
+    url = os.environ["REDIS_URL"]
+    first, second = RedisBus(url), RedisBus(url)
+    name = f"redraw:test-{os.getpid()}:{time.monotonic_ns()}"
+    assert first.claim(name, 150)
+    assert not second.claim(name, 150)  # a burst redrawn once, not once per process
+    assert not first.claim(name, 150)
+    time.sleep(0.2)
+    assert second.claim(name, 150)  # the next burst: whoever asks first
+
+
+def test_coalesced_redraws_are_one_per_burst_and_none_is_lost(settings, monkeypatch):
+    from workshops import broadcast
+
+    settings.LIVE_COALESCE_SECONDS = 0.05
+    drawn: list[int] = []
+    monkeypatch.setattr(broadcast, "day_changed", lambda workshop_id, audiences: drawn.append(1))
+    monkeypatch.setattr(broadcast.connection, "close", lambda: None)
+    for _ in range(20):
+        broadcast.day_changed_soon(7, ("presenter",))
+    time.sleep(0.15)
+    assert drawn == [1]  # twenty words, one redraw
+    broadcast.day_changed_soon(7, ("presenter",))  # a word after it gets its own
+    time.sleep(0.15)
+    assert drawn == [1, 1]
