@@ -157,3 +157,75 @@ def test_a_phone_places_the_diamond_by_keyboard_and_the_projector_reveals(
     _check(axe, phone, found)
 
     assert not found, "serious or critical axe violations:\n" + "\n".join(found)
+
+
+def test_a_groups_secretary_places_and_the_group_watches_it_live(
+    asgi_server, facilitator, new_phone, axe, alice, workshop
+):
+    AgendaItem.objects.create(
+        workshop=workshop, position=0, kind="talk", title="Velkommen", duration_minutes=5
+    )
+    item = AgendaItem.objects.create(
+        workshop=workshop,
+        position=1,
+        kind="exercise",
+        title="Gruppenes diamant",
+        duration_minutes=20,
+    )
+    Exercise.objects.create(
+        agenda_item=item,
+        kind="diamond",
+        settings={
+            "prompt": "Hva er viktigst for gruppen?",
+            "mode": "group",
+            "items": "\n".join(ITEMS),
+            "grouping": "size",
+            "group_size": 2,
+        },
+    )
+    found: list[str] = []
+    workshop.start_day(by=alice)
+    names = ("Ane", "Bo", "Cato", "Dina")
+    phones = {n: live._join(new_phone(), asgi_server, workshop.join_code, name=n) for n in names}
+    console = live._open_console(facilitator, asgi_server, workshop)
+    presenter = live._open_presenter(facilitator, asgi_server, workshop)
+    live._settled(console)
+    console.keyboard.press("n")  # to the diamond: the run starts, the room is grouped
+    # Read the database only once the screens show the run (SQLite refuses a read of a table
+    # the server is writing).
+    for phone in phones.values():
+        expect(phone.locator(".igp-role")).to_be_visible()
+    run = Run.objects.get()
+    assert sorted(g.members.count() for g in run.groups.all()) == [2, 2]
+    group = run.groups.order_by("number").first()
+    secretary = group.members.get(role="secretary").attendee.display_name
+    watcher = group.members.exclude(role="secretary").get().attendee.display_name
+    writer, mate = phones[secretary], phones[watcher]
+
+    expect(writer.locator("form[data-diamond]")).to_be_visible()
+    expect(mate.locator("form[data-diamond]")).to_have_count(0)
+    expect(mate.locator(f"#diamond-group-{run.pk}")).to_contain_text(group.name)
+    _check(axe, mate, found)
+
+    for index, value in enumerate(ITEMS):
+        writer.locator(f"#diamond-{run.pk}-{index}").select_option(str(ROWS[value]))
+    writer.locator("form[data-diamond] button[type=submit]").click()
+    # The mate's phone shows the group's diamond as soon as it is saved, without a reload.
+    rows = mate.locator(f"#diamond-group-{run.pk} .diamond-mine__row")
+    expect(rows.first).to_contain_text("Tillit", timeout=live.PUSHED_WITHIN * 2)
+    expect(rows).to_have_count(5)
+    assert run.submissions.get(key="placement").group == group
+    _check(axe, writer, found)
+    _check(axe, mate, found)
+
+    expect(presenter.locator(".diamond-stage__count")).to_contain_text("1")
+    live._settled(console)
+    reveal = reverse("exercises:act", args=[run.pk, "reveal"])
+    console.locator(f"form[action='{reveal}'] button").click()
+    expect(presenter.locator(".diamond-groups__group")).to_have_count(
+        2, timeout=live.PUSHED_WITHIN * 2
+    )
+    expect(presenter.locator(".room-diamond__item--1 .room-diamond__text")).to_have_text("Tillit")
+    _check(axe, presenter, found)
+
+    assert not found, "serious or critical axe violations:\n" + "\n".join(found)
