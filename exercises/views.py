@@ -29,7 +29,7 @@ from exercises.runs import change, current_run, decide_role, place_late
 from exercises.svg import cloud_png, cloud_svg
 from workshops import broadcast
 from workshops.http import AuthenticatedHttpRequest, HttpRequest
-from workshops.live_views import live_phone_attendee, phone_attendee, phone_page, sse_response
+from workshops.live_views import phone_attendee, phone_page, sse_response
 from workshops.models import StaleVersion, TransitionRefused
 
 
@@ -74,7 +74,7 @@ def setup(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def submit(request: HttpRequest, code: str, run_pk: int) -> HttpResponse:
     """A phone sends something to the current exercise."""
-    workshop, attendee = live_phone_attendee(request, code)
+    workshop, attendee = phone_attendee(request, code)
     run = current_run(workshop)
     if run is None or run.pk != run_pk:
         # The day moved on while the phone was offline: say so instead of saving it elsewhere.

@@ -204,11 +204,15 @@ def day_changed_soon(workshop_id: int, audiences: tuple[str, ...] = ALL_AUDIENCE
     with _coalescing_lock:
         if key in _coalescing:
             return
-        # With several web processes (each with its own timers), one of them redraws for the
-        # whole burst. The claim runs out a little before the redraw reads the database, so a
-        # submission committed after that read finds the claim gone and asks for another.
-        name = f"redraw:{workshop_id}:{','.join(audiences)}"
-        if not get_bus().claim(name, max(1, round(delay * 1000) - 20)):
+    # With several web processes (each with its own timers), one of them redraws for the whole
+    # burst. The claim runs out a little before the redraw reads the database, so a submission
+    # committed after that read finds the claim gone and asks for another. (Asked outside the
+    # lock: a round trip to Redis must not hold up this process's other requests.)
+    name = f"redraw:{workshop_id}:{','.join(audiences)}"
+    if not get_bus().claim(name, max(1, round(delay * 1000) - 20)):
+        return
+    with _coalescing_lock:
+        if key in _coalescing:
             return
         timer = threading.Timer(delay, _publish_coalesced, args=(key,))
         timer.daemon = True

@@ -105,3 +105,12 @@ def refuse(form, message: str):
     form.errors.setdefault(NON_FIELD_ERRORS, form.error_class(error_class="nonfield"))
     form.errors[NON_FIELD_ERRORS].append(message)
     return form
+
+
+def source_output(source, group) -> list[str]:
+    """What the group of the same number in the source run handed over (`group_output`): a
+    gallery walk's station, a group diamond's nine. Empty when there is no such group."""
+    if source is None or not hasattr(source.module, "group_output"):
+        return []
+    source_group = source.groups.filter(number=group.number).first()
+    return source.module.group_output(source, source_group) if source_group else []

@@ -197,10 +197,8 @@ def items_of(run, group: Group | None = None) -> list[str]:
         return typed
     if group is None:
         return []  # each group has its own nine; the room has none of its own
-    source_group = source.groups.filter(number=group.number).first()
-    output = source.module.group_output(source, source_group) if source_group else []
     items: dict[str, str] = {}
-    for text in [*output, *typed]:
+    for text in [*common.source_output(source, group), *typed]:
         text = " ".join(text.split())[:ITEM_LENGTH]
         if text and len(items) < ITEM_COUNT:
             items.setdefault(word_key(text), text)
@@ -517,14 +515,16 @@ def context(run, attendee=None) -> dict:
         mine = run.submissions.filter(key=PLACEMENT)
         mine = mine.filter(group=group) if in_groups else mine.filter(author=attendee)
         my_rows = _rows(next(iter(mine.values_list("data", flat=True)), None))
-    placers = member is not None and member.role == "secretary" if in_groups else True
+    # Each person places their own; in groups only the secretary does, and only a full nine.
+    places = not in_groups or (member is not None and member.role == "secretary")
+    can_place = places and not revealed and (not in_groups or len(items) == ITEM_COUNT)
     by_group = dict(saved)
     return {
         "settings": settings,
         "mode": settings["mode"],
         "in_groups": in_groups,
         "member": member,
-        "places": placers,
+        "places": places,
         "items": items if (attendee is not None or not in_groups) else room_items,
         "short": bool(items) and len(items) < ITEM_COUNT,
         "revealed": revealed,
@@ -543,9 +543,7 @@ def context(run, attendee=None) -> dict:
         # A phone that comes back to this run fetches its own diamond: the fragment drawn
         # for the whole room can't show it (see the template).
         "fetch_mine": in_groups or run.submissions.filter(key__in=(PLACEMENT, DRAFT)).exists(),
-        "form": None
-        if revealed or not placers or len(items) != ITEM_COUNT and in_groups
-        else _placement_form(run, items, attendee, group),
+        "form": _placement_form(run, items, attendee, group) if can_place else None,
     }
 
 

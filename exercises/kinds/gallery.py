@@ -186,11 +186,7 @@ def station_lines(run, group) -> list[str]:
     written = _latest(run, STATION, group)
     if written is not None:
         return _lines(written)
-    source = source_run(run)
-    if source is None or not hasattr(source.module, "group_output"):
-        return []
-    source_group = source.groups.filter(number=group.number).first()
-    return source.module.group_output(source, source_group) if source_group else []
+    return common.source_output(source_run(run), group)
 
 
 def can_edit(member: Member, members: list[Member]) -> bool:
