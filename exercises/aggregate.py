@@ -39,14 +39,16 @@ class CloudWord:
 
 
 def cloud(
-    entries: Iterable[str],
+    entries: Iterable[str | tuple[str, int]],
     merges: Mapping[str, str] | None = None,
     hidden: Iterable[str] = (),
     steps: int = 6,
 ) -> list[CloudWord]:
     """Count entries by their key, apply the facilitator's merges and hides, weigh by count.
 
-    Entries are given in the order they arrived. Merges map a key onto another key (chains are
+    Entries are given in the order they arrived: each a text, or a (text, times) pair for a
+    text sent that many times, placed where it was first sent (the database counts a room's
+    words faster than this loop does). Merges map a key onto another key (chains are
     followed). The result is sorted by count, then alphabetically, so ties read predictably.
     """
     merges = dict(merges or {})
@@ -63,12 +65,13 @@ def cloud(
     spellings: dict[str, Counter[str]] = {}
     first_seen: dict[tuple[str, str], int] = {}
     for index, entry in enumerate(entries):
-        text = " ".join(entry.split())
-        if not text:
+        raw, times = (entry, 1) if isinstance(entry, str) else entry
+        text = " ".join(raw.split())
+        if not text or times < 1:
             continue
         key = final(word_key(text))
-        counts[key] += 1
-        spellings.setdefault(key, Counter())[text] += 1
+        counts[key] += times
+        spellings.setdefault(key, Counter())[text] += times
         first_seen.setdefault((key, text), index)
     words = []
     top = max((c for k, c in counts.items() if k not in hidden), default=0)

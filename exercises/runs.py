@@ -292,6 +292,11 @@ def decide_role(run: Run, attendee: Attendee, member_pk) -> Member:
 def current_run(workshop: Workshop) -> Run | None:
     if not workshop.is_live or workshop.current_item_id is None:
         return None
+    # A phone's request looked the run up with the day and the attendee (phone_attendee); it
+    # still holds while the day object points at the same item.
+    item_id, run = getattr(workshop, "fetched_run", (None, None))
+    if item_id == workshop.current_item_id:
+        return run
     return (
         Run.objects.select_related("exercise")
         .filter(workshop=workshop, exercise__agenda_item_id=workshop.current_item_id)
@@ -353,12 +358,16 @@ def _into_free_place(run, attendee, key, token, limit, fields) -> tuple[Submissi
     into the first free one; if a send at the same moment took it, the unique constraint
     refuses the insert and we look again."""
     for _attempt in range(limit + 1):
-        taken = list(run.submissions.filter(author=attendee, key=key).values_list("token", "slot"))
-        if any(saved == token for saved, _slot in taken):
+        taken = list(
+            run.submissions.filter(author=attendee, key=key).values_list("token", "slot", "text")
+        )
+        texts = [text for _token, _slot, text in taken]
+        _remember_own(run, attendee, key, texts)
+        if any(saved == token for saved, _slot, _text in taken):
             return Submission.objects.get(token=token), False
         if len(taken) >= limit:
             raise TransitionRefused(limit)
-        slots = {slot for _token, slot in taken}
+        slots = {slot for _token, slot, _text in taken}
         slot = next(number for number in itertools.count() if number not in slots)
         try:
             with _savepoint():
@@ -368,9 +377,26 @@ def _into_free_place(run, attendee, key, token, limit, fields) -> tuple[Submissi
             if existing is not None:
                 return existing, False  # a parallel retry of this very send
             continue  # another send took the place: look again
+        _remember_own(run, attendee, key, [*texts, fields["text"]])
         _publish_soon(run.workshop_id, ("presenter", "console"))
         return submission, True
     raise TransitionRefused(limit)
+
+
+def _remember_own(run: Run, attendee: Attendee, key: str, texts: list[str]) -> None:
+    run.own_texts_read = {(attendee.pk, key): texts}
+
+
+def own_texts(run: Run, attendee: Attendee, key: str) -> list[str]:
+    """The attendee's texts under this key, oldest first.
+
+    A send with a limit has just read them to find a free place, on this same run object; the
+    phone's answer shows them from there instead of asking the database again.
+    """
+    texts = getattr(run, "own_texts_read", {}).get((attendee.pk, key))
+    if texts is not None:
+        return list(texts)
+    return list(run.submissions.filter(author=attendee, key=key).values_list("text", flat=True))
 
 
 def _replace(run, attendee, key, token, fields) -> tuple[Submission, bool]:

@@ -67,7 +67,9 @@ def live_context(workshop: Workshop, *, broadcast: bool = False) -> dict:
     remaining = workshop.timer.remaining(now)
     return {
         "workshop": workshop,
-        "programme": workshop.programme,
+        # Asked for when a template shows it (the projector does, a phone does not): a phone's
+        # day is looked up without its programme.
+        "programme": lambda: workshop.programme,
         "scheduled": scheduled,
         "current": current,
         "next_item": items[index + 1] if 0 <= index + 1 < len(items) else None,

@@ -18,6 +18,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.db import connection
+from django.db.models import F, FilteredRelation, Q
 from django.http import Http404, HttpResponse, HttpResponseBadRequest, StreamingHttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -289,24 +290,37 @@ def _day_of_code(code: str) -> Workshop | None:
 def phone_attendee(request: HttpRequest, code: str) -> tuple[Workshop, Attendee]:
     """The day and the attendee this phone's cookie belongs to, or 404.
 
-    While the day is live this is one query (join codes are unique among live days): every
-    word a room sends comes through here. An ended day, which still answers its phones, takes
-    the longer way."""
+    While the day is live this is one query (join codes are unique among live days), which
+    brings the current item's exercise run along: every word a room sends comes through here.
+    An ended day, which still answers its phones, takes the longer way."""
     token = request.COOKIES.get(DEVICE_COOKIE)
     if token:
-        attendee = (
-            Attendee.objects.select_related(
-                "workshop__programme", "workshop__current_item", "participant"
+        live = (
+            Attendee.objects.annotate(
+                # The run of the current item's exercise on this day (one per exercise and day).
+                current_run=FilteredRelation(
+                    "workshop__runs",
+                    condition=Q(workshop__runs__exercise=F("workshop__current_item__exercise")),
+                )
             )
+            .select_related("workshop__current_item__exercise", "current_run")
             .filter(
                 device_hash=_device_hash(token),
                 workshop__status=Workshop.Status.LIVE,
                 workshop__join_code=normalise_join_code(code),
             )
-            .first()
         )
-        if attendee is not None:
-            return attendee.workshop, attendee
+        try:
+            attendee = live.get()  # one at most: join codes are unique among live days
+        except Attendee.DoesNotExist:
+            pass
+        else:
+            # Without a run (no exercise on now) the join found nothing and sets nothing.
+            workshop, run = attendee.workshop, getattr(attendee, "current_run", None)
+            if run is not None:
+                run.workshop, run.exercise = workshop, workshop.current_item.exercise
+            workshop.fetched_run = (workshop.current_item_id, run)  # read by current_run()
+            return workshop, attendee
     workshop = _day_of_code(code)
     attendee = _attendee(request, workshop) if workshop else None
     if workshop is None or attendee is None:

@@ -592,6 +592,8 @@ def group_context(run, group) -> dict:
 
 
 def context(run, attendee=None) -> dict:
+    from exercises.runs import own_texts
+
     settings = settings_of(run)
     phase = phase_key(run)
     state = run.state
@@ -612,13 +614,7 @@ def context(run, attendee=None) -> dict:
         mine = group_view["proposals"] if group_view else []
         fewest, most = settings["min_per_group"], settings["max_per_group"]
     else:
-        mine = (
-            list(
-                run.submissions.filter(key=PROPOSAL, author=attendee).values_list("text", flat=True)
-            )
-            if attendee
-            else []
-        )
+        mine = own_texts(run, attendee, PROPOSAL) if attendee else []
         fewest, most = settings["min_per_person"], settings["max_per_person"]
     counted = group_view["count"] if group_view else len(mine)
     group_counts = _group_counts(run) if grouped else Counter()

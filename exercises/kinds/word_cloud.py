@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 
 from django import forms
+from django.db.models import Count, Min
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -90,6 +91,8 @@ def submit(run, attendee, data, token):
 
 
 def context(run, attendee=None) -> dict:
+    from exercises.runs import own_texts
+
     settings = settings_of(run)
     state = run.state
 
@@ -97,23 +100,23 @@ def context(run, attendee=None) -> dict:
     # response after sending a word needs none of them, and a burst of words sends many.
     @functools.cache
     def room() -> dict:
-        entries = list(run.submissions.filter(key=KEY).values_list("text", "author_id"))
+        entries = run.submissions.filter(key=KEY)
+        # Each text once with how often it was sent, in the order texts first came: the
+        # projector redraws this several times a second while thousands of words arrive.
+        sent = entries.values("text").annotate(times=Count("pk"), first=Min("pk")).order_by("first")
+        totals = entries.aggregate(entries=Count("pk"), people=Count("author", distinct=True))
         kept = common.kept(run)
-        # Words whose rows were deleted for privacy count on, as (word, count).
-        texts = [text for text, count in kept.get("words", []) for _ in range(count)]
-        texts += [text for text, _author in entries]
+        # Words whose rows were deleted for privacy count on, as (word, count), before the rest.
+        texts = [(text, count) for text, count in kept.get("words", [])]
+        texts += [(row["text"], row["times"]) for row in sent]
         return {
             "words": cloud(texts, state.get("merges"), state.get("hidden", [])),
             "all_words": cloud(texts, state.get("merges")),
-            "entry_count": len(entries) + kept.get("entries", 0),
-            "people": len({author for _text, author in entries}) + kept.get("people", 0),
+            "entry_count": totals["entries"] + kept.get("entries", 0),
+            "people": totals["people"] + kept.get("people", 0),
         }
 
-    mine = (
-        list(run.submissions.filter(key=KEY, author=attendee).values_list("text", flat=True))
-        if attendee
-        else []
-    )
+    mine = own_texts(run, attendee, KEY) if attendee else []
     return {
         "settings": settings,
         # Templates call these when (and only when) they use them.

@@ -48,3 +48,13 @@ def test_a_merge_loop_does_not_hang():
 
 def test_blank_entries_are_ignored():
     assert cloud(["", "   "]) == []
+
+
+def test_counted_entries_give_the_same_cloud_as_the_entries_one_by_one():
+    one_by_one = ["raus", "Tillit", "Raus", "tillit", "Tillit", "mot", "Raus", "raus", "mot"]
+    # As the database hands them over: each text once, in the order it was first sent.
+    counted = [("raus", 2), ("Tillit", 2), ("Raus", 2), ("tillit", 1), ("mot", 2)]
+    assert cloud(counted) == cloud(one_by_one)
+    assert cloud(counted, hidden=["mot"]) == cloud(one_by_one, hidden=["mot"])
+    assert cloud([("raus", 2), ("Raus", 2)])[0].text == "raus"  # the earlier of equals
+    assert cloud([("tillit", 0), ("  ", 3)]) == []
