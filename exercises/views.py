@@ -11,7 +11,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.template.response import TemplateResponse
 from django.utils import translation
 from django.utils.html import format_html
@@ -105,7 +105,9 @@ def submit(request: HttpRequest, code: str, run_pk: int) -> HttpResponse:
         # After a refusal the phone keeps its token: fixing and resending is the same entry.
         "token": token if form.errors else uuid.uuid4(),
     }
-    return TemplateResponse(request, f"{run.module.TEMPLATE}#mine", context)
+    # Drawn here, not as a TemplateResponse: under ASGI Django renders those in one more trip
+    # to a worker thread and back, and a room sends its words all at once.
+    return render(request, f"{run.module.TEMPLATE}#mine", context)
 
 
 @require_POST
