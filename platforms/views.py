@@ -12,11 +12,12 @@ import json
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils import timezone, translation
 from django.utils.csp import CSP
+from django.utils.http import content_disposition_header
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.csp import csp_override
@@ -473,7 +474,15 @@ def poster_download(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     if job.status != PosterRender.Status.READY or not job.file:
         raise Http404
     name = f"lederplakat-v{job.version.number}-{job.size}-{job.language}.pdf"
-    return FileResponse(job.file.open("rb"), as_attachment=True, filename=name)
+    # A poster is a few hundred kilobytes: sent whole, not streamed from a file, which under
+    # ASGI would be read in a worker thread chunk by chunk.
+    with job.file.open("rb") as pdf:
+        content = pdf.read()
+    return HttpResponse(
+        content,
+        content_type="application/pdf",
+        headers={"Content-Disposition": content_disposition_header(True, name)},
+    )
 
 
 # Taking exercise results onward

@@ -12,6 +12,7 @@ import asyncio
 import contextlib
 import logging
 import threading
+import time
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -171,6 +172,12 @@ class RedisBus(LocalBus):
         self._channels = f"{PREFIX}{db}:"
         self._listener: threading.Thread | None = None
         self._listener_lock = threading.Lock()
+        # Atomically: take the claim (nil), or say how long another process still holds it.
+        self._claim = self._redis.register_script(
+            "if redis.call('set', KEYS[1], '1', 'NX', 'PX', ARGV[1]) then return false end "
+            "return redis.call('pttl', KEYS[1])"
+        )
+        self._held_elsewhere: dict[str, float] = {}  # name -> monotonic time the claim ends
 
     def subscribe(self, channel: str) -> Subscription:
         self._ensure_listener()
@@ -200,8 +207,18 @@ class RedisBus(LocalBus):
         return max(0, int(self._redis.get(PREFIX + "count:" + audience) or 0))
 
     def claim(self, name: str, milliseconds: int) -> bool:
-        # SET NX PX: of all the processes asking within the window, exactly one gets it.
-        return bool(self._redis.set(PREFIX + "claim:" + name, b"1", nx=True, px=milliseconds))
+        # SET NX PX: of all the processes asking within the window, exactly one gets it. The
+        # others remember until when it is held and don't ask again before then (in a burst of
+        # words every request would otherwise ask): while it is held, the holder has yet to do
+        # what it claimed, so nothing that happens meanwhile is missed.
+        if time.monotonic() < self._held_elsewhere.get(name, 0):
+            return False
+        remaining = self._claim(keys=[PREFIX + "claim:" + name], args=[milliseconds])
+        if remaining is None:
+            return True
+        if remaining > 0:
+            self._held_elsewhere[name] = time.monotonic() + remaining / 1000
+        return False
 
     def publish(self, channel: str, message: str) -> None:
         self._redis.publish(self._channels + channel, message.encode())

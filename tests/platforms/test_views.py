@@ -114,7 +114,11 @@ def test_render_and_download(alice_client, bob_client, platform):
     assert render_poster_task.apply(args=[job.pk]).get() == "ready"
     download = bob_client.get(url("poster_download", job.pk))
     assert download.status_code == 200
-    assert b"".join(download.streaming_content).startswith(b"%PDF")
+    assert download.content.startswith(b"%PDF")
+    assert download["Content-Type"] == "application/pdf"
+    assert download["Content-Disposition"] == (
+        f'attachment; filename="lederplakat-v{job.version.number}-a3-nb.pdf"'
+    )
     status = bob_client.get(url("poster_status", platform.programme_id), **HTMX)
     assert "Download PDF" in status.text
 

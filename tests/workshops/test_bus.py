@@ -159,6 +159,23 @@ def test_of_two_processes_one_claims_a_redraw_until_the_window_has_passed():
     assert second.claim(name, 150)  # the next burst: whoever asks first
 
 
+@pytest.mark.redis
+def test_a_process_that_lost_a_claim_asks_again_only_when_it_has_run_out(monkeypatch):
+    url = os.environ["REDIS_URL"]
+    first, second = RedisBus(url), RedisBus(url)
+    name = f"redraw:test-{os.getpid()}:{time.monotonic_ns()}"
+    assert first.claim(name, 300)
+    assert not second.claim(name, 300)
+    asked = []
+    monkeypatch.setattr(second, "_claim", lambda **kwargs: asked.append(kwargs))
+    for _ in range(50):  # a burst of words in the second process while the first holds it
+        assert not second.claim(name, 300)
+    assert asked == []
+    monkeypatch.undo()
+    time.sleep(0.35)
+    assert second.claim(name, 300)  # run out: asked, and taken
+
+
 def test_coalesced_redraws_are_one_per_burst_and_none_is_lost(settings, monkeypatch):
     from workshops import broadcast
 
