@@ -167,3 +167,30 @@ def test_under_asgi_the_middleware_chain_runs_in_one_thread():
             assert not iscoroutinefunction(instance), type(instance).__name__
         layer = getattr(instance, "get_response", None)
     assert "SessionMiddleware" in seen and "CsrfViewMiddleware" in seen
+
+
+@pytest.mark.parametrize(
+    ("raw", "binding", "threshold"), [("", True, 2), ("true", True, 2), ("false", False, None)]
+)
+def test_postgresql_prepares_repeated_statements_unless_told_not_to(raw, binding, threshold):
+    # Read without connecting: no PostgreSQL is needed to see what the settings ask of it.
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import django; django.setup(); from django.conf import settings; "
+            "o = settings.DATABASES['default']['OPTIONS']; "
+            "print(o['server_side_binding'], o['prepare_threshold'])",
+        ],
+        env={
+            **{k: v for k, v in os.environ.items() if k not in LEAKY},
+            "DJANGO_SETTINGS_MODULE": "config.settings",
+            "DATABASE_URL": "postgres://nobody@127.0.0.1:1/none",
+            "DATABASE_PREPARED_STATEMENTS": raw,
+        },
+        capture_output=True,
+        text=True,
+        cwd=settings.BASE_DIR,
+        timeout=60,
+    )
+    assert result.stdout.split() == [str(binding), str(threshold)], result.stderr
