@@ -3,7 +3,7 @@
 For the real submit view and for a bare Django view that does one INSERT on the same server
 (uvicorn + PostgreSQL + Redis), it steps up the offered rate, the two taking turns at each
 rate, and finds the highest sustained rate whose p95 latency stays within 300 ms with no
-errors. Then it sends 3,000 words in 10 s and
+errors (each view's best of two such searches). Then it sends 3,000 words in 10 s and
 counts the rows. Figures go to stdout and tests/bench/out/burst.json.
 
     make bench            # or: python tests/bench/burst.py
@@ -41,6 +41,7 @@ from tests.bench.fanout import (  # noqa: E402
 RATES = [50, 75, 100, 125, 150, 175, 200, 250, 300, 400]  # fine enough to tell 0.67 from 0.75
 STEP_SECONDS = 3
 SETTLE_SECONDS = 5
+ROUNDS = int(os.environ.get("BURST_ROUNDS", 2))
 P95_LIMIT_MS = 300
 FINAL_COUNT, FINAL_SECONDS = 3000, 10
 PHONES = 3000
@@ -218,8 +219,14 @@ async def main(room: dict) -> dict:
             # that has been up for a while is.
             await offer(client, 40, 2, submit)
             await offer(client, 40, 2, bare)
-            best, steps = await sustained(client, {"app": submit, "baseline": bare})
-            app_rate, base_rate = best["app"], best["baseline"]
+            # Each view's best of ROUNDS searches: a shared machine's slow spells only ever
+            # lower a figure, and both views get the same number of tries.
+            rounds = []
+            for number in range(1, ROUNDS + 1):
+                print(f" round {number} of {ROUNDS}", flush=True)
+                rounds.append(await sustained(client, {"app": submit, "baseline": bare}))
+            app_rate = max(best["app"] for best, _steps in rounds)
+            base_rate = max(best["baseline"] for best, _steps in rounds)
             before = await asyncio.to_thread(count_rows, run.pk, "word")
             counter["i"] = 0
             final = await offer(client, FINAL_COUNT // FINAL_SECONDS, FINAL_SECONDS, submit)
@@ -236,7 +243,7 @@ async def main(room: dict) -> dict:
             "rows_added": after - before,
             "lost": final["sent"] - final["errors"] - (after - before),
         },
-        "steps": steps,
+        "rounds": [{"sustained_per_s": best, "steps": steps} for best, steps in rounds],
     }
 
 
