@@ -10,15 +10,10 @@ from django.utils import translation
 from playwright.sync_api import expect
 
 from exercises.kinds import checkin
-from exercises.models import Exercise, Run
+from exercises.models import Run
 from tests.e2e import test_live as live
+from tests.e2e.conftest import exercise_agenda
 from workshops.models import ActionLearningAnswer, AgendaItem, NetworkGroup, Participant
-
-asgi_server = live.asgi_server
-workshop = live.workshop
-facilitator = live.facilitator
-new_phone = live.new_phone
-axe = live.axe
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -30,16 +25,14 @@ def _no_page() -> str:
 
 @pytest.fixture
 def agenda(workshop) -> list[AgendaItem]:
-    welcome = AgendaItem.objects.create(
-        workshop=workshop, position=0, kind="talk", title="Velkommen", duration_minutes=10
+    return exercise_agenda(
+        workshop,
+        "checkin",
+        "Innsjekk",
+        {"intro": "Før vi går videre", "minutes": 8},
+        minutes=10,
+        welcome=True,
     )
-    checkin = AgendaItem.objects.create(
-        workshop=workshop, position=1, kind="exercise", title="Innsjekk", duration_minutes=10
-    )
-    Exercise.objects.create(
-        agenda_item=checkin, kind="checkin", settings={"intro": "Før vi går videre", "minutes": 8}
-    )
-    return [welcome, checkin]
 
 
 @pytest.fixture

@@ -11,14 +11,10 @@ from playwright.sync_api import Locator, Page, expect
 
 from exercises.models import Exercise, Run
 from tests.e2e import test_live as live
+from tests.e2e.conftest import exercise_agenda
 from workshops.models import AgendaItem
 
 # The live tests' fixtures, shared under their own names.
-asgi_server = live.asgi_server
-workshop = live.workshop
-facilitator = live.facilitator
-new_phone = live.new_phone
-axe = live.axe
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -39,15 +35,14 @@ ROWS = {
 
 @pytest.fixture
 def agenda(workshop) -> list[AgendaItem]:
-    item = AgendaItem.objects.create(
-        workshop=workshop, position=0, kind="exercise", title="Verdidiamanten", duration_minutes=20
+    return exercise_agenda(
+        workshop,
+        "diamond",
+        "Verdidiamanten",
+        {"prompt": "Hvilke verdier er viktigst?", "items": "\n".join(ITEMS), "minutes": 8},
+        minutes=20,
+        welcome=False,
     )
-    Exercise.objects.create(
-        agenda_item=item,
-        kind="diamond",
-        settings={"prompt": "Hvilke verdier er viktigst?", "items": "\n".join(ITEMS), "minutes": 8},
-    )
-    return [item]
 
 
 def _is_focused(locator: Locator) -> bool:

@@ -8,39 +8,30 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import Page, expect
 
-from exercises.models import Exercise, Member, Run
+from exercises.models import Member, Run
 from tests.e2e import test_live as live
+from tests.e2e.conftest import exercise_agenda
 from workshops.models import AgendaItem
-
-asgi_server = live.asgi_server
-workshop = live.workshop
-facilitator = live.facilitator
-new_phone = live.new_phone
-axe = live.axe
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture
 def agenda(workshop) -> list[AgendaItem]:
-    welcome = AgendaItem.objects.create(
-        workshop=workshop, position=0, kind="talk", title="Velkommen", duration_minutes=10
-    )
-    item = AgendaItem.objects.create(
-        workshop=workshop, position=1, kind="exercise", title="Gallerivandring", duration_minutes=30
-    )
-    Exercise.objects.create(
-        agenda_item=item,
-        kind="gallery_walk",
-        settings={
+    return exercise_agenda(
+        workshop,
+        "gallery_walk",
+        "Gallerivandring",
+        {
             "prompt": "Hva er bra, hva mangler?",
             "source": "now",
             "grouping": "size",
             "group_size": 2,
             "host_rule": "group_decides",
         },
+        minutes=30,
+        welcome=True,
     )
-    return [welcome, item]
 
 
 def _check(axe, page: Page, found: list[str]) -> None:

@@ -12,12 +12,6 @@ from exercises.runs import change
 from tests.e2e import test_live as live
 from workshops.models import AgendaItem
 
-asgi_server = live.asgi_server
-workshop = live.workshop
-facilitator = live.facilitator
-new_phone = live.new_phone
-axe = live.axe
-
 pytestmark = pytest.mark.django_db(transaction=True)
 
 KINDS = {

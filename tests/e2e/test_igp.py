@@ -6,33 +6,24 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from exercises.models import Exercise, Member, Run
+from exercises.models import Member, Run
 from tests.e2e import test_live as live
+from tests.e2e.conftest import exercise_agenda
 from workshops.models import AgendaItem
-
-asgi_server = live.asgi_server
-workshop = live.workshop
-facilitator = live.facilitator
-new_phone = live.new_phone
-axe = live.axe
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture
 def agenda(workshop) -> list[AgendaItem]:
-    welcome = AgendaItem.objects.create(
-        workshop=workshop, position=0, kind="talk", title="Velkommen", duration_minutes=10
+    return exercise_agenda(
+        workshop,
+        "igp",
+        "Verdier i IGP",
+        {"prompt": "Hvilke verdier?", "target": 2, "grouping": "size", "group_size": 2},
+        minutes=30,
+        welcome=True,
     )
-    item = AgendaItem.objects.create(
-        workshop=workshop, position=1, kind="exercise", title="Verdier i IGP", duration_minutes=30
-    )
-    Exercise.objects.create(
-        agenda_item=item,
-        kind="igp",
-        settings={"prompt": "Hvilke verdier?", "target": 2, "grouping": "size", "group_size": 2},
-    )
-    return [welcome, item]
 
 
 def test_four_phones_in_two_groups_through_i_g_and_p(

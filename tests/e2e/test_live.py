@@ -10,138 +10,27 @@ settings, the same test database (SQLite in memory, or PostgreSQL in CI) and the
 
 from __future__ import annotations
 
-import asyncio
-import datetime as dt
 import re
-import secrets
-import socket
-import threading
 import time
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 
 import pytest
-import uvicorn
-from axe_playwright_python.sync_playwright import Axe
 from django.urls import reverse
 from django.utils import translation
 from playwright.sync_api import BrowserContext, Page, expect
 
-from tests.e2e.conftest import LOCALE, PASSWORD
+from tests.e2e.conftest import AsgiServer
 from workshops.live_views import DEVICE_COOKIE
 from workshops.models import AgendaItem, Attendee, LiveEvent, Participant, Programme, Workshop
 
 BLOCKING = {"serious", "critical"}
-DESKTOP = {"width": 1440, "height": 900}
 PROJECTOR = {"width": 1280, "height": 720}
-PHONE = {"viewport": {"width": 390, "height": 800}, "is_mobile": True, "has_touch": True}
 # Every screen must show a change within this many milliseconds of the facilitator's click.
 PUSHED_WITHIN = 1_000
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-# The server
-
-
-@dataclass
-class AsgiServer:
-    url: str
-    server: uvicorn.Server
-    loop: asyncio.AbstractEventLoop
-
-    def cut_streams(self, cookie: str) -> int:
-        """Drop the TCP connections of the open SSE streams that carry `cookie`.
-
-        Chromium's offline emulation fails new requests but leaves open responses flowing, so
-        a phone "going offline" still gets its pushes. A real network drop also cuts the
-        stream; this does that, from the server's side, as a reset connection would.
-        """
-
-        async def cut() -> int:
-            cut = 0
-            for connection in list(self.server.server_state.connections):
-                scope = getattr(connection, "scope", None)
-                if not scope or not scope["path"].endswith("/stream/"):
-                    continue
-                cookies = b"".join(v for k, v in scope["headers"] if k == b"cookie").decode()
-                if cookie in cookies:
-                    connection.transport.close()
-                    cut += 1
-            return cut
-
-        return asyncio.run_coroutine_threadsafe(cut(), self.loop).result(timeout=5)
-
-
-@pytest.fixture
-def asgi_server(transactional_db, settings) -> Iterator[AsgiServer]:
-    """uvicorn serving the project on 127.0.0.1, on a free port, for one test."""
-    from django.contrib.staticfiles.handlers import ASGIStaticFilesHandler
-    from django.core.asgi import get_asgi_application
-
-    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "127.0.0.1"]
-    # Static files as the live server serves them, whatever DEBUG the test runs with.
-    application = ASGIStaticFilesHandler(get_asgi_application())
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.bind(("127.0.0.1", 0))  # the kernel picks a free port; uvicorn serves this socket
-    port = sock.getsockname()[1]
-    config = uvicorn.Config(
-        application,
-        host="127.0.0.1",
-        port=port,
-        log_level="warning",
-        lifespan="off",  # Django speaks HTTP only
-        loop="asyncio",
-        http="h11",
-        ws="none",
-        timeout_graceful_shutdown=2,  # SSE streams never end by themselves
-    )
-    server = uvicorn.Server(config)
-    loops: list[asyncio.AbstractEventLoop] = []
-
-    async def serve() -> None:
-        loops.append(asyncio.get_running_loop())
-        await server.serve(sockets=[sock])
-
-    # Its own thread and event loop: Playwright's sync API keeps a loop in this thread.
-    thread = threading.Thread(target=asyncio.run, args=(serve(),), name="uvicorn", daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started:
-        if not thread.is_alive() or time.monotonic() > deadline:
-            sock.close()
-            pytest.fail("uvicorn did not start", pytrace=False)
-        time.sleep(0.02)
-    try:
-        yield AsgiServer(url=f"http://127.0.0.1:{port}", server=server, loop=loops[0])
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
-        sock.close()
-        assert not thread.is_alive(), "uvicorn did not stop"
-
-
 # The day
-
-
-@pytest.fixture
-def workshop(programme: Programme) -> Workshop:
-    """Day 1 of the programme, under an id no other run is likely to use.
-
-    Redis pub/sub channels are shared by every database number on a Redis server, so with
-    REDIS_URL a day 1 here would hear (and be heard by) a day 1 of any other test run or
-    benchmark using the same Redis: its live channels are named by the day's id.
-    """
-    return Workshop.objects.create(
-        pk=1_000_000 + secrets.randbelow(1_000_000_000),
-        programme=programme,
-        number=1,
-        date=dt.date(2026, 11, 26),
-        start_time=dt.time(8, 30),
-        end_time=dt.time(12, 0),
-        venue="Seljord kulturhus",
-        theme="Relasjonsorientert lederadferd",
-    )
 
 
 ITEMS = [
@@ -173,32 +62,6 @@ def roster(programme: Programme) -> list[Participant]:
         Participant.objects.create(programme=programme, name=name)
         for name in ("Kari Nordmann", "Ola Nordmann", "Per Hansen")
     ]
-
-
-@pytest.fixture
-def facilitator(asgi_server: AsgiServer, new_context, alice) -> BrowserContext:
-    """Alice, logged in through the real login form, on a desktop browser."""
-    context = new_context(locale=LOCALE, viewport=DESKTOP)
-    context.set_default_timeout(5_000)
-    page = context.new_page()
-    page.goto(asgi_server.url + reverse("login"))
-    page.locator("#id_username").fill("alice")
-    page.locator("#id_password").fill(PASSWORD)
-    with page.expect_navigation():
-        page.locator("main form button[type=submit]").click()
-    assert reverse("login") not in page.url, "alice could not log in"
-    page.close()
-    return context
-
-
-@pytest.fixture
-def new_phone(asgi_server: AsgiServer, new_context) -> Callable[[], BrowserContext]:
-    def _new_phone() -> BrowserContext:
-        context = new_context(locale=LOCALE, **PHONE)
-        context.set_default_timeout(5_000)
-        return context
-
-    return _new_phone
 
 
 def _message(text: str) -> str:
@@ -378,11 +241,6 @@ def test_console_drives_the_projector_and_the_phones(
         (2, LiveEvent.Action.NEXT, alice, agenda[0], agenda[1]),
         (3, LiveEvent.Action.NEXT, alice, agenda[1], agenda[2]),
     ]
-
-
-@pytest.fixture(scope="session")
-def axe() -> Axe:
-    return Axe()
 
 
 def test_live_pages_have_no_serious_accessibility_violations(

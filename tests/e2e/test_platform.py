@@ -25,11 +25,8 @@ from exercises.kinds import diamond
 from exercises.models import Run
 from platforms import poster, tasks
 from tests.e2e import test_live as live
-from tests.e2e.conftest import LOCALE
+from tests.e2e.conftest import DESKTOP, LOCALE
 from workshops.models import Programme
-
-asgi_server = live.asgi_server
-axe = live.axe
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -67,7 +64,7 @@ def slow_worker(monkeypatch):
 
 
 def logged_in(new_context, server, username: str) -> BrowserContext:
-    context = new_context(locale=LOCALE, viewport=live.DESKTOP, accept_downloads=True)
+    context = new_context(locale=LOCALE, viewport=DESKTOP, accept_downloads=True)
     context.set_default_timeout(10_000)
     page = context.new_page()
     page.goto(server.url + reverse("login"))

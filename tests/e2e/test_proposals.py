@@ -8,31 +8,21 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from exercises.models import Exercise, Member, Run, Submission
+from exercises.models import Member, Run, Submission
 from tests.e2e import test_live as live
+from tests.e2e.conftest import exercise_agenda
 from workshops.models import AgendaItem
-
-asgi_server = live.asgi_server
-workshop = live.workshop
-facilitator = live.facilitator
-new_phone = live.new_phone
-axe = live.axe
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture
 def agenda(workshop) -> list[AgendaItem]:
-    welcome = AgendaItem.objects.create(
-        workshop=workshop, position=0, kind="talk", title="Velkommen", duration_minutes=10
-    )
-    item = AgendaItem.objects.create(
-        workshop=workshop, position=1, kind="exercise", title="Visjon", duration_minutes=30
-    )
-    Exercise.objects.create(
-        agenda_item=item,
-        kind="proposals",
-        settings={
+    return exercise_agenda(
+        workshop,
+        "proposals",
+        "Visjon",
+        {
             "prompt": "Hva skal være visjonen vår?",
             "who_proposes": "group",
             "grouping": "size",
@@ -43,8 +33,9 @@ def agenda(workshop) -> list[AgendaItem]:
             "dots": 3,
             "stack_dots": True,
         },
+        minutes=30,
+        welcome=True,
     )
-    return [welcome, item]
 
 
 def _blocking(axe, page) -> list[str]:

@@ -5,26 +5,24 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from exercises.models import Exercise, Run
+from exercises.models import Run
 from tests.e2e import test_live as live
+from tests.e2e.conftest import exercise_agenda
 from workshops.models import AgendaItem
-
-asgi_server = live.asgi_server
-workshop = live.workshop
-facilitator = live.facilitator
-new_phone = live.new_phone
-axe = live.axe
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture
 def agenda(workshop) -> list[AgendaItem]:
-    item = AgendaItem.objects.create(
-        workshop=workshop, position=0, kind="exercise", title="Rekkeframlegg", duration_minutes=20
+    return exercise_agenda(
+        workshop,
+        "round_robin",
+        "Rekkeframlegg",
+        {"keep": 2},
+        minutes=20,
+        welcome=False,
     )
-    Exercise.objects.create(agenda_item=item, kind="round_robin", settings={"keep": 2})
-    return [item]
 
 
 def test_one_round_goes_round_the_group(asgi_server, new_phone, axe, alice, workshop, agenda):

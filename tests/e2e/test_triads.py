@@ -7,31 +7,25 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from exercises.kinds.triads import GIVER, OBSERVER, RECEIVER, roles_in_round
-from exercises.models import Exercise, Member, Run
+from exercises.models import Member, Run
 from exercises.runs import change
 from tests.e2e import test_live as live
+from tests.e2e.conftest import exercise_agenda
 from workshops.models import AgendaItem
-
-asgi_server = live.asgi_server
-workshop = live.workshop
-facilitator = live.facilitator
-new_phone = live.new_phone
-axe = live.axe
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture
 def agenda(workshop) -> list[AgendaItem]:
-    item = AgendaItem.objects.create(
-        workshop=workshop,
-        position=0,
-        kind="exercise",
-        title="Tilbakemeldinger",
-        duration_minutes=36,
+    return exercise_agenda(
+        workshop,
+        "feedback_triads",
+        "Tilbakemeldinger",
+        {},
+        minutes=36,
+        welcome=False,
     )
-    Exercise.objects.create(agenda_item=item, kind="feedback_triads", settings={})
-    return [item]
 
 
 def _check(axe, page: Page, found: list[str]) -> None:

@@ -7,36 +7,30 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from exercises.models import Exercise, Run, Submission
+from exercises.models import Run, Submission
 from tests.e2e import test_live as live
+from tests.e2e.conftest import exercise_agenda
 from workshops.models import AgendaItem
-
-asgi_server = live.asgi_server
-workshop = live.workshop
-facilitator = live.facilitator
-new_phone = live.new_phone
-axe = live.axe
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture
 def agenda(workshop) -> list[AgendaItem]:
-    item = AgendaItem.objects.create(
-        workshop=workshop, position=0, kind="exercise", title="Verdier", duration_minutes=10
-    )
-    Exercise.objects.create(
-        agenda_item=item,
-        kind="word_cloud",
-        settings={
+    return exercise_agenda(
+        workshop,
+        "word_cloud",
+        "Verdier",
+        {
             "prompt": "Hvilke verdier?",
             "max_entries": 3,
             "max_length": 30,
             "minutes": 5,
             "hidden_until_reveal": True,
         },
+        minutes=10,
+        welcome=False,
     )
-    return [item]
 
 
 def test_three_phones_fill_the_cloud_and_the_facilitator_reveals_it(
