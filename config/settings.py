@@ -91,6 +91,7 @@ TEMPLATES = [
 
 DATABASES = {"default": env_database("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 if DATABASES["default"]["ENGINE"].endswith("postgresql"):
+    prepared_statements = env_bool("DATABASE_PREPARED_STATEMENTS", True)
     # A pool bounds the connections however many phones connect at once: a room joining in
     # the same second borrows and returns a few connections instead of opening hundreds.
     DATABASES["default"]["OPTIONS"] = {
@@ -104,8 +105,8 @@ if DATABASES["default"]["ENGINE"].endswith("postgresql"):
         # took longer to plan (0.9 ms) than to run (0.2 ms), and PostgreSQL's CPU time per
         # submitted word fell from 2.7 to 1.1 ms. Behind PgBouncer in transaction mode, which
         # cannot keep prepared statements, set DATABASE_PREPARED_STATEMENTS=false.
-        "server_side_binding": env_bool("DATABASE_PREPARED_STATEMENTS", True),
-        "prepare_threshold": 2 if env_bool("DATABASE_PREPARED_STATEMENTS", True) else None,
+        "server_side_binding": prepared_statements,
+        "prepare_threshold": 2 if prepared_statements else None,
     }
 elif DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # Live days write from several requests at once; wait for the lock instead of failing.
