@@ -30,6 +30,7 @@ from workshops.models import (
     TransitionRefused,
     Workshop,
 )
+from workshops.prepared import PreparedQuery
 from workshops.timer import Timer
 
 
@@ -358,9 +359,7 @@ def _into_free_place(run, attendee, key, token, limit, fields) -> tuple[Submissi
     into the first free one; if a send at the same moment took it, the unique constraint
     refuses the insert and we look again."""
     for _attempt in range(limit + 1):
-        taken = list(
-            run.submissions.filter(author=attendee, key=key).values_list("token", "slot", "text")
-        )
+        taken = _PLACES_TAKEN.fetch(run=run.pk, author=attendee.pk, key=key)
         texts = [text for _token, _slot, text in taken]
         _remember_own(run, attendee, key, texts)
         if any(saved == token for saved, _slot, _text in taken):
@@ -381,6 +380,16 @@ def _into_free_place(run, attendee, key, token, limit, fields) -> tuple[Submissi
         _publish_soon(run.workshop_id, ("presenter", "console"))
         return submission, True
     raise TransitionRefused(limit)
+
+
+def _places_taken(run: int, author: int, key: str):
+    return Submission.objects.filter(run=run, author=author, key=key).values_list(
+        "token", "slot", "text"
+    )
+
+
+# Read before every word a room sends: its SQL is compiled once (see workshops/prepared.py).
+_PLACES_TAKEN = PreparedQuery(_places_taken, run=int, author=int, key=str)
 
 
 def _remember_own(run: Run, attendee: Attendee, key: str, texts: list[str]) -> None:

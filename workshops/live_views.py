@@ -38,6 +38,7 @@ from workshops.models import (
     Workshop,
     normalise_join_code,
 )
+from workshops.prepared import PreparedQuery
 
 DEVICE_COOKIE = "samling_device"
 
@@ -295,26 +296,9 @@ def phone_attendee(request: HttpRequest, code: str) -> tuple[Workshop, Attendee]
     An ended day, which still answers its phones, takes the longer way."""
     token = request.COOKIES.get(DEVICE_COOKIE)
     if token:
-        live = (
-            Attendee.objects.annotate(
-                # The run of the current item's exercise on this day (one per exercise and day).
-                current_run=FilteredRelation(
-                    "workshop__runs",
-                    condition=Q(workshop__runs__exercise=F("workshop__current_item__exercise")),
-                )
-            )
-            .select_related("workshop__current_item__exercise", "current_run")
-            .filter(
-                device_hash=_device_hash(token),
-                workshop__status=Workshop.Status.LIVE,
-                workshop__join_code=normalise_join_code(code),
-            )
-        )
-        try:
-            attendee = live.get()  # one at most: join codes are unique among live days
-        except Attendee.DoesNotExist:
-            pass
-        else:
+        found = _LIVE_PHONE.fetch(device_hash=_device_hash(token), code=normalise_join_code(code))
+        if found:  # one at most: join codes are unique among live days
+            (attendee,) = found
             # Without a run (no exercise on now) the join found nothing and sets nothing.
             workshop, run = attendee.workshop, getattr(attendee, "current_run", None)
             if run is not None:
@@ -326,6 +310,29 @@ def phone_attendee(request: HttpRequest, code: str) -> tuple[Workshop, Attendee]
     if workshop is None or attendee is None:
         raise Http404
     return workshop, attendee
+
+
+def _live_phone(device_hash: str, code: str):
+    return (
+        Attendee.objects.annotate(
+            # The run of the current item's exercise on this day (one per exercise and day).
+            current_run=FilteredRelation(
+                "workshop__runs",
+                condition=Q(workshop__runs__exercise=F("workshop__current_item__exercise")),
+            )
+        )
+        .select_related("workshop__current_item__exercise", "current_run")
+        .filter(
+            device_hash=device_hash,
+            workshop__status=Workshop.Status.LIVE,
+            workshop__join_code=code,
+        )
+        .order_by()
+    )
+
+
+# Every word a room sends comes through this lookup: its SQL is compiled once (see prepared.py).
+_LIVE_PHONE = PreparedQuery(_live_phone, device_hash=str, code=str)
 
 
 @require_GET
