@@ -64,12 +64,13 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
-    # Last: keeps the chain synchronous under ASGI (see config/middleware.py).
-    "config.middleware.sync_chain",
 ]
 
 ROOT_URLCONF = "config.urls"
 ASGI_APPLICATION = "config.asgi.application"
+# Requests whose Python runs at once in one ASGI worker (config/asgi_handler.py); live streams
+# waiting for news do not count.
+ASGI_CONCURRENT_REQUESTS = env_int("ASGI_CONCURRENT_REQUESTS", 8, minimum=1)
 WSGI_APPLICATION = "config.wsgi.application"
 
 TEMPLATES = [

@@ -152,19 +152,20 @@ def test_celery_workers_are_capped_in_time_and_memory():
 
 
 def test_under_asgi_the_middleware_chain_runs_in_one_thread():
-    """Every middleware in sync mode: no hop to a thread and back per middleware per request
-    (config/middleware.sync_chain; tests/bench/burst.py measured the difference)."""
+    """Every middleware and the view in sync mode, as under WSGI: no trip between the event loop
+    and a thread per middleware (config/asgi_handler.py; tests/bench/burst.py measured it)."""
     from asgiref.sync import iscoroutinefunction
-    from django.core.handlers.asgi import ASGIHandler
     from django.utils.deprecation import MiddlewareMixin
 
-    handler = ASGIHandler()  # loads the middleware for ASGI, as uvicorn's worker does
+    from config.asgi_handler import OneTripASGIHandler
+
+    handler = OneTripASGIHandler()  # loads the middleware as uvicorn's worker does
     seen, layer = [], handler._middleware_chain
     while layer is not None:
         instance = getattr(layer, "__wrapped__", layer)
+        assert not iscoroutinefunction(instance), instance
         if isinstance(instance, MiddlewareMixin):
             seen.append(type(instance).__name__)
-            assert not iscoroutinefunction(instance), type(instance).__name__
         layer = getattr(instance, "get_response", None)
     assert "SessionMiddleware" in seen and "CsrfViewMiddleware" in seen
 
