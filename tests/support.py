@@ -37,3 +37,21 @@ def run_async(scenario) -> None:
         raise TimeoutError("the async scenario did not finish in 60 s")
     if errors:
         raise errors[0]
+
+
+def http_scope(path: str, headers: list[tuple[bytes, bytes]]) -> dict:
+    """An ASGI scope for a GET of `path` from a browser on testserver, for driving the app."""
+    return {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": "GET",
+        "scheme": "http",
+        "path": path,
+        "raw_path": path.encode(),
+        "query_string": b"",
+        "root_path": "",
+        "headers": [(b"host", b"testserver"), *headers],
+        "client": ("127.0.0.1", 50000),
+        "server": ("testserver", 80),
+    }

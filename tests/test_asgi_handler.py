@@ -11,24 +11,11 @@ from django.core.signals import request_finished
 from django.http import HttpResponse
 
 from config.asgi_handler import OneTripASGIHandler
-from tests.support import run_async
+from tests.support import http_scope, run_async
 
 
 def scope(path: str = "/accounts/login/") -> dict:
-    return {
-        "type": "http",
-        "asgi": {"version": "3.0"},
-        "http_version": "1.1",
-        "method": "GET",
-        "scheme": "http",
-        "path": path,
-        "raw_path": path.encode(),
-        "query_string": b"",
-        "root_path": "",
-        "headers": [(b"host", b"testserver"), (b"accept-language", b"nb")],
-        "client": ("127.0.0.1", 50000),
-        "server": ("testserver", 80),
-    }
+    return http_scope(path, [(b"accept-language", b"nb")])
 
 
 async def call(handler: OneTripASGIHandler, path: str = "/accounts/login/") -> list[dict]:

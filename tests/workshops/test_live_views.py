@@ -8,7 +8,7 @@ from asgiref.sync import sync_to_async
 from django.test import Client
 from django.urls import reverse
 
-from tests.support import run_async
+from tests.support import http_scope, run_async
 from workshops.live_views import DEVICE_COOKIE
 from workshops.models import Attendee, Workshop
 
@@ -242,25 +242,10 @@ class Stream:
         from config.asgi import application
 
         cookie = "; ".join(f"{k}={v}" for k, v in cookies.items())
-        self.scope = {
-            "type": "http",
-            "asgi": {"version": "3.0"},
-            "http_version": "1.1",
-            "method": "GET",
-            "scheme": "http",
-            "path": path,
-            "raw_path": path.encode(),
-            "query_string": b"",
-            "root_path": "",
-            "headers": [
-                (b"host", b"testserver"),
-                (b"cookie", cookie.encode()),
-                (b"accept-language", b"en"),
-                *(headers or []),
-            ],
-            "client": ("127.0.0.1", 50000),
-            "server": ("testserver", 80),
-        }
+        self.scope = http_scope(
+            path,
+            [(b"cookie", cookie.encode()), (b"accept-language", b"en"), *(headers or [])],
+        )
         self.app = application
         self.inbox: asyncio.Queue = asyncio.Queue()
         self.outbox: asyncio.Queue = asyncio.Queue()
