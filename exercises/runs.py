@@ -30,7 +30,7 @@ from workshops.models import (
     TransitionRefused,
     Workshop,
 )
-from workshops.prepared import PreparedQuery
+from workshops.prepared import PreparedInsert, PreparedQuery
 from workshops.timer import Timer
 
 
@@ -370,7 +370,7 @@ def _into_free_place(run, attendee, key, token, limit, fields) -> tuple[Submissi
         slot = next(number for number in itertools.count() if number not in slots)
         try:
             with _savepoint():
-                submission = Submission.objects.create(**fields, slot=slot)
+                submission = _NEW_SUBMISSION.create(**fields, slot=slot)
         except IntegrityError:
             existing = Submission.objects.filter(token=token).first()
             if existing is not None:
@@ -388,8 +388,10 @@ def _places_taken(run: int, author: int, key: str):
     )
 
 
-# Read before every word a room sends: its SQL is compiled once (see workshops/prepared.py).
+# Read before every word a room sends, and the word's row: their SQL is built once (see
+# workshops/prepared.py).
 _PLACES_TAKEN = PreparedQuery(_places_taken, run=int, author=int, key=str)
+_NEW_SUBMISSION = PreparedInsert(Submission)
 
 
 def _remember_own(run: Run, attendee: Attendee, key: str, texts: list[str]) -> None:

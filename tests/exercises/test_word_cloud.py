@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import uuid
 
 import pytest
@@ -103,6 +104,29 @@ def test_a_word_takes_three_queries_and_the_answer_lists_the_phones_words(
         response = send(phone, workshop, run, "Åpenhet")
     assert "You can send 0 more." in response.text
     assert "<li>Tillit</li><li>Åpenhet</li>" in response.text
+
+
+def test_the_htmx_answer_leaves_the_csrf_field_to_the_pages_header(workshop, run):
+    # The phone's page carries the token in hx-headers; the answer to a word sent with htmx
+    # needs no field of its own, and the next word, sent with the header only, is accepted.
+    phone = Client(enforce_csrf_checks=True, headers={"accept-language": "en"})
+    join = reverse("workshops:join_day", args=[workshop.join_code])
+    page = phone.get(join)
+    field = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text).group(1)
+    phone.post(join, {"display_name": "Kari", "csrfmiddlewaretoken": field})
+    page = phone.get(reverse("workshops:phone", args=[workshop.join_code]))
+    header = re.search(r'hx-headers=\'\{"X-CSRFToken": "([^"]+)"\}\'', page.text).group(1)
+    assert 'name="csrfmiddlewaretoken"' in page.text  # the form works without JavaScript too
+    url = reverse("exercises:submit", args=[workshop.join_code, run.pk])
+    for word in ("Tillit", "Mot"):
+        answer = phone.post(
+            url, {"text": word, "token": uuid.uuid4()}, HTTP_X_CSRFTOKEN=header, **HTMX
+        )
+        assert answer.status_code == 200
+        assert "csrfmiddlewaretoken" not in answer.text
+    assert list(run.submissions.values_list("text", flat=True)) == ["Tillit", "Mot"]
+    refused = phone.post(url, {"text": "Ærlighet", "token": uuid.uuid4()}, **HTMX)
+    assert refused.status_code == 403  # without the header a send is refused as before
 
 
 def test_a_retried_submission_is_saved_once(workshop, run):

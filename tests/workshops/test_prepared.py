@@ -1,14 +1,17 @@
-"""A query compiled once and run again with new values gives what the queryset would."""
+"""A query compiled once and run again with new values gives what the queryset would; a
+prepared insert saves what create() would."""
 
 from __future__ import annotations
 
 import threading
+import uuid
 
 import pytest
-from django.db import connection
+from django.db import IntegrityError, connection, transaction
 
-from workshops.models import AgendaItem, Workshop
-from workshops.prepared import PreparedQuery
+from exercises.models import Exercise, Run, Submission
+from workshops.models import AgendaItem, Attendee, Workshop
+from workshops.prepared import PreparedInsert, PreparedQuery
 
 
 def _items(workshop: int, kind: str):
@@ -95,3 +98,68 @@ def test_a_thread_of_its_own_runs_it_on_its_own_connection(workshop):
     thread.join()
     assert seen["titles"] == ["Lunsj"]
     assert seen["connection"] is not connection.connection
+
+
+def _submission_rows(run):
+    return list(
+        Submission.objects.filter(run=run).values_list(
+            "run", "author", "group", "key", "text", "data", "token", "slot"
+        )
+    )
+
+
+@pytest.fixture
+def word_run(workshop, agenda, alice):
+    Exercise.objects.create(agenda_item=agenda[3], kind="word_cloud", settings={})
+    workshop.start_day(by=alice)
+    for _ in range(3):
+        workshop.go(+1, by=alice, expected_version=None)
+    return Run.objects.get()
+
+
+def test_a_prepared_insert_saves_the_row_create_would(word_run):
+    attendee = Attendee.objects.create(workshop=word_run.workshop, display_name="Kari")
+    token = uuid.uuid4()
+    saved = PreparedInsert(Submission).create(
+        run=word_run, author=attendee, key="word", text="Tillit", token=token, data={"a": [1]}
+    )
+    assert saved.pk and not saved._state.adding
+    row = Submission.objects.get(pk=saved.pk)
+    assert (row.run, row.author, row.text, row.token, row.data) == (
+        word_run,
+        attendee,
+        "Tillit",
+        token,
+        {"a": [1]},
+    )
+    assert row.created_at is not None  # auto_now_add, filled in as create() does
+    assert row.created_at == saved.created_at
+
+
+def test_a_prepared_insert_builds_its_sql_once_and_raises_as_create_does(
+    word_run, django_assert_num_queries
+):
+    insert = PreparedInsert(Submission)
+    token = uuid.uuid4()
+    insert.create(run=word_run, key="word", text="Tillit", token=token)
+    built = dict(insert._sql)
+    with django_assert_num_queries(1):
+        insert.create(run=word_run, key="word", text="Mot", token=uuid.uuid4(), slot=1)
+    assert insert._sql == built
+    # The same token again: the unique constraint refuses it, as Django's error, and a
+    # transaction around it goes on after its savepoint.
+    with transaction.atomic():
+        with pytest.raises(IntegrityError), transaction.atomic():
+            insert.create(run=word_run, key="word", text="Igjen", token=token)
+        assert Submission.objects.filter(token=token).count() == 1
+    assert [row[4] for row in _submission_rows(word_run)] == ["Tillit", "Mot"]
+
+
+def test_converted_values_come_right_on_every_connection(word_run):
+    # The JSON field's converter turns text into a dict; it is kept per connection.
+    Submission.objects.create(run=word_run, key="word", text="x", token=uuid.uuid4(), data={"n": 1})
+    prepared = PreparedQuery(
+        lambda run: Submission.objects.filter(run=run).values_list("data", flat=True), run=int
+    )
+    assert prepared.fetch(run=word_run.pk) == [{"n": 1}]
+    assert prepared.fetch(run=word_run.pk) == [{"n": 1}]
