@@ -7,7 +7,9 @@ import threading
 import uuid
 
 import pytest
+from django.contrib.auth.models import User
 from django.db import IntegrityError, connection, transaction
+from django.db.models import Model
 
 from exercises.models import Exercise, Run, Submission
 from workshops.models import AgendaItem, Attendee, Workshop
@@ -163,3 +165,10 @@ def test_converted_values_come_right_on_every_connection(word_run):
     )
     assert prepared.fetch(run=word_run.pk) == [{"n": 1}]
     assert prepared.fetch(run=word_run.pk) == [{"n": 1}]
+
+
+def test_a_model_with_a_save_of_its_own_is_refused():
+    # Django's user model does something in its own save(), which an insert would skip.
+    assert User.save is not Model.save
+    with pytest.raises(TypeError, match="User has a save"):
+        PreparedInsert(User)
