@@ -4,7 +4,7 @@ goes through."""
 from __future__ import annotations
 
 import copy
-import weakref
+import threading
 from collections.abc import Callable
 from typing import Any
 
@@ -35,7 +35,7 @@ class PreparedQuery:
         self._build = build
         self._types = types
         self._compiled: tuple | None = None
-        self._converters: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+        self._converters = threading.local()
 
     def fetch(self, **values: Any) -> list:
         """The rows as the queryset would give them (objects, or tuples for values_list)."""
@@ -48,12 +48,17 @@ class PreparedQuery:
         ours.as_sql = lambda *args, **kwargs: (sql, tuple(bound))
         # Which columns need converting (a JSON field's text into a dict, say) is worked out
         # per column and per call otherwise: a fifth of the phone's lookup. The backend's
-        # converters are bound to a connection, so they are kept per connection.
-        converters = self._converters.get(connection)
-        if converters is None:
-            converters = self._converters[connection] = compiler.get_converters(
-                [column for column, *_rest in compiler.select[: compiler.col_count]]
+        # converters are bound to a connection, which is the thread's own: they are kept per
+        # thread, and go when the thread does.
+        kept = getattr(self._converters, "kept", None)
+        if kept is None or kept[0] is not connection:
+            kept = self._converters.kept = (
+                connection,
+                compiler.get_converters(
+                    [column for column, *_rest in compiler.select[: compiler.col_count]]
+                ),
             )
+        converters = kept[1]
         ours.get_converters = lambda expressions: converters
         run = queryset._chain()
         run.query.get_compiler = lambda *args, **kwargs: ours

@@ -8,7 +8,7 @@ import uuid
 
 import pytest
 from django.contrib.auth.models import User
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, connection, connections, transaction
 from django.db.models import Model
 
 from exercises.models import Exercise, Run, Submission
@@ -157,14 +157,30 @@ def test_a_prepared_insert_builds_its_sql_once_and_raises_as_create_does(
     assert [row[4] for row in _submission_rows(word_run)] == ["Tillit", "Mot"]
 
 
-def test_converted_values_come_right_on_every_connection(word_run):
-    # The JSON field's converter turns text into a dict; it is kept per connection.
+@pytest.mark.django_db(transaction=True)
+def test_converted_values_come_right_on_every_thread(word_run):
+    # The JSON field's converter turns text into a dict. Converters are worked out once per
+    # thread, for the thread's own connection, and kept no longer than the thread.
     Submission.objects.create(run=word_run, key="word", text="x", token=uuid.uuid4(), data={"n": 1})
     prepared = PreparedQuery(
         lambda run: Submission.objects.filter(run=run).values_list("data", flat=True), run=int
     )
     assert prepared.fetch(run=word_run.pk) == [{"n": 1}]
     assert prepared.fetch(run=word_run.pk) == [{"n": 1}]
+    seen = {}
+
+    def other_thread():
+        try:
+            seen["data"] = prepared.fetch(run=word_run.pk)
+            seen["kept_for_own_connection"] = prepared._converters.kept[0] is connections["default"]
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=other_thread)
+    thread.start()
+    thread.join()
+    assert seen == {"data": [{"n": 1}], "kept_for_own_connection": True}
+    assert prepared._converters.kept[0] is connections["default"]  # this thread's, unchanged
 
 
 def test_a_model_with_a_save_of_its_own_is_refused():
