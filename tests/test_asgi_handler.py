@@ -18,13 +18,17 @@ def scope(path: str = "/accounts/login/") -> dict:
     return http_scope(path, [(b"accept-language", b"nb")])
 
 
-async def call(handler: OneTripASGIHandler, path: str = "/accounts/login/") -> list[dict]:
+async def call(
+    handler: OneTripASGIHandler, path: str = "/accounts/login/", on_send=None
+) -> list[dict]:
     sent: list[dict] = []
 
     async def receive() -> dict:
         return {"type": "http.request", "body": b"", "more_body": False}
 
     async def send(message: dict) -> None:
+        if on_send is not None:
+            on_send(message)
         sent.append(message)
 
     await handler(scope(path), receive, send)
@@ -117,16 +121,7 @@ def test_a_whole_response_is_closed_before_it_is_sent(handler):
     request_finished.connect(finished)
 
     async def run():
-        sent = []
-
-        async def receive():
-            return {"type": "http.request", "body": b"", "more_body": False}
-
-        async def send(message):
-            order.append(message["type"])
-            sent.append(message)
-
-        await handler(scope(), receive, send)
+        await call(handler, on_send=lambda message: order.append(message["type"]))
 
     try:
         run_async(run)

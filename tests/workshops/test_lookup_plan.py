@@ -29,7 +29,7 @@ def test_the_phone_lookups_plan_for_any_code_reads_one_day(workshop, alice):
         for number in range(100, 3100)
     )
     workshop.start_day(by=alice)
-    _queryset, _compiler, sql, params, _slots = _LIVE_PHONE._compile()
+    _queryset, _compiler, sql, params, slots = _LIVE_PHONE._compile()
     numbered = sql % tuple(f"${number}" for number in range(1, len(params) + 1))
     connection.ensure_connection()
     # Sent as plain text (a client-side cursor): PREPARE's own $1 must reach the server as is.
@@ -38,7 +38,9 @@ def test_the_phone_lookups_plan_for_any_code_reads_one_day(workshop, alice):
         cursor.execute("SET LOCAL plan_cache_mode = force_generic_plan")
         types = ", ".join(["text"] * len(params))  # the code, the device and the status
         cursor.execute(f"PREPARE phone_lookup ({types}) AS {numbered}")
-        values = [workshop.join_code if p == "\x00stand-in:code\x00" else "x" for p in params]
+        values = list(params)  # the status as compiled, the phone's values in their places
+        for position, name in slots:
+            values[position] = {"code": workshop.join_code, "device_hash": "x"}[name]
         cursor.execute(
             "EXPLAIN EXECUTE phone_lookup({})".format(", ".join(["%s"] * len(params))), values
         )
