@@ -7,10 +7,8 @@ from, change, log, and publish only after commit.
 from __future__ import annotations
 
 import datetime as dt
-import itertools
 import random
 import uuid
-from contextlib import nullcontext
 from dataclasses import dataclass
 from functools import partial
 
@@ -21,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from exercises import groupcast, grouping
 from exercises.models import Exercise, Group, Member, Run, RunEvent, Submission
+from exercises.places import FREE_PLACE, savepoint
 from exercises.roles import ROLES, RULES, chosen_by_rule
 from workshops.models import (
     AgendaItem,
@@ -30,7 +29,6 @@ from workshops.models import (
     TransitionRefused,
     Workshop,
 )
-from workshops.prepared import PreparedInsert, PreparedQuery
 from workshops.timer import Timer
 
 
@@ -340,7 +338,7 @@ def submit(
     if existing is not None:
         return existing, False
     try:
-        with _savepoint():
+        with savepoint():
             submission = Submission.objects.create(**fields)
     except IntegrityError:
         return Submission.objects.get(token=token), False  # a parallel retry saved it first
@@ -348,50 +346,24 @@ def submit(
     return submission, True
 
 
-def _savepoint():
-    # Inside a caller's transaction a failed insert must not break it; on its own an insert
-    # needs no transaction at all (one round trip instead of three, in a burst of words).
-    return transaction.atomic() if transaction.get_connection().in_atomic_block else nullcontext()
-
-
 def _into_free_place(run, attendee, key, token, limit, fields) -> tuple[Submission, bool]:
-    """Optimistic, with no lock held between round trips: read the person's places, insert
-    into the first free one; if a send at the same moment took it, the unique constraint
-    refuses the insert and we look again."""
+    """Optimistic, with no lock held: take the first free place (exercises/places.py); if a
+    send at the same moment took it, look again."""
     for _attempt in range(limit + 1):
-        taken = _PLACES_TAKEN.fetch(run=run.pk, author=attendee.pk, key=key)
+        taken, submission = FREE_PLACE.claim(fields, limit)
         texts = [text for _token, _slot, text in taken]
+        if submission is not None:
+            _remember_own(run, attendee, key, [*texts, fields["text"]])
+            _publish_soon(run.workshop_id, ("presenter", "console"))
+            return submission, True
         _remember_own(run, attendee, key, texts)
         if any(saved == token for saved, _slot, _text in taken):
             return Submission.objects.get(token=token), False
         if len(taken) >= limit:
             raise TransitionRefused(limit)
-        slots = {slot for _token, slot, _text in taken}
-        slot = next(number for number in itertools.count() if number not in slots)
-        try:
-            with _savepoint():
-                submission = _NEW_SUBMISSION.create(**fields, slot=slot)
-        except IntegrityError:
-            existing = Submission.objects.filter(token=token).first()
-            if existing is not None:
-                return existing, False  # a parallel retry of this very send
-            continue  # another send took the place: look again
-        _remember_own(run, attendee, key, [*texts, fields["text"]])
-        _publish_soon(run.workshop_id, ("presenter", "console"))
-        return submission, True
+        # Another send took the free place, or a retry of this very send was saved after
+        # the places were read: the next look finds which.
     raise TransitionRefused(limit)
-
-
-def _places_taken(run: int, author: int, key: str):
-    return Submission.objects.filter(run=run, author=author, key=key).values_list(
-        "token", "slot", "text"
-    )
-
-
-# Read before every word a room sends, and the word's row: their SQL is built once (see
-# workshops/prepared.py).
-_PLACES_TAKEN = PreparedQuery(_places_taken, run=int, author=int, key=str)
-_NEW_SUBMISSION = PreparedInsert(Submission)
 
 
 def _remember_own(run: Run, attendee: Attendee, key: str, texts: list[str]) -> None:

@@ -102,16 +102,12 @@ class PreparedInsert:
             raise TypeError(f"{model.__name__} has a save() of its own, which this would skip")
         self._model = model
         meta = model._meta
-        self._fields = [f for f in meta.concrete_fields if f is not meta.auto_field]
+        self.fields = [f for f in meta.concrete_fields if f is not meta.auto_field]
         self._sql: dict[str, str] = {}
 
     def create(self, **values: Any) -> Model:
         """The saved object; an IntegrityError as from create() when a constraint refuses it."""
-        obj = self._model(**values)
-        connection = connections[router.db_for_write(self._model)]
-        params = [
-            field.get_db_prep_save(field.pre_save(obj, True), connection) for field in self._fields
-        ]
+        obj, connection, params = self.prepare(**values)
         sql = self._sql.get(connection.alias) or self._build(connection)
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
@@ -120,14 +116,24 @@ class PreparedInsert:
         obj._state.db = connection.alias
         return obj
 
+    def prepare(self, **values: Any) -> tuple[Model, Any, list]:
+        """The unsaved object, the connection to write it on, and its row's values in the order
+        of `fields`, each prepared by its field as Django's own insert does."""
+        obj = self._model(**values)
+        connection = connections[router.db_for_write(self._model)]
+        params = [
+            field.get_db_prep_save(field.pre_save(obj, True), connection) for field in self.fields
+        ]
+        return obj, connection, params
+
     def _build(self, connection) -> str:
         quote = connection.ops.quote_name
         meta = self._model._meta
         returning, _params = connection.ops.returning_columns([meta.pk])
         sql = "INSERT INTO {} ({}) VALUES ({}) {}".format(
             quote(meta.db_table),
-            ", ".join(quote(field.column) for field in self._fields),
-            ", ".join(["%s"] * len(self._fields)),
+            ", ".join(quote(field.column) for field in self.fields),
+            ", ".join(["%s"] * len(self.fields)),
             returning,
         )
         self._sql[connection.alias] = sql
