@@ -35,6 +35,9 @@ def _places_taken(run: int, author: int, key: str):
 
 
 class FreePlace:
+    """The statement's SQL is built once per database, as PreparedInsert's is; the row's values
+    are prepared by its fields, as Django's own insert does."""
+
     def __init__(self) -> None:
         self._insert = PreparedInsert(Submission)
         self._taken = PreparedQuery(_places_taken, run=int, author=int, key=str)
