@@ -182,9 +182,12 @@ async def autovacuum_stand_in() -> None:
     seconds = await asyncio.to_thread(naptime)
     if seconds is None:
         return
+    print(f"autovacuum is off here: analyzing as it would, every {seconds:g} s", flush=True)
     while True:
         await asyncio.sleep(seconds)
-        await asyncio.to_thread(lambda: analyze(stale_tables()))
+        tables = await asyncio.to_thread(stale_tables)
+        await asyncio.to_thread(analyze, tables)
+        print(f"  (analyzed {', '.join(tables) or 'nothing'})", flush=True)
 
 
 async def offer(client, rate: int, seconds: float, request) -> dict:
