@@ -15,6 +15,7 @@ from __future__ import annotations
 from django.db import transaction
 
 from exercises import kinds
+from exercises.kinds import checkin, common
 from exercises.models import Run
 
 
@@ -38,3 +39,20 @@ def delete_submissions(submissions) -> int:
             # Not a facilitator's change: the version stays, so an open console isn't stale.
             run.save(update_fields=["state"])
         return submissions.delete()[0]
+
+
+def keep_check_ins(answers, attendees) -> None:
+    """Before personal answers or attendances are deleted, each of their days' check-in runs
+    keeps how many people they counted for: a check-in stores nothing on its run, it counts
+    the personal pages' check-ins and the day's attendances."""
+    with transaction.atomic():
+        days = set(answers.values_list("workshop_id", flat=True))
+        days |= set(attendees.values_list("workshop_id", flat=True))
+        runs = (
+            Run.objects.select_for_update()
+            .filter(workshop_id__in=days - {None}, exercise__kind=checkin.NAME)
+            .order_by("pk")
+        )
+        for run in runs:
+            run.state["kept"] = common.add_counts(run, **checkin.leaving(run, answers, attendees))
+            run.save(update_fields=["state"])

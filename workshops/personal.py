@@ -392,9 +392,10 @@ def erase(participant: Participant, *, reason: str, actor=None) -> dict[str, int
     The rows go for good; what they added to the room's results (a word's count, a survey's
     mean, a diamond's points) stays as an aggregate on each run (exercises/privacy.py).
     """
-    from exercises.privacy import delete_submissions
+    from exercises.privacy import delete_submissions, keep_check_ins
 
     with transaction.atomic():
+        keep_check_ins(participant.answers.all(), participant.attendances.all())
         counts = {
             "submissions": delete_submissions(_submissions_of(participant)),
             "answers": participant.answers.all().delete()[0],
@@ -434,9 +435,13 @@ def purge_programme(programme: Programme) -> dict[str, int]:
     """Delete all participant content of the programme; the platform, the roster and the
     results as aggregates stay (exercises/privacy.py)."""
     from exercises.models import RunEvent, Submission
-    from exercises.privacy import delete_submissions
+    from exercises.privacy import delete_submissions, keep_check_ins
 
     with transaction.atomic():
+        keep_check_ins(
+            ActionLearningAnswer.objects.filter(participant__programme=programme),
+            Attendee.objects.filter(workshop__programme=programme),
+        )
         counts = {
             "submissions": delete_submissions(
                 Submission.objects.filter(run__workshop__programme=programme)

@@ -25,7 +25,7 @@ from django.utils.translation import gettext_lazy as _
 from exercises.kinds import common
 from exercises.phases import Phase
 from workshops import personal
-from workshops.models import CHECKIN_QUESTIONS, ActionLearningAnswer
+from workshops.models import CHECKIN_QUESTIONS, ActionLearningAnswer, Attendee
 
 NAME = "checkin"
 LABEL = _("Check-in (action-learning project)")
@@ -230,18 +230,33 @@ def no_page_message() -> str:
 
 
 def counts(run) -> dict:
-    """How many have checked in for the day, and how many could: never who wrote what."""
-    workshop = run.workshop
-    checked_in = (
-        ActionLearningAnswer.objects.filter(workshop=workshop, question__in=CHECKIN_QUESTIONS)
+    """How many have checked in for the day, and how many could: never who wrote what.
+
+    Counted from the personal pages' answers and the day's attendances, plus what erasure and
+    retention took away from them (kept on the run, see `leaving`)."""
+    live = _people(
+        ActionLearningAnswer.objects.filter(workshop=run.workshop_id),
+        Attendee.objects.filter(workshop=run.workshop_id),
+    )
+    kept = common.kept(run)
+    return {name: count + kept.get(name, 0) for name, count in live.items()}
+
+
+def leaving(run, answers, attendees) -> dict[str, int]:
+    """What deleting these answers and attendances (of any days) takes from this run's counts:
+    the run keeps it, as the other kinds keep what their deleted rows added."""
+    return _people(
+        answers.filter(workshop=run.workshop_id), attendees.filter(workshop=run.workshop_id)
+    )
+
+
+def _people(answers, attendees) -> dict[str, int]:
+    return {
+        "checked_in": answers.filter(question__in=CHECKIN_QUESTIONS)
         .exclude(text="")
         .values("participant")
         .distinct()
-        .count()
-    )
-    attendees = workshop.attendees.all()
-    return {
-        "checked_in": checked_in,
+        .count(),
         "on_roster": attendees.filter(participant__isnull=False).count(),
         "without_page": attendees.filter(participant__isnull=True).count(),
     }

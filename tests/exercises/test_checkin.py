@@ -14,7 +14,7 @@ from exercises import kinds
 from exercises.kinds import checkin
 from exercises.models import Exercise, Run, Submission
 from workshops import broadcast, personal
-from workshops.models import ActionLearningAnswer, Attendee, Participant
+from workshops.models import ActionLearningAnswer, Attendee, ContentDeletion, Participant
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
 Q = ActionLearningAnswer.Question
@@ -229,3 +229,31 @@ def test_a_phone_drawn_before_an_edit_on_the_page_does_not_overwrite_it(workshop
         "tried": ("Nyere fra siden, og mer", True),
         "learnt": ("Lært mer", False),
     }
+
+
+def test_the_counts_stay_when_check_ins_are_erased_or_retention_deletes_them(
+    workshop, run, kari, per, programme
+):
+    # The check-ins and attendances are the personal pages' rows, deleted on erasure and at
+    # retention; the day's counts are the room's result and stay, with no one behind them.
+    send(phone_for(workshop, kari), workshop, run, tried="Prøvd")
+    send(phone_for(workshop, per), workshop, run, learnt="Lært")
+    phone_for(workshop, name="Gjest")
+    ola = Participant.objects.create(programme=programme, name="Ola")
+    phone_for(workshop, ola)  # joined, never checked in
+    before = {"checked_in": 2, "on_roster": 3, "without_page": 1}
+    assert checkin.counts(run) == before
+
+    personal.erase(kari, reason=ContentDeletion.Reason.PARTICIPANT)
+    assert not ActionLearningAnswer.objects.filter(participant=kari).exists()
+    assert checkin.counts(Run.objects.get()) == before
+    # The day goes on: a new check-in after the erasure counts on top of what was kept.
+    send(phone_for(workshop, ola), workshop, run, take_away="Tar med")
+    assert checkin.counts(Run.objects.get())["checked_in"] == 3
+
+    personal.purge_programme(programme)
+    assert not Attendee.objects.exists() and not ActionLearningAnswer.objects.exists()
+    after = Run.objects.get()
+    # Kari counted once: her erasure took her rows, so retention did not count them again.
+    assert checkin.counts(after) == {"checked_in": 3, "on_roster": 3, "without_page": 1}
+    assert checkin.export(after)[1] == [[3, 3, 1]]
