@@ -13,6 +13,7 @@ erasure in the middle of a live day) keeps counting.
 from __future__ import annotations
 
 from django.db import transaction
+from django.db.models import Q
 
 from exercises import kinds
 from exercises.kinds import checkin, common
@@ -56,3 +57,15 @@ def keep_check_ins(answers, attendees) -> None:
         for run in runs:
             run.state["kept"] = common.add_counts(run, **checkin.leaving(run, answers, attendees))
             run.save(update_fields=["state"])
+
+
+def group_results() -> Q:
+    """The submissions that are a group's result, though one member typed them (the
+    secretary): the group's agreed list, its diamond, its proposals (each kind's
+    GROUP_RESULTS keys, on rows that belong to a group)."""
+    found = Q(pk__in=[])
+    for module in kinds.KINDS.values():
+        keys = getattr(module, "GROUP_RESULTS", ())
+        if keys:
+            found |= Q(run__exercise__kind=module.NAME, key__in=keys, group__isnull=False)
+    return found

@@ -390,14 +390,20 @@ def erase(participant: Participant, *, reason: str, actor=None) -> dict[str, int
     """Delete everything the participant wrote. The roster entry stays (the organisation's).
 
     The rows go for good; what they added to the room's results (a word's count, a survey's
-    mean, a diamond's points) stays as an aggregate on each run (exercises/privacy.py).
+    mean, a diamond's points) stays as an aggregate on each run (exercises/privacy.py). What
+    they typed for their group as its secretary (its agreed list, its diamond, its proposals)
+    is the group's, and stays with the group without their name.
     """
-    from exercises.privacy import delete_submissions, keep_check_ins
+    from exercises.privacy import delete_submissions, group_results, keep_check_ins
 
     with transaction.atomic():
         keep_check_ins(participant.answers.all(), participant.attendances.all())
+        # What they typed for their group as its secretary is the group's: it stays with the
+        # group, with nothing that links it to them any more.
+        for_groups = _submissions_of(participant).filter(group_results()).update(author=None)
         counts = {
             "submissions": delete_submissions(_submissions_of(participant)),
+            "group_results_kept": for_groups,
             "answers": participant.answers.all().delete()[0],
             "attendances": participant.attendances.all().delete()[0],
             "links": participant.personal_links.all().delete()[0],

@@ -46,6 +46,8 @@ LABEL = _("Diamond")
 TEMPLATE = "exercises/kinds/diamond.html"
 PLACEMENT = "placement"
 DRAFT = "draft"
+# A group's diamond is the group's, though its secretary placed it (workshops.personal.erase).
+GROUP_RESULTS = frozenset({PLACEMENT})
 ITEM_COUNT = sum(DIAMOND_ROWS)
 ITEM_LENGTH = 80
 PERSON, GROUP = "person", "group"

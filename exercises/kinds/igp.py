@@ -23,6 +23,9 @@ NAME = "igp"
 LABEL = _("IGP (individual, group, plenary)")
 TEMPLATE = "exercises/kinds/igp.html"
 NOTE, OUTPUT = "note", "output"
+# The group's agreed list is the group's, though its secretary typed it: it stays with the group
+# when the secretary's own content is erased (workshops.personal.erase). Notes are each person's.
+GROUP_RESULTS = frozenset({OUTPUT})
 
 
 class SettingsForm(forms.Form):

@@ -43,6 +43,9 @@ LABEL = _("Proposals and prioritisation")
 TEMPLATE = "exercises/kinds/proposals.html"
 PROPOSAL = "proposal"
 VOTE = "vote"
+# A group's proposal is the group's, though its secretary typed it (workshops.personal.erase);
+# a person's own proposal (no group) and every dot are the person's.
+GROUP_RESULTS = frozenset({PROPOSAL})
 DOTS, RANKING = "dots", "ranking"
 EDITABLE_PHASES = ("collect", "merge")  # after that the list is what people vote on
 PERSONS, GROUPS = "person", "group"

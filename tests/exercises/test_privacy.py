@@ -386,3 +386,67 @@ def test_groups_own_diamonds_keep_their_totals(workshop, agenda, alice):
     personal.purge_programme(workshop.programme)
     assert not Submission.objects.filter(run=run).exists()
     assert ranking() == before
+
+
+def test_what_the_secretary_typed_for_the_group_stays_with_the_group_without_their_name(
+    programme, workshop, group
+):
+    """Erasing the secretary takes their own notes, drafts and dots; the group's agreed list,
+    its diamond and its proposal are the group's, and stay for the others, with no author."""
+    from exercises.kinds import diamond, igp, proposals
+
+    workshop.start_day(by=None)
+    people = {
+        name: programme.participants.create(name=name, network_group=group)
+        for name in ("Kari", "Per")
+    }
+    attendees = {
+        name: Attendee.objects.create(
+            workshop=workshop, participant=person, display_name=name, device_hash=name
+        )
+        for name, person in people.items()
+    }
+    kari, per = attendees["Kari"], attendees["Per"]
+    runs = {}
+    for position, kind in enumerate(("igp", "diamond", "proposals"), start=10):
+        item = AgendaItem.objects.create(
+            workshop=workshop, position=position, kind="exercise", title=kind, duration_minutes=9
+        )
+        exercise = Exercise.objects.create(agenda_item=item, kind=kind, settings={})
+        runs[kind] = Run.objects.create(exercise=exercise, workshop=workshop)
+    rows = {
+        # (run, key, author, in the group, text): Kari is each group's secretary.
+        "output": ("igp", igp.OUTPUT, kari, True, "Tillit"),
+        "note": ("igp", igp.NOTE, kari, True, "KARI-NOTAT"),
+        "per's note": ("igp", igp.NOTE, per, True, "Pers notat"),
+        "diamond": ("diamond", diamond.PLACEMENT, kari, True, "Tillit / Mot"),
+        "draft": ("diamond", diamond.DRAFT, kari, False, "KARI-KLADD"),
+        "group proposal": ("proposals", proposals.PROPOSAL, kari, True, "Sammen for Seljord"),
+        "own proposal": ("proposals", proposals.PROPOSAL, kari, False, "KARI-FORSLAG"),
+        "dots": ("proposals", proposals.VOTE, kari, False, "2"),
+    }
+    for kind, key, author, in_group, text in rows.values():
+        run = runs[kind]
+        team = run.groups.get_or_create(number=1, defaults={"name": "Gruppe 1"})[0]
+        Submission.objects.create(
+            run=run,
+            key=key,
+            author=author,
+            group=team if in_group else None,
+            text=text,
+            token=uuid.uuid4(),
+        )
+
+    counts = personal.erase(people["Kari"], reason=ContentDeletion.Reason.PARTICIPANT)
+
+    left = {(s.run.exercise.kind, s.key, s.text): s.author for s in Submission.objects.all()}
+    assert left == {
+        ("igp", igp.OUTPUT, "Tillit"): None,
+        ("igp", igp.NOTE, "Pers notat"): per,
+        ("diamond", diamond.PLACEMENT, "Tillit / Mot"): None,
+        ("proposals", proposals.PROPOSAL, "Sammen for Seljord"): None,
+    }
+    assert (counts["submissions"], counts["group_results_kept"]) == (4, 3)
+    assert personal.submissions_of(people["Kari"]).count() == 0  # nothing leads back to her
+    # The group still sees its list where it looks for it.
+    assert igp.context(runs["igp"])["groups"][0]["outputs"] == ["Tillit"]

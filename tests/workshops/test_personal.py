@@ -539,6 +539,9 @@ def test_a_facilitator_exports_for_a_person_on_request(
 
 def test_erasure_removes_the_rows_and_keeps_the_aggregates_right(full_programme, kari, per):
     client = signed_in(kari)
+    page = client.get(reverse("workshops:personal_erase")).text
+    # Said before the button: what a secretary typed for the group stays with the group.
+    assert "stays with the group, without your name" in page
     assert client.post(reverse("workshops:personal_erase"))["Location"] == reverse(
         "workshops:personal_start"
     )
