@@ -177,3 +177,12 @@ def agenda(workshop) -> list[AgendaItem]:
         )
         for i, (kind, title, minutes) in enumerate(rows)
     ]
+
+
+@pytest.fixture
+def word_run(workshop, agenda):
+    """A word cloud's run on the day, without the day being live."""
+    from exercises.models import Exercise, Run  # exercises build on workshops
+
+    exercise = Exercise.objects.create(agenda_item=agenda[3], kind="word_cloud", settings={})
+    return Run.objects.create(exercise=exercise, workshop=workshop)

@@ -137,9 +137,10 @@ def count_rows(run_pk: int, key: str) -> int:
     return Submission.objects.filter(run_id=run_pk, key=key).count()
 
 
-def stale_tables() -> list[str]:
-    """The tables PostgreSQL's autovacuum would analyze now, by its own rule: more rows changed
-    since the last ANALYZE than its threshold plus its scale factor times the table's rows."""
+def analyze_stale() -> list[str]:
+    """Analyze the tables PostgreSQL's autovacuum would analyze now, by its own rule (more rows
+    changed since the last ANALYZE than its threshold plus its scale factor times the table's
+    rows), and name them."""
     from django.db import connection
 
     with connection.cursor() as cursor:
@@ -150,15 +151,10 @@ def stale_tables() -> list[str]:
             "+ current_setting('autovacuum_analyze_scale_factor')::float8 "
             "* greatest(c.reltuples, 0)"
         )
-        return [name for (name,) in cursor.fetchall()]
-
-
-def analyze(tables: list[str]) -> None:
-    from django.db import connection
-
-    with connection.cursor() as cursor:
+        tables = [name for (name,) in cursor.fetchall()]
         for table in tables:
             cursor.execute(f"ANALYZE {table}")
+    return tables
 
 
 async def autovacuum_stand_in() -> None:
@@ -188,9 +184,13 @@ async def autovacuum_stand_in() -> None:
     print(f"autovacuum is off here: analyzing as it would, every {seconds:g} s", flush=True)
     while True:
         await asyncio.sleep(seconds)
-        tables = await asyncio.to_thread(stale_tables)
-        await asyncio.to_thread(analyze, tables)
+        tables = await asyncio.to_thread(analyze_stale)
         print(f"  (analyzed {', '.join(tables) or 'nothing'})", flush=True)
+
+
+def stat(pid: int | str) -> list[str]:
+    """/proc/<pid>/stat after the command's name: state, parent, ..., utime and stime at 11-12."""
+    return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
 
 
 def cpu_seconds(pids: list[int]) -> float:
@@ -198,7 +198,7 @@ def cpu_seconds(pids: list[int]) -> float:
     total = 0
     for pid in pids:
         with contextlib.suppress(OSError):
-            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            fields = stat(pid)
             total += int(fields[11]) + int(fields[12])
     return total / os.sysconf("SC_CLK_TCK")
 
@@ -213,11 +213,7 @@ def processes(match) -> list[int]:
 
 
 def server_processes(master: int) -> list[int]:
-    def ours(entry: Path) -> bool:
-        parent = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
-        return int(entry.name) == master or parent == master
-
-    return processes(ours)
+    return processes(lambda entry: master in (int(entry.name), int(stat(entry.name)[1])))
 
 
 def postgres_processes() -> list[int]:

@@ -8,15 +8,9 @@ import uuid
 import pytest
 from django.db import connection, transaction
 
-from exercises.models import Exercise, Run, Submission
+from exercises.models import Submission
 from exercises.places import FREE_PLACE
 from workshops.models import Attendee
-
-
-@pytest.fixture
-def word_run(workshop, agenda):
-    exercise = Exercise.objects.create(agenda_item=agenda[3], kind="word_cloud", settings={})
-    return Run.objects.create(exercise=exercise, workshop=workshop)
 
 
 @pytest.fixture

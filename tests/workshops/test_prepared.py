@@ -11,7 +11,7 @@ from django.contrib.auth.models import User
 from django.db import IntegrityError, connection, connections, transaction
 from django.db.models import Model
 
-from exercises.models import Exercise, Run, Submission
+from exercises.models import Submission
 from workshops.models import AgendaItem, Attendee, Workshop
 from workshops.prepared import PreparedInsert, PreparedQuery
 
@@ -100,12 +100,6 @@ def test_a_thread_of_its_own_runs_it_on_its_own_connection(workshop):
     thread.join()
     assert seen["titles"] == ["Lunsj"]
     assert seen["connection"] is not connection.connection
-
-
-@pytest.fixture
-def word_run(workshop, agenda):
-    exercise = Exercise.objects.create(agenda_item=agenda[3], kind="word_cloud", settings={})
-    return Run.objects.create(exercise=exercise, workshop=workshop)
 
 
 def test_a_prepared_insert_saves_the_row_create_would(word_run):
