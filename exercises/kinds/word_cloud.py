@@ -50,18 +50,31 @@ def phases(settings: dict) -> list[Phase]:
     return [Phase("collect", _("Collect words"), settings.get("minutes", 5))]
 
 
-class EntryForm(forms.Form):
-    def __init__(self, *args, max_length: int, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["text"] = forms.CharField(
-            label=_("Your word"),
-            max_length=max_length,
-            widget=forms.TextInput(attrs={"autocomplete": "off", "enterkeyhint": "send"}),
-            error_messages={
-                "required": _("Write a word first."),
-                "max_length": _("Keep it to %(limit_value)d characters (this has %(show_value)d)."),
-            },
-        )
+@functools.cache
+def entry_form(max_length: int) -> type[forms.Form]:
+    """The form for one word, as a class per length limit (a run's setting, 5 to 80).
+
+    Every word of a room is checked with it, and every answer to a phone draws one: made
+    once, each form is a copy of its field instead of a field built from scratch.
+    """
+    return type(
+        "EntryForm",
+        (forms.Form,),
+        {
+            "text": forms.CharField(
+                label=_("Your word"),
+                max_length=max_length,
+                widget=forms.TextInput(attrs={"autocomplete": "off", "enterkeyhint": "send"}),
+                error_messages={
+                    "required": _("Write a word first."),
+                    "max_length": _(
+                        "Keep it to %(limit_value)d characters (this has %(show_value)d)."
+                    ),
+                },
+            ),
+            "__module__": __name__,
+        },
+    )
 
 
 def submit(run, attendee, data, token):
@@ -69,7 +82,7 @@ def submit(run, attendee, data, token):
     from workshops.models import TransitionRefused
 
     settings = settings_of(run)
-    form = EntryForm(data, max_length=settings["max_length"])
+    form = entry_form(settings["max_length"])(data)
     if not form.is_valid():
         return form
     try:
@@ -128,7 +141,9 @@ def context(run, attendee=None) -> dict:
         "revealed": state.get("revealed", False) or not settings["hidden_until_reveal"],
         "mine": mine,
         "left": max(0, settings["max_entries"] - len(mine)),
-        "form": EntryForm(max_length=settings["max_length"]),
+        # The class: the phone's partial, the one that draws it, makes the form then (a
+        # template calls what it is given), and the projector's redraws make none.
+        "form": entry_form(settings["max_length"]),
     }
 
 
