@@ -7,6 +7,10 @@ from exercises import views
 app_name = "exercises"
 
 urlpatterns = [
+    # First: every word a room sends comes through the first of these.
+    path("p/<str:code>/runs/<int:run_pk>/", views.submit, name="submit"),
+    path("p/<str:code>/runs/<int:run_pk>/group/", views.group_stream, name="group_stream"),
+    path("p/<str:code>/runs/<int:run_pk>/role/", views.choose_role, name="decide_role"),
     path("agenda/<int:pk>/exercise/", views.setup, name="setup"),
     path("runs/<int:pk>/act/<str:action>/", views.act, name="act"),
     path("runs/<int:pk>/export.csv", views.export_csv, name="export_csv"),
@@ -17,7 +21,4 @@ urlpatterns = [
     path(
         "runs/<int:pk>/cloud.png", views.word_cloud_image, {"image_format": "png"}, name="cloud_png"
     ),
-    path("p/<str:code>/runs/<int:run_pk>/", views.submit, name="submit"),
-    path("p/<str:code>/runs/<int:run_pk>/group/", views.group_stream, name="group_stream"),
-    path("p/<str:code>/runs/<int:run_pk>/role/", views.choose_role, name="decide_role"),
 ]
