@@ -20,6 +20,7 @@ from django.utils.html import format_html
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_htmx.http import retarget
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
@@ -111,8 +112,13 @@ def submit(request: HttpRequest, code: str, run_pk: int) -> HttpResponse:
     # to a worker thread and back, and a room sends its words all at once. Of the request the
     # phone's partials use the request itself and its CSRF token, given here instead of
     # running every context processor the full pages need (a fifth of the drawing).
-    template = get_template(f"{run.module.TEMPLATE}#mine")
-    return HttpResponse(template.render({**context, "request": request, **csrf(request)}))
+    # A kind may answer a saved send with less than its whole part (word_cloud.answer).
+    answer = getattr(run.module, "answer", None)
+    narrowed = None if form.errors or answer is None else answer(run, context["kind"])
+    part, target = narrowed or ("mine", None)
+    template = get_template(f"{run.module.TEMPLATE}#{part}")
+    response = HttpResponse(template.render({**context, "request": request, **csrf(request)}))
+    return retarget(response, target) if target else response
 
 
 @require_POST

@@ -103,6 +103,18 @@ def submit(run, attendee, data, token):
     return form
 
 
+def answer(run, kind: dict) -> tuple[str, str] | None:
+    """What a phone gets back for a saved word: while it may send more, only the lines under
+    the form (how many more, its words), swapped in there; None for the whole part.
+
+    The form stays as it is on the phone, which empties it itself (static/js/app.js): the field
+    keeps its focus, and a phone its keyboard, for the next word. The last word's answer is the
+    whole part, which closes the field."""
+    if kind["left"] == 0:
+        return None
+    return "sent", f"#mine-sent-{run.pk}"
+
+
 def context(run, attendee=None) -> dict:
     from exercises.runs import own_texts
 

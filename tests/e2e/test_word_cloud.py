@@ -50,6 +50,9 @@ def test_three_phones_fill_the_cloud_and_the_facilitator_reveals_it(
             field.fill(word)
             field.press("Enter")  # the keyboard's send key
             expect(phone.locator(f"#mine-{run.pk} .inline-list li")).to_contain_text([word.strip()])
+            # The same field, emptied and still focused: a phone's keyboard stays open.
+            expect(field).to_have_value("")
+            expect(field).to_be_focused()
         expect(phone.locator(f"#mine-{run.pk} [role=status]")).to_contain_text("1")
     assert Submission.objects.filter(run=run).count() == 6
 

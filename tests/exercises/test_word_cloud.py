@@ -108,6 +108,25 @@ def test_a_word_takes_two_queries_and_the_answer_lists_the_phones_words(
     assert "<li>Tillit</li><li>Åpenhet</li>" in response.text
 
 
+def test_while_more_may_follow_the_answer_is_only_the_lines_under_the_form(workshop, run):
+    # The phone keeps its form (and its keyboard) between words: the answer goes under it.
+    # The last word's answer draws the whole part again, with the field closed.
+    phone = phone_for(workshop, "Kari")
+    first = send(phone, workshop, run, "Tillit <b>")
+    assert first["HX-Retarget"] == f"#mine-sent-{run.pk}"
+    assert "<form" not in first.text
+    assert "You can send 1 more." in first.text
+    assert "<li>Tillit &lt;b&gt;</li>" in first.text
+    last = send(phone, workshop, run, "Mot")
+    assert "HX-Retarget" not in last
+    assert "<form" in last.text
+    assert re.search(r'<input type="text" name="text"[^>]* disabled>', last.text)
+    assert "You can send 0 more." in last.text
+    refused = send(phone, workshop, run, "Ærlighet")
+    assert "HX-Retarget" not in refused  # a message goes next to the field, in the whole part
+    assert "You have sent 2 words, as many as this question takes." in refused.text
+
+
 def test_the_htmx_answer_leaves_the_csrf_field_to_the_pages_header(workshop, run):
     # The phone's page carries the token in hx-headers; the answer to a word sent with htmx
     # needs no field of its own, and the next word, sent with the header only, is accepted.
