@@ -61,8 +61,8 @@ class PreparedQuery:
         converters = kept[1]
         ours.get_converters = lambda expressions: converters
         # A shallow copy of the queryset, on a shallow copy of its query that hands out our
-        # compiler: the query is never changed, and chaining it (a deep clone) cost as much
-        # as a quarter of the lookup.
+        # compiler: the query is never changed, and chaining it (a deep clone) cost a tenth of
+        # the lookup's CPU.
         query = copy.copy(queryset.query)
         query.get_compiler = lambda *args, **kwargs: ours
         run = object.__new__(type(queryset))
