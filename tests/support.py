@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import re
 import threading
 
 from asgiref.sync import sync_to_async
 from django.db import connections
+from django.test import Client
+from django.urls import reverse
 
 
 def run_async(scenario) -> None:
@@ -55,3 +58,18 @@ def http_scope(path: str, headers: list[tuple[bytes, bytes]]) -> dict:
         "client": ("127.0.0.1", 50000),
         "server": ("testserver", 80),
     }
+
+
+CSRF_FIELD = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+
+
+def phone_with_csrf_checks(workshop, name: str = "Kari") -> tuple[Client, str, str]:
+    """A phone that joins the day as a browser does, with Django's CSRF check on: the phone,
+    its page, and the token its page gives htmx in the X-CSRFToken header."""
+    phone = Client(enforce_csrf_checks=True, headers={"accept-language": "en"})
+    join = reverse("workshops:join_day", args=[workshop.join_code])
+    field = CSRF_FIELD.search(phone.get(join).text).group(1)
+    phone.post(join, {"display_name": name, "csrfmiddlewaretoken": field})
+    page = phone.get(reverse("workshops:phone", args=[workshop.join_code])).text
+    header = re.search(r'hx-headers=\'\{"X-CSRFToken": "([^"]+)"\}\'', page).group(1)
+    return phone, page, header

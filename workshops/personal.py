@@ -398,8 +398,6 @@ def erase(participant: Participant, *, reason: str, actor=None) -> dict[str, int
 
     with transaction.atomic():
         keep_check_ins(participant.answers.all(), participant.attendances.all())
-        # What they typed for their group as its secretary is the group's: it stays with the
-        # group, with nothing that links it to them any more.
         for_groups = _submissions_of(participant).filter(group_results()).update(author=None)
         counts = {
             "submissions": delete_submissions(_submissions_of(participant)),

@@ -15,6 +15,7 @@ import asyncio
 import contextlib
 import gc
 import hashlib
+import itertools
 import json
 import os
 import secrets
@@ -330,7 +331,7 @@ async def main(room: dict) -> dict:
 
     def phones(tokens: list[str]):
         """Words from these phones in turn; counts the sends answered 200."""
-        sent = iter(range(10**9))
+        sent = itertools.count()
 
         async def submit(client, i: int):
             n = next(sent)

@@ -15,6 +15,7 @@ from django.utils.module_loading import import_string
 
 from exercises import kinds
 from exercises.models import Exercise, Run
+from tests.support import CSRF_FIELD, phone_with_csrf_checks
 
 PARTIAL = re.compile(r"{%\s*partialdef mine\s*%}(.*?){%\s*endpartialdef", re.S)
 INCLUDE = re.compile(r"""{%\s*include\s+["']([^"']+)["']""")
@@ -41,29 +42,20 @@ def test_no_kinds_answer_uses_what_only_the_context_processors_would_give(rf: Re
         assert not used, f"{template}#mine uses {used}, which its htmx answer does not have"
 
 
-def test_an_answer_with_a_plain_form_in_it_carries_a_working_csrf_token(
-    workshop, agenda, alice, settings
-):
+def test_an_answer_with_a_plain_form_in_it_carries_a_working_csrf_token(workshop, agenda, alice):
     # The reflection's answer draws its form with {% csrf_token %}: the token there must be
     # one the CSRF check accepts, as it would be from the context processor.
-    from django.test import Client
-
     item = agenda[3]
     Exercise.objects.create(agenda_item=item, kind="reflection", settings={})
     workshop.start_day(by=alice)
     for _ in range(3):
         workshop.go(+1, by=alice, expected_version=None)
     run = Run.objects.get()
-    phone = Client(enforce_csrf_checks=True, headers={"accept-language": "en"})
-    join = reverse("workshops:join_day", args=[workshop.join_code])
-    field = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', phone.get(join).text)
-    phone.post(join, {"display_name": "Kari", "csrfmiddlewaretoken": field.group(1)})
-    page = phone.get(reverse("workshops:phone", args=[workshop.join_code]))
-    header = re.search(r'hx-headers=\'\{"X-CSRFToken": "([^"]+)"\}\'', page.text).group(1)
+    phone, _page, header = phone_with_csrf_checks(workshop)
     url = reverse("exercises:submit", args=[workshop.join_code, run.pk])
     data = {"text": "Jeg lytter mer", "token": uuid.uuid4()}
     answer = phone.post(url, data, HTTP_X_CSRFTOKEN=header, HTTP_HX_REQUEST="true")
     assert answer.status_code == 200
-    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', answer.text).group(1)
+    token = CSRF_FIELD.search(answer.text).group(1)
     again = phone.post(url, {**data, "csrfmiddlewaretoken": token, "token": uuid.uuid4()})
     assert again.status_code in (200, 302)  # accepted, not 403

@@ -15,6 +15,7 @@ from exercises.aggregate import CloudWord
 from exercises.models import Exercise, Run, RunEvent, Submission
 from exercises.runs import change
 from exercises.svg import cloud_png, layout
+from tests.support import phone_with_csrf_checks
 from workshops.live_views import DEVICE_COOKIE
 from workshops.models import AgendaItem, StaleVersion
 
@@ -130,14 +131,8 @@ def test_while_more_may_follow_the_answer_is_only_the_lines_under_the_form(works
 def test_the_htmx_answer_leaves_the_csrf_field_to_the_pages_header(workshop, run):
     # The phone's page carries the token in hx-headers; the answer to a word sent with htmx
     # needs no field of its own, and the next word, sent with the header only, is accepted.
-    phone = Client(enforce_csrf_checks=True, headers={"accept-language": "en"})
-    join = reverse("workshops:join_day", args=[workshop.join_code])
-    page = phone.get(join)
-    field = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text).group(1)
-    phone.post(join, {"display_name": "Kari", "csrfmiddlewaretoken": field})
-    page = phone.get(reverse("workshops:phone", args=[workshop.join_code]))
-    header = re.search(r'hx-headers=\'\{"X-CSRFToken": "([^"]+)"\}\'', page.text).group(1)
-    assert 'name="csrfmiddlewaretoken"' in page.text  # the form works without JavaScript too
+    phone, page, header = phone_with_csrf_checks(workshop)
+    assert 'name="csrfmiddlewaretoken"' in page  # the form works without JavaScript too
     url = reverse("exercises:submit", args=[workshop.join_code, run.pk])
     for word in ("Tillit", "Mot"):
         answer = phone.post(
