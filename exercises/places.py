@@ -9,6 +9,7 @@ same moment, with no lock held: the loser finds no place free and the caller loo
 
 from __future__ import annotations
 
+import functools
 import itertools
 import uuid
 from contextlib import nullcontext
@@ -16,6 +17,8 @@ from contextlib import nullcontext
 from django.db import IntegrityError, connections, router, transaction
 
 from exercises.models import Submission
+from workshops.live_cache import LiveDay, stamp_sql
+from workshops.models import Attendee
 from workshops.prepared import PreparedInsert, PreparedQuery
 
 # (token, slot, text) of a place taken, oldest first.
@@ -80,7 +83,41 @@ class FreePlace:
         except IntegrityError:
             return taken, None
 
-    def _build(self, connection) -> str:
+    def claim_as_phone(
+        self, day: LiveDay, device_hash: str, fields: dict, limit: int
+    ) -> tuple[Attendee, Taken, Submission] | None:
+        """As claim(), with the author found by the phone's device in the same statement: the
+        phone's attendee, the places it had taken and the new submission. PostgreSQL only.
+
+        None when nothing was saved, for any reason: a row of the day kept in `day` was written
+        since (its stamp differs), the phone is not among the day's attendees, its places are
+        full, this token was saved before, or a send at the same moment took the place. The
+        caller then goes the usual way, which finds out which and says so."""
+        obj, connection, params = self._insert.prepare(**fields)
+        sql = self._sql.get(f"{connection.alias}:phone") or self._build(connection, phone=True)
+        workshop = day.workshop
+        exercise = workshop.current_item.exercise
+        ids = [workshop.pk, device_hash, workshop.pk, workshop.current_item_id, exercise.pk]
+        fields_and_values = zip(self._insert.fields, params, strict=True)
+        row = [value for field, value in fields_and_values if field.name not in ("slot", "author")]
+        with connection.cursor() as cursor:
+            cursor.execute(
+                sql, [*ids, day.run.pk, day.stamp, obj.run_id, obj.key, limit, *row, obj.token]
+            )
+            rows = cursor.fetchall()
+        saved = next(((slot, pk) for part, _t, slot, _x, pk, _at, *_a in rows if part == 2), None)
+        if saved is None:
+            return None
+        names = [field.attname for field in Attendee._meta.concrete_fields]
+        attendee = Attendee.from_db(connection.alias, names, rows[0][6:])
+        taken = [(token, slot, text) for part, token, slot, text, *_rest in rows if part == 1]
+        obj.author = attendee
+        obj.slot, obj.pk = saved
+        obj._state.adding = False
+        obj._state.db = connection.alias
+        return attendee, taken, obj
+
+    def _build(self, connection, phone: bool = False) -> str:
         meta = Submission._meta
         quote = connection.ops.quote_name
         table = quote(meta.db_table)
@@ -94,33 +131,86 @@ class FreePlace:
         values = ", ".join(
             "place.slot"
             if field.name == "slot"
+            else f"phone.{quote(Attendee._meta.pk.column)}"
+            if phone and field.name == "author"
             else f"CAST(%s AS {field.cast_db_type(connection)})"
             for field in self._insert.fields
         )
         # The statement sees the table as it was when it began, so `taken` never holds the new
         # row; ON CONFLICT DO NOTHING turns a place (or this token) taken meanwhile into no row.
-        sql = f"""
-            WITH taken AS (
-                SELECT {pk}, {token}, {slot}, {text}, {created} FROM {table}
-                WHERE {run} = %s AND {author} = %s AND {key} = %s
-            ), place AS (
+        tail = f"""
+            place AS (
                 SELECT min(n) AS slot FROM generate_series(0, CAST(%s AS integer) - 1) AS n
                 WHERE n NOT IN (SELECT {slot} FROM taken WHERE {slot} IS NOT NULL)
             ), saved AS (
                 INSERT INTO {table} ({columns})
-                SELECT {values} FROM place
+                SELECT {values} FROM place{", phone" if phone else ""}
                 WHERE place.slot IS NOT NULL
                     AND NOT EXISTS (SELECT FROM taken WHERE {token} = CAST(%s AS uuid))
                 ON CONFLICT DO NOTHING
                 RETURNING {pk}, {slot}
             )
-            SELECT true, {token}, {slot}, {text}, {pk}, {created} FROM taken
-            UNION ALL
-            SELECT false, NULL, {slot}, NULL, {pk}, NULL FROM saved
-            ORDER BY 1 DESC, 6, 5
         """
-        self._sql[connection.alias] = sql
+        if not phone:
+            sql = f"""
+                WITH taken AS (
+                    SELECT {pk}, {token}, {slot}, {text}, {created} FROM {table}
+                    WHERE {run} = %s AND {author} = %s AND {key} = %s
+                ), {tail}
+                SELECT true, {token}, {slot}, {text}, {pk}, {created} FROM taken
+                UNION ALL
+                SELECT false, NULL, {slot}, NULL, {pk}, NULL FROM saved
+                ORDER BY 1 DESC, 6, 5
+            """
+            self._sql[connection.alias] = sql
+            return sql
+        sql = f"""
+            WITH phone AS ({self._phone_sql(connection)}), taken AS (
+                SELECT {pk}, {token}, {slot}, {text}, {created} FROM {table}
+                WHERE {run} = %s AND {key} = %s
+                    AND {author} = (SELECT {quote(Attendee._meta.pk.column)} FROM phone)
+            ), {tail}
+            SELECT 0, NULL, NULL, NULL, NULL, NULL, phone.* FROM phone
+            UNION ALL
+            SELECT 1, {token}, {slot}, {text}, {pk}, {created}, {self._no_attendee} FROM taken
+            UNION ALL
+            SELECT 2, NULL, {slot}, NULL, {pk}, NULL, {self._no_attendee} FROM saved
+            ORDER BY 1, 6, 5
+        """
+        self._sql[f"{connection.alias}:phone"] = sql
         return sql
+
+    def _phone_sql(self, connection) -> str:
+        """The phone's attendee on the day, while none of the day's four rows kept in the
+        process has been written since (the parameters: the day twice, the device's hash, the
+        item, the exercise, the run and the stamp)."""
+        from exercises.models import Exercise, Run
+        from workshops.models import AgendaItem, Workshop
+
+        quote = connection.ops.quote_name
+        aliases = {"w": Workshop, "i": AgendaItem, "e": Exercise, "r": Run}
+        tables = ", ".join(f"{quote(m._meta.db_table)} {a}" for a, m in aliases.items())
+        ids = " AND ".join(f"{a}.{quote(m._meta.pk.column)} = %s" for a, m in aliases.items())
+        attendee = Attendee._meta
+        selected = ", ".join(f"a.{quote(column)}" for column in self._attendee_columns)
+        return f"""
+            SELECT {selected} FROM {quote(attendee.db_table)} a
+            WHERE a.{quote(attendee.get_field("workshop").column)} = %s
+                AND a.{quote(attendee.get_field("device_hash").column)} = %s
+                AND EXISTS (
+                    SELECT FROM {tables}
+                    WHERE {ids}
+                        AND {stamp_sql(quote, "w", "i", "e", "r")} = %s
+                )
+        """
+
+    @functools.cached_property
+    def _attendee_columns(self) -> list[str]:
+        return [field.column for field in Attendee._meta.concrete_fields]
+
+    @functools.cached_property
+    def _no_attendee(self) -> str:
+        return ", ".join(["NULL"] * len(self._attendee_columns))
 
 
 FREE_PLACE = FreePlace()

@@ -28,12 +28,12 @@ from openpyxl.styles import Font
 from exercises import groupcast, kinds
 from exercises.access import get_agenda_item_for, get_run_for
 from exercises.models import Exercise, Member
-from exercises.runs import change, current_run, decide_role, place_late
+from exercises.runs import change, current_run, decide_role, place_late, submit_as_phone
 from exercises.svg import cloud_png, cloud_svg
-from workshops import broadcast
+from workshops import broadcast, live_cache
 from workshops.http import AuthenticatedHttpRequest, HttpRequest
-from workshops.live_views import phone_attendee, phone_page, sse_response
-from workshops.models import StaleVersion, TransitionRefused
+from workshops.live_views import phone_attendee, phone_device_hash, phone_page, sse_response
+from workshops.models import StaleVersion, TransitionRefused, normalise_join_code
 
 
 @require_http_methods(["GET", "POST"])
@@ -77,24 +77,35 @@ def setup(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def submit(request: HttpRequest, code: str, run_pk: int) -> HttpResponse:
     """A phone sends something to the current exercise."""
-    workshop, attendee = phone_attendee(request, code)
-    run = current_run(workshop)
-    if run is None or run.pk != run_pk:
-        # The day moved on while the phone was offline: say so instead of saving it elsewhere.
-        if request.htmx:
-            return HttpResponse(
-                format_html(
-                    '<p class="message message--warning" role="alert">{}</p>',
-                    _("This exercise has ended; nothing was saved."),
-                ),
-                status=409,
-            )
-        return redirect("workshops:phone", code=workshop.join_code)
     try:
         token = uuid.UUID(request.POST.get("token", ""))
     except ValueError:
         token = uuid.uuid4()
-    form = run.module.submit(run, attendee, request.POST, token)
+    # A word of a room's burst is saved in one statement with the day this process kept;
+    # anything else, and anything that statement did not save, goes the usual way.
+    day = live_cache.recall(normalise_join_code(code))
+    device = phone_device_hash(request)
+    sent = None
+    if day is not None and day.run.pk == run_pk and device:
+        sent = submit_as_phone(day, device, request.POST, token)
+    if sent is not None:
+        workshop, attendee, run, form = sent
+    else:
+        workshop, attendee = phone_attendee(request, code)
+        run = current_run(workshop)
+        if run is None or run.pk != run_pk:
+            # The day moved on while the phone was offline: say so, instead of saving it
+            # elsewhere.
+            if request.htmx:
+                return HttpResponse(
+                    format_html(
+                        '<p class="message message--warning" role="alert">{}</p>',
+                        _("This exercise has ended; nothing was saved."),
+                    ),
+                    status=409,
+                )
+            return redirect("workshops:phone", code=workshop.join_code)
+        form = run.module.submit(run, attendee, request.POST, token)
     if not request.htmx:
         if form.errors:
             return phone_page(request, workshop, attendee, refused=form, token=token)

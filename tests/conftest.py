@@ -53,6 +53,17 @@ def pytest_collection_modifyitems(config, items):
 
 
 @pytest.fixture(autouse=True)
+def no_kept_days():
+    # Each process keeps the live days its phones found (workshops/live_cache.py); a test
+    # starts with none, as a server does.
+    from workshops import live_cache
+
+    live_cache.clear()
+    yield
+    live_cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def english():
     # Assertions read English messages; tests of the Norwegian UI switch language themselves.
     from django.utils import translation

@@ -17,8 +17,9 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
-from django.db import connection
-from django.db.models import F, FilteredRelation, Q
+from django.db import connection, connections
+from django.db.models import CharField, F, FilteredRelation, Q
+from django.db.models.expressions import RawSQL
 from django.http import Http404, HttpResponse, HttpResponseBadRequest, StreamingHttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -26,12 +27,13 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from workshops import broadcast, personal
+from workshops import broadcast, live_cache, personal
 from workshops.access import get_workshop_for
 from workshops.bus import get_bus
 from workshops.forms import JoinCodeForm, JoinNameForm
 from workshops.http import AuthenticatedHttpRequest, HttpRequest
 from workshops.models import (
+    AgendaItem,
     Attendee,
     StaleVersion,
     TransitionRefused,
@@ -177,6 +179,12 @@ def _device_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+def phone_device_hash(request: HttpRequest) -> str | None:
+    """The hash of the phone's device cookie, which is what an attendee row keeps."""
+    token = request.COOKIES.get(DEVICE_COOKIE)
+    return _device_hash(token) if token else None
+
+
 def _attendee(request: HttpRequest, workshop: Workshop) -> Attendee | None:
     token = request.COOKIES.get(DEVICE_COOKIE)
     if not token:
@@ -296,13 +304,17 @@ def phone_attendee(request: HttpRequest, code: str) -> tuple[Workshop, Attendee]
     An ended day, which still answers its phones, takes the longer way."""
     token = request.COOKIES.get(DEVICE_COOKIE)
     if token:
-        found = _LIVE_PHONE.fetch(device_hash=_device_hash(token), code=normalise_join_code(code))
+        code = normalise_join_code(code)
+        found = _LIVE_PHONE.fetch(device_hash=_device_hash(token), code=code)
         if found:  # one at most: join codes are unique among live days
             (attendee,) = found
             # Without a run (no exercise on now) the join found nothing and sets nothing.
             workshop, run = attendee.workshop, getattr(attendee, "current_run", None)
             if run is not None:
                 run.workshop, run.exercise = workshop, workshop.current_item.exercise
+                stamp = getattr(attendee, "live_stamp", None)  # PostgreSQL only
+                if stamp is not None:
+                    live_cache.keep(code, workshop, run, stamp)
             workshop.fetched_run = (workshop.current_item_id, run)  # read by current_run()
             return workshop, attendee
     workshop = _day_of_code(code)
@@ -313,7 +325,7 @@ def phone_attendee(request: HttpRequest, code: str) -> tuple[Workshop, Attendee]
 
 
 def _live_phone(device_hash: str, code: str):
-    return (
+    found = (
         Attendee.objects.annotate(
             # The run of the current item's exercise on this day (one per exercise and day).
             current_run=FilteredRelation(
@@ -329,6 +341,15 @@ def _live_phone(device_hash: str, code: str):
         )
         .order_by()
     )
+    if connections[found.db].vendor != "postgresql":
+        return found
+    from exercises.models import Exercise
+
+    # The four rows' stamp, for a word sent next to be saved in one statement (live_cache.py).
+    # The aliases are the tables' own names, each joined once, and the run's relation's name.
+    tables = [model._meta.db_table for model in (Workshop, AgendaItem, Exercise)]
+    stamp = live_cache.stamp_sql(connections[found.db].ops.quote_name, *tables, "current_run")
+    return found.annotate(live_stamp=RawSQL(stamp, (), output_field=CharField()))
 
 
 # Every word a room sends comes through this lookup: its SQL is compiled once (see prepared.py).

@@ -77,28 +77,31 @@ def entry_form(max_length: int) -> type[forms.Form]:
     )
 
 
+def entry(run, data) -> tuple[forms.Form, dict | None]:
+    """The checked form of a word sent, and what goes into one of the person's places: the
+    key, the text and how many places there are (None while the form has a message)."""
+    settings = settings_of(run)
+    form = entry_form(settings["max_length"])(data)
+    if not form.is_valid():
+        return form, None
+    text = form.cleaned_data["text"].strip()
+    return form, {"key": KEY, "text": text, "limit": settings["max_entries"]}
+
+
 def submit(run, attendee, data, token):
     from exercises.runs import submit as save
     from workshops.models import TransitionRefused
 
-    settings = settings_of(run)
-    form = entry_form(settings["max_length"])(data)
-    if not form.is_valid():
+    form, place = entry(run, data)
+    if place is None:
         return form
     try:
-        save(
-            run,
-            attendee,
-            key=KEY,
-            text=form.cleaned_data["text"].strip(),
-            token=token,
-            limit=settings["max_entries"],
-        )
+        save(run, attendee, token=token, **place)
     except TransitionRefused:
         form.add_error(
             "text",
             gettext("You have sent %(count)s words, as many as this question takes.")
-            % {"count": settings["max_entries"]},
+            % {"count": place["limit"]},
         )
     return form
 
