@@ -373,9 +373,9 @@ def _into_free_place(run, attendee, key, token, limit, fields) -> tuple[Submissi
 def submit_as_phone(day: LiveDay, device_hash: str, data, token: uuid.UUID):
     """A phone's send saved in one statement that also finds the phone, for a kind whose sends
     each take one of the person's places (a word of the word cloud). Returns the day, the
-    attendee, the run and the kind's form, with the day and the run as kept in `day`.
+    attendee and the run, the day and the run as kept in `day`.
 
-    None when that did not save it, whatever the reason (the kind has no such sends, the form
+    None when that did not save it, whatever the reason (the kind has no such sends, the send
     has a message to show, a row of the day changed, the phone is unknown, its places are
     full, the token was saved before): the usual way then does all it does, and saves the send
     at most once, since nothing was saved here. A room's words take this way one after the
@@ -383,7 +383,7 @@ def submit_as_phone(day: LiveDay, device_hash: str, data, token: uuid.UUID):
     entry = getattr(day.run.module, "entry", None)
     if entry is None:
         return None
-    form, place = entry(day.run, data)
+    place = entry(day.run, data)
     if place is None:
         return None
     workshop, run = day.copies()
@@ -397,7 +397,7 @@ def submit_as_phone(day: LiveDay, device_hash: str, data, token: uuid.UUID):
     workshop.fetched_run = (workshop.current_item_id, run)  # read by current_run()
     _remember_own(run, attendee, place["key"], [text for _t, _s, text in taken] + [place["text"]])
     _publish_soon(run.workshop_id, ("presenter", "console"))
-    return workshop, attendee, run, form
+    return workshop, attendee, run
 
 
 def _remember_own(run: Run, attendee: Attendee, key: str, texts: list[str]) -> None:

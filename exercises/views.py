@@ -88,8 +88,9 @@ def submit(request: HttpRequest, code: str, run_pk: int) -> HttpResponse:
     sent = None
     if day is not None and day.run.pk == run_pk and device:
         sent = submit_as_phone(day, device, request.POST, token)
+    refused = None  # the kind's form, when it has a message to show
     if sent is not None:
-        workshop, attendee, run, form = sent
+        workshop, attendee, run = sent
     else:
         workshop, attendee = phone_attendee(request, code)
         run = current_run(workshop)
@@ -106,18 +107,19 @@ def submit(request: HttpRequest, code: str, run_pk: int) -> HttpResponse:
                 )
             return redirect("workshops:phone", code=workshop.join_code)
         form = run.module.submit(run, attendee, request.POST, token)
+        refused = form if form.errors else None
     if not request.htmx:
-        if form.errors:
-            return phone_page(request, workshop, attendee, refused=form, token=token)
+        if refused is not None:
+            return phone_page(request, workshop, attendee, refused=refused, token=token)
         return redirect("workshops:phone", code=workshop.join_code)
     context = broadcast.exercise_context(workshop, attendee, run)
-    if form.errors:
-        context["kind"]["form"] = form  # what was typed stays, with the message next to it
+    if refused is not None:
+        context["kind"]["form"] = refused  # what was typed stays, with the message next to it
     context = {
         **context,
         "workshop": workshop,
         # After a refusal the phone keeps its token: fixing and resending is the same entry.
-        "token": token if form.errors else uuid.uuid4(),
+        "token": token if refused is not None else uuid.uuid4(),
     }
     # Drawn here, not as a TemplateResponse: under ASGI Django renders those in one more trip
     # to a worker thread and back, and a room sends its words all at once. Of the request the
@@ -125,7 +127,7 @@ def submit(request: HttpRequest, code: str, run_pk: int) -> HttpResponse:
     # running every context processor the full pages need (a fifth of the drawing).
     # A kind may answer a saved send with less than its whole part (word_cloud.answer).
     answer = getattr(run.module, "answer", None)
-    narrowed = None if form.errors or answer is None else answer(run, context["kind"])
+    narrowed = None if refused is not None or answer is None else answer(run, context["kind"])
     part, target = narrowed or ("mine", None)
     template = get_template(f"{run.module.TEMPLATE}#{part}")
     response = HttpResponse(template.render({**context, "request": request, **csrf(request)}))

@@ -14,10 +14,12 @@ is asked for a stamp; elsewhere nothing is kept.
 
 from __future__ import annotations
 
-import copy
 import threading
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
+
+from django.db.models import Model
+from django.db.models.base import ModelState
 
 if TYPE_CHECKING:
     from exercises.models import Run
@@ -43,10 +45,23 @@ class LiveDay:
     def copies(self) -> tuple[Workshop, Run]:
         """The day and its run as objects of a request's own, since a request sets attributes
         on them; they share the item and the exercise, which nothing on a phone's way
-        changes. (Django's own copy, which gives each its own cache of related objects.)"""
-        workshop, run = copy.copy(self.workshop), copy.copy(self.run)
+        changes."""
+        workshop, run = _copy(self.workshop), _copy(self.run)
         run.workshop = workshop
         return workshop, run
+
+
+def _copy(obj: Model) -> Model:
+    """A model object's copy, as Django's own (Model.__getstate__): its attributes and its
+    state, with a cache of related objects of its own. Without the round through pickling's
+    protocol, which costs a phone's word three times as much."""
+    new = object.__new__(type(obj))
+    new.__dict__.update(obj.__dict__)
+    state = new._state = object.__new__(ModelState)
+    state.__dict__.update(obj._state.__dict__)
+    state.__dict__.pop("peers", None)  # weak references to objects fetched along with it
+    state.fields_cache = dict(obj._state.fields_cache)
+    return new
 
 
 _days: dict[str, LiveDay] = {}
@@ -54,7 +69,7 @@ _lock = threading.Lock()
 
 
 def keep(code: str, workshop: Workshop, run: Run, stamp: str) -> None:
-    day = LiveDay(copy.copy(workshop), copy.copy(run), stamp)
+    day = LiveDay(_copy(workshop), _copy(run), stamp)
     day.run.workshop = day.workshop
     with _lock:
         _days.pop(code, None)
@@ -65,11 +80,6 @@ def keep(code: str, workshop: Workshop, run: Run, stamp: str) -> None:
 
 def recall(code: str) -> LiveDay | None:
     return _days.get(code)
-
-
-def forget(code: str) -> None:
-    with _lock:
-        _days.pop(code, None)
 
 
 def clear() -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.db.models import Count, Min
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -77,31 +78,38 @@ def entry_form(max_length: int) -> type[forms.Form]:
     )
 
 
-def entry(run, data) -> tuple[forms.Form, dict | None]:
-    """The checked form of a word sent, and what goes into one of the person's places: the
-    key, the text and how many places there are (None while the form has a message)."""
+def entry(run, data) -> dict | None:
+    """What a word sent takes one of the person's places with: the key, the text and how many
+    places there are; None when the word has a message to show (submit() draws the form with
+    it). The field checks the word on its own: a form, copied from its class each time, is only
+    made when there is something to show in it."""
     settings = settings_of(run)
-    form = entry_form(settings["max_length"])(data)
-    if not form.is_valid():
-        return form, None
-    text = form.cleaned_data["text"].strip()
-    return form, {"key": KEY, "text": text, "limit": settings["max_entries"]}
+    try:
+        text = entry_form(settings["max_length"]).base_fields["text"].clean(data.get("text"))
+    except ValidationError:
+        return None
+    return _place(text, settings)
+
+
+def _place(text: str, settings: dict) -> dict:
+    return {"key": KEY, "text": text.strip(), "limit": settings["max_entries"]}
 
 
 def submit(run, attendee, data, token):
     from exercises.runs import submit as save
     from workshops.models import TransitionRefused
 
-    form, place = entry(run, data)
-    if place is None:
+    settings = settings_of(run)
+    form = entry_form(settings["max_length"])(data)
+    if not form.is_valid():
         return form
     try:
-        save(run, attendee, token=token, **place)
+        save(run, attendee, token=token, **_place(form.cleaned_data["text"], settings))
     except TransitionRefused:
         form.add_error(
             "text",
             gettext("You have sent %(count)s words, as many as this question takes.")
-            % {"count": place["limit"]},
+            % {"count": settings["max_entries"]},
         )
     return form
 
