@@ -54,13 +54,16 @@ def pytest_collection_modifyitems(config, items):
 
 @pytest.fixture(autouse=True)
 def no_kept_days():
-    # Each process keeps the live days its phones found (workshops/live_cache.py); a test
-    # starts with none, as a server does.
+    # Each process keeps the live days its phones found (workshops/live_cache.py) and the
+    # word clouds' counts (exercises/tally.py); a test starts with none, as a server does.
+    from exercises import tally
     from workshops import live_cache
 
     live_cache.clear()
+    tally.clear()
     yield
     live_cache.clear()
+    tally.clear()
 
 
 @pytest.fixture(autouse=True)

@@ -10,10 +10,10 @@ import functools
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Min
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from exercises import tally
 from exercises.aggregate import cloud, follow, word_key
 from exercises.kinds import common
 from exercises.phases import Phase
@@ -136,20 +136,18 @@ def context(run, attendee=None) -> dict:
     # response after sending a word needs none of them, and a burst of words sends many.
     @functools.cache
     def room() -> dict:
-        entries = run.submissions.filter(key=KEY)
-        # Each text once with how often it was sent, in the order texts first came: the
-        # projector redraws this several times a second while thousands of words arrive.
-        sent = entries.values("text").annotate(times=Count("pk"), first=Min("pk")).order_by("first")
-        totals = entries.aggregate(entries=Count("pk"), people=Count("author", distinct=True))
+        # Each text once with how often it was sent, in the order texts first came, counted
+        # as they arrive: the projector redraws this several times a second while thousands
+        # of words arrive (exercises/tally.py).
+        sent, entries, people = tally.texts(run, KEY)
         kept = common.kept(run)
         # Words whose rows were deleted for privacy count on, as (word, count), before the rest.
-        texts = [(text, count) for text, count in kept.get("words", [])]
-        texts += [(row["text"], row["times"]) for row in sent]
+        texts = [(text, count) for text, count in kept.get("words", [])] + sent
         return {
             "words": cloud(texts, state.get("merges"), state.get("hidden", [])),
             "all_words": cloud(texts, state.get("merges")),
-            "entry_count": totals["entries"] + kept.get("entries", 0),
-            "people": totals["people"] + kept.get("people", 0),
+            "entry_count": entries + kept.get("entries", 0),
+            "people": people + kept.get("people", 0),
         }
 
     mine = own_texts(run, attendee, KEY) if attendee else []
