@@ -108,8 +108,7 @@ class FreePlace:
         saved = next(((slot, pk) for part, _t, slot, _x, pk, _at, *_a in rows if part == 2), None)
         if saved is None:
             return None
-        names = [field.attname for field in Attendee._meta.concrete_fields]
-        attendee = Attendee.from_db(connection.alias, names, rows[0][6:])
+        attendee = Attendee.from_db(connection.alias, self._attendee_attnames, rows[0][6:])
         taken = [(token, slot, text) for part, token, slot, text, *_rest in rows if part == 1]
         obj.author = attendee
         obj.slot, obj.pk = saved
@@ -207,6 +206,10 @@ class FreePlace:
     @functools.cached_property
     def _attendee_columns(self) -> list[str]:
         return [field.column for field in Attendee._meta.concrete_fields]
+
+    @functools.cached_property
+    def _attendee_attnames(self) -> list[str]:
+        return [field.attname for field in Attendee._meta.concrete_fields]
 
     @functools.cached_property
     def _no_attendee(self) -> str:
