@@ -85,9 +85,9 @@ class FreePlace:
 
     def claim_as_phone(
         self, day: LiveDay, device_hash: str, fields: dict, limit: int
-    ) -> tuple[Attendee, Taken, Submission] | None:
+    ) -> tuple[Attendee, Taken] | None:
         """As claim(), with the author found by the phone's device in the same statement: the
-        phone's attendee, the places it had taken and the new submission. PostgreSQL only.
+        phone's attendee and the places it had taken before the new one. PostgreSQL only.
 
         None when nothing was saved, for any reason: a row of the day kept in `day` was written
         since (its stamp differs), the phone is not among the day's attendees, its places are
@@ -95,26 +95,20 @@ class FreePlace:
         caller then goes the usual way, which finds out which and says so."""
         obj, connection, params = self._insert.prepare(**fields)
         sql = self._sql.get(f"{connection.alias}:phone") or self._build(connection, phone=True)
-        workshop = day.workshop
-        exercise = workshop.current_item.exercise
-        ids = [workshop.pk, device_hash, workshop.pk, workshop.current_item_id, exercise.pk]
+        workshop, run = day.workshop, day.run
+        ids = [workshop.pk, device_hash, workshop.pk, workshop.current_item_id, run.exercise_id]
         fields_and_values = zip(self._insert.fields, params, strict=True)
         row = [value for field, value in fields_and_values if field.name not in ("slot", "author")]
         with connection.cursor() as cursor:
             cursor.execute(
-                sql, [*ids, day.run.pk, day.stamp, obj.run_id, obj.key, limit, *row, obj.token]
+                sql, [*ids, run.pk, day.stamp, obj.run_id, obj.key, limit, *row, obj.token]
             )
             rows = cursor.fetchall()
-        saved = next(((slot, pk) for part, _t, slot, _x, pk, _at, *_a in rows if part == 2), None)
-        if saved is None:
+        if not any(part == 2 for part, *_rest in rows):
             return None
         attendee = Attendee.from_db(connection.alias, self._attendee_attnames, rows[0][6:])
         taken = [(token, slot, text) for part, token, slot, text, *_rest in rows if part == 1]
-        obj.author = attendee
-        obj.slot, obj.pk = saved
-        obj._state.adding = False
-        obj._state.db = connection.alias
-        return attendee, taken, obj
+        return attendee, taken
 
     def _build(self, connection, phone: bool = False) -> str:
         meta = Submission._meta

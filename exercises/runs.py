@@ -357,8 +357,7 @@ def _into_free_place(run, attendee, key, token, limit, fields) -> tuple[Submissi
         taken, submission = FREE_PLACE.claim(fields, limit)
         texts = [text for _token, _slot, text in taken]
         if submission is not None:
-            _remember_own(run, attendee, key, [*texts, fields["text"]])
-            _publish_soon(run.workshop_id, ("presenter", "console"))
+            _saved_in_place(run, attendee, key, [*texts, fields["text"]])
             return submission, True
         _remember_own(run, attendee, key, texts)
         if any(saved == token for saved, _slot, _text in taken):
@@ -392,12 +391,18 @@ def submit_as_phone(day: LiveDay, device_hash: str, data, token: uuid.UUID):
     claimed = FREE_PLACE.claim_as_phone(day, device_hash, fields, place["limit"])
     if claimed is None:
         return None
-    attendee, taken, _submission = claimed
+    attendee, taken = claimed
     attendee.workshop = workshop
     workshop.fetched_run = (workshop.current_item_id, run)  # read by current_run()
-    _remember_own(run, attendee, place["key"], [text for _t, _s, text in taken] + [place["text"]])
-    _publish_soon(run.workshop_id, ("presenter", "console"))
+    _saved_in_place(run, attendee, place["key"], [t for _t, _s, t in taken] + [place["text"]])
     return workshop, attendee, run
+
+
+def _saved_in_place(run: Run, attendee: Attendee, key: str, texts: list[str]) -> None:
+    """After a send took one of its author's places: the answer shows the author's texts as
+    read with it, and the projector and the console redraw soon."""
+    _remember_own(run, attendee, key, texts)
+    _publish_soon(run.workshop_id, ("presenter", "console"))
 
 
 def _remember_own(run: Run, attendee: Attendee, key: str, texts: list[str]) -> None:

@@ -69,8 +69,9 @@ _lock = threading.Lock()
 
 
 def keep(code: str, workshop: Workshop, run: Run, stamp: str) -> None:
-    day = LiveDay(_copy(workshop), _copy(run), stamp)
-    day.run.workshop = day.workshop
+    workshop, run = _copy(workshop), _copy(run)
+    run.workshop = workshop
+    day = LiveDay(workshop, run, stamp)
     with _lock:
         _days.pop(code, None)
         _days[code] = day  # last in the order: the most recently kept
