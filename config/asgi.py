@@ -3,14 +3,11 @@ from __future__ import annotations
 import gc
 import os
 
-import django
+from django.core.asgi import get_asgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-django.setup(set_prefix=False)  # as get_asgi_application() does
 
-from config.asgi_handler import OneTripASGIHandler  # noqa: E402
-
-application = OneTripASGIHandler()
+application = get_asgi_application()
 
 # Everything loaded so far (Django, the apps, compiled templates' code) lives as long as the
 # process. Freezing it keeps the collector from walking it again and again while thousands of

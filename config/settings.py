@@ -68,9 +68,6 @@ MIDDLEWARE = [
 
 ROOT_URLCONF = "config.urls"
 ASGI_APPLICATION = "config.asgi.application"
-# Requests whose Python runs at once in one ASGI worker (config/asgi_handler.py); live streams
-# waiting for news do not count.
-ASGI_CONCURRENT_REQUESTS = env_int("ASGI_CONCURRENT_REQUESTS", 8, minimum=1)
 WSGI_APPLICATION = "config.wsgi.application"
 
 TEMPLATES = [

@@ -9,10 +9,8 @@ from workshops import views as workshop_views
 
 urlpatterns = [
     path("", workshop_views.home, name="home"),
-    # The phones' sends first: Django tries the patterns in order, and a room sends its words
-    # all at once (each pattern tried before the match cost the request time).
-    path("", include("exercises.urls")),
     path("", include("workshops.urls")),
+    path("", include("exercises.urls")),
     path("", include("platforms.urls")),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),

@@ -128,21 +128,14 @@ class Submission(models.Model):
     data = models.JSONField(default=dict, blank=True)
     # The phone's own id for this submission: a retry over a flaky network finds the first copy.
     token = models.UUIDField(unique=True)
-    # Under a per-person limit (three words each), which of the person's places this takes:
-    # the unique constraint makes two sends at once take different places or fail, with no
-    # lock held across round trips (see runs.submit).
-    slot = models.PositiveSmallIntegerField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["created_at", "pk"]
-        indexes = [models.Index(fields=["run", "key"])]
-        constraints = [
-            # Rows without a slot (NULL) never clash; the index also serves "this person's
-            # rows under this key", asked on every send.
-            models.UniqueConstraint(
-                fields=["run", "author", "key", "slot"], name="one_submission_per_slot"
-            )
+        indexes = [
+            models.Index(fields=["run", "key"]),
+            # A send with a limit counts the person's rows under its key (runs.submit).
+            models.Index(fields=["run", "author", "key"], name="submission_author_key"),
         ]
 
     def __str__(self) -> str:

@@ -11,16 +11,14 @@ import random
 import uuid
 from dataclasses import dataclass
 from functools import partial
-from typing import TYPE_CHECKING
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from exercises import groupcast, grouping
 from exercises.models import Exercise, Group, Member, Run, RunEvent, Submission
-from exercises.places import FREE_PLACE, savepoint
 from exercises.roles import ROLES, RULES, chosen_by_rule
 from workshops.models import (
     AgendaItem,
@@ -31,9 +29,6 @@ from workshops.models import (
     Workshop,
 )
 from workshops.timer import Timer
-
-if TYPE_CHECKING:
-    from workshops.live_cache import LiveDay
 
 
 def ensure_run(workshop: Workshop, item: AgendaItem | None) -> Run | None:
@@ -295,11 +290,6 @@ def decide_role(run: Run, attendee: Attendee, member_pk) -> Member:
 def current_run(workshop: Workshop) -> Run | None:
     if not workshop.is_live or workshop.current_item_id is None:
         return None
-    # A phone's request looked the run up with the day and the attendee (phone_attendee); it
-    # still holds while the day object points at the same item.
-    item_id, run = getattr(workshop, "fetched_run", (None, None))
-    if item_id == workshop.current_item_id:
-        return run
     return (
         Run.objects.select_related("exercise")
         .filter(workshop=workshop, exercise__agenda_item_id=workshop.current_item_id)
@@ -328,119 +318,44 @@ def submit(
     """Save one submission once. Returns it and whether it was new.
 
     The same token again (a retry, a double tap) returns the first copy. With a limit (three
-    words each), each submission takes one of the person's numbered places, so two sends at
-    once can't both squeeze into the last one. With replace, the new one takes the place of
-    the attendee's earlier ones under this key (a changed vote), under a lock on the attendee.
+    words each), a send past it is refused. With replace, the new one takes the place of the
+    attendee's earlier ones under this key (a changed vote); for a group's submission (a
+    group's diamond) of the group's, whoever of the group sent them.
+
+    The person's row (or the group's) is locked first, so a person's sends are saved one after
+    the other: a retry that arrives while the first copy is being saved finds it, and two words
+    sent at once can't both take the last free one.
     """
-    fields = {"run": run, "author": attendee, "group": group, "key": key, "text": text}
-    fields |= {"token": token, "data": data or {}}
-    if replace:
-        return _replace(run, attendee, key, token, fields)
-    if limit is not None:
-        return _into_free_place(run, attendee, key, token, limit, fields)
-    existing = Submission.objects.filter(token=token).first()
-    if existing is not None:
-        return existing, False
-    try:
-        with savepoint():
-            submission = Submission.objects.create(**fields)
-    except IntegrityError:
-        return Submission.objects.get(token=token), False  # a parallel retry saved it first
-    _publish_soon(run.workshop_id, ("presenter", "console"))
-    return submission, True
-
-
-def _into_free_place(run, attendee, key, token, limit, fields) -> tuple[Submission, bool]:
-    """Optimistic, with no lock held: take the first free place (exercises/places.py); if a
-    send at the same moment took it, look again."""
-    for _attempt in range(limit + 1):
-        taken, submission = FREE_PLACE.claim(fields, limit)
-        texts = [text for _token, _slot, text in taken]
-        if submission is not None:
-            _saved_in_place(run, attendee, key, [*texts, fields["text"]])
-            return submission, True
-        _remember_own(run, attendee, key, texts)
-        if any(saved == token for saved, _slot, _text in taken):
-            return Submission.objects.get(token=token), False
-        if len(taken) >= limit:
-            raise TransitionRefused(limit)
-        # Another send took the free place, or a retry of this very send was saved after
-        # the places were read: the next look finds which.
-    raise TransitionRefused(limit)
-
-
-def submit_as_phone(day: LiveDay, device_hash: str, data, token: uuid.UUID):
-    """A phone's send saved in one statement that also finds the phone, for a kind whose sends
-    each take one of the person's places (a word of the word cloud). Returns the day, the
-    attendee and the run, the day and the run as kept in `day`.
-
-    None when that did not save it, whatever the reason (the kind has no such sends, the send
-    has a message to show, a row of the day changed, the phone is unknown, its places are
-    full, the token was saved before): the usual way then does all it does, and saves the send
-    at most once, since nothing was saved here. A room's words take this way one after the
-    other: one round trip each instead of two."""
-    entry = getattr(day.run.module, "entry", None)
-    if entry is None:
-        return None
-    place = entry(day.run, data)
-    if place is None:
-        return None
-    workshop, run = day.copies()
-    fields = {"run": run, "group": None, "key": place["key"], "text": place["text"]}
-    fields |= {"token": token, "data": {}}
-    claimed = FREE_PLACE.claim_as_phone(day, device_hash, fields, place["limit"])
-    if claimed is None:
-        return None
-    attendee, taken = claimed
-    attendee.workshop = workshop
-    workshop.fetched_run = (workshop.current_item_id, run)  # read by current_run()
-    _saved_in_place(run, attendee, place["key"], [t for _t, _s, t in taken] + [place["text"]])
-    return workshop, attendee, run
-
-
-def _saved_in_place(run: Run, attendee: Attendee, key: str, texts: list[str]) -> None:
-    """After a send took one of its author's places: the answer shows the author's texts as
-    read with it, and the projector and the console redraw soon."""
-    _remember_own(run, attendee, key, texts)
-    _publish_soon(run.workshop_id, ("presenter", "console"))
-
-
-def _remember_own(run: Run, attendee: Attendee, key: str, texts: list[str]) -> None:
-    run.own_texts_read = {(attendee.pk, key): texts}
-
-
-def own_texts(run: Run, attendee: Attendee, key: str) -> list[str]:
-    """The attendee's texts under this key, oldest first.
-
-    A send with a limit has just read them to find a free place, on this same run object; the
-    phone's answer shows them from there instead of asking the database again.
-    """
-    texts = getattr(run, "own_texts_read", {}).get((attendee.pk, key))
-    if texts is not None:
-        return list(texts)
-    return list(run.submissions.filter(author=attendee, key=key).values_list("text", flat=True))
-
-
-def _replace(run, attendee, key, token, fields) -> tuple[Submission, bool]:
-    """The attendee's rows under this key give way to the new one; for a group's submission
-    (a group's diamond) the group's rows do, whoever of the group sent them."""
-    group = fields["group"]
     with transaction.atomic():
-        if group is not None:
+        if replace and group is not None:
             Group.objects.select_for_update().only("pk").get(pk=group.pk)
             earlier = run.submissions.filter(group=group, key=key)
         else:
             Attendee.objects.select_for_update().only("pk").get(pk=attendee.pk)
             earlier = run.submissions.filter(author=attendee, key=key)
-        # A double tap waits for the lock; by then the first tap may have saved this token,
-        # and replacing it with itself would be wrong.
         existing = Submission.objects.filter(token=token).first()
         if existing is not None:
             return existing, False
-        earlier.delete()
-        submission = Submission.objects.create(**fields)
+        if replace:
+            earlier.delete()
+        elif limit is not None and earlier.count() >= limit:
+            raise TransitionRefused(limit)
+        submission = Submission.objects.create(
+            run=run,
+            author=attendee,
+            group=group,
+            key=key,
+            text=text,
+            token=token,
+            data=data or {},
+        )
         _publish_soon(run.workshop_id, ("presenter", "console"))
     return submission, True
+
+
+def own_texts(run: Run, attendee: Attendee, key: str) -> list[str]:
+    """The attendee's texts under this key, oldest first."""
+    return list(run.submissions.filter(author=attendee, key=key).values_list("text", flat=True))
 
 
 PHASE_STEPS = {"next_phase": +1, "previous_phase": -1}

@@ -7,7 +7,6 @@ from exercises import views
 app_name = "exercises"
 
 urlpatterns = [
-    # First: every word a room sends comes through the first of these.
     path("p/<str:code>/runs/<int:run_pk>/", views.submit, name="submit"),
     path("p/<str:code>/runs/<int:run_pk>/group/", views.group_stream, name="group_stream"),
     path("p/<str:code>/runs/<int:run_pk>/role/", views.choose_role, name="decide_role"),

@@ -12,15 +12,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
-from django.template.context_processors import csrf
-from django.template.loader import get_template
 from django.template.response import TemplateResponse
 from django.utils import translation
 from django.utils.html import format_html
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from django_htmx.http import retarget
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
@@ -28,12 +25,12 @@ from openpyxl.styles import Font
 from exercises import groupcast, kinds
 from exercises.access import get_agenda_item_for, get_run_for
 from exercises.models import Exercise, Member
-from exercises.runs import change, current_run, decide_role, place_late, submit_as_phone
+from exercises.runs import change, decide_role, place_late
 from exercises.svg import cloud_png, cloud_svg
-from workshops import broadcast, live_cache
+from workshops import broadcast
 from workshops.http import AuthenticatedHttpRequest, HttpRequest
-from workshops.live_views import phone_attendee, phone_device_hash, phone_page, sse_response
-from workshops.models import StaleVersion, TransitionRefused, normalise_join_code
+from workshops.live_views import phone_attendee, phone_page, sse_response
+from workshops.models import StaleVersion, TransitionRefused
 
 
 @require_http_methods(["GET", "POST"])
@@ -77,40 +74,27 @@ def setup(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def submit(request: HttpRequest, code: str, run_pk: int) -> HttpResponse:
     """A phone sends something to the current exercise."""
+    workshop, attendee, run = phone_attendee(request, code)
     try:
         token = uuid.UUID(request.POST.get("token", ""))
     except ValueError:
         token = uuid.uuid4()
-    # A word of a room's burst is saved in one statement with the day this process kept;
-    # anything else, and anything that statement did not save, goes the usual way.
-    day = live_cache.recall(normalise_join_code(code))
-    device = phone_device_hash(request)
-    sent = None
-    if day is not None and day.run.pk == run_pk and device:
-        sent = submit_as_phone(day, device, request.POST, token)
-    refused = None  # the kind's form, when it has a message to show
-    if sent is not None:
-        workshop, attendee, run = sent
-    else:
-        workshop, attendee = phone_attendee(request, code)
-        run = current_run(workshop)
-        if run is None or run.pk != run_pk:
-            # The day moved on while the phone was offline: say so, instead of saving it
-            # elsewhere.
-            if request.htmx:
-                return HttpResponse(
-                    format_html(
-                        '<p class="message message--warning" role="alert">{}</p>',
-                        _("This exercise has ended; nothing was saved."),
-                    ),
-                    status=409,
-                )
-            return redirect("workshops:phone", code=workshop.join_code)
-        form = run.module.submit(run, attendee, request.POST, token)
-        refused = form if form.errors else None
+    if run is None or run.pk != run_pk:
+        # The day moved on while the phone was offline: say so, instead of saving it elsewhere.
+        if request.htmx:
+            return HttpResponse(
+                format_html(
+                    '<p class="message message--warning" role="alert">{}</p>',
+                    _("This exercise has ended; nothing was saved."),
+                ),
+                status=409,
+            )
+        return redirect("workshops:phone", code=workshop.join_code)
+    form = run.module.submit(run, attendee, request.POST, token)
+    refused = form if form.errors else None
     if not request.htmx:
         if refused is not None:
-            return phone_page(request, workshop, attendee, refused=refused, token=token)
+            return phone_page(request, workshop, attendee, run, refused=refused, token=token)
         return redirect("workshops:phone", code=workshop.join_code)
     context = broadcast.exercise_context(workshop, attendee, run)
     if refused is not None:
@@ -121,24 +105,13 @@ def submit(request: HttpRequest, code: str, run_pk: int) -> HttpResponse:
         # After a refusal the phone keeps its token: fixing and resending is the same entry.
         "token": token if refused is not None else uuid.uuid4(),
     }
-    # Drawn here, not as a TemplateResponse: under ASGI Django renders those in one more trip
-    # to a worker thread and back, and a room sends its words all at once. Of the request the
-    # phone's partials use the request itself and its CSRF token, given here instead of
-    # running every context processor the full pages need (a fifth of the drawing).
-    # A kind may answer a saved send with less than its whole part (word_cloud.answer).
-    answer = getattr(run.module, "answer", None)
-    narrowed = None if refused is not None or answer is None else answer(run, context["kind"])
-    part, target = narrowed or ("mine", None)
-    template = get_template(f"{run.module.TEMPLATE}#{part}")
-    response = HttpResponse(template.render({**context, "request": request, **csrf(request)}))
-    return retarget(response, target) if target else response
+    return TemplateResponse(request, f"{run.module.TEMPLATE}#mine", context)
 
 
 @require_POST
 def choose_role(request: HttpRequest, code: str, run_pk: int) -> HttpResponse:
     """A phone taps who in its group takes the role the group chooses itself."""
-    workshop, attendee = phone_attendee(request, code)
-    run = current_run(workshop)
+    workshop, attendee, run = phone_attendee(request, code)
     if run is None or run.pk != run_pk or not hasattr(run.module, "group_context"):
         raise Http404
     notice = ""
@@ -294,8 +267,7 @@ def word_cloud_image(request: AuthenticatedHttpRequest, pk: int, image_format: s
 @require_GET
 def group_stream(request: HttpRequest, code: str, run_pk: int) -> HttpResponse:
     """A phone's stream of its own group's view in a grouped exercise."""
-    workshop, attendee = phone_attendee(request, code)
-    run = current_run(workshop)
+    workshop, attendee, run = phone_attendee(request, code)
     if run is None or run.pk != run_pk or not hasattr(run.module, "group_context"):
         raise Http404
     member = place_late(run, attendee)

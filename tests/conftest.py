@@ -53,20 +53,6 @@ def pytest_collection_modifyitems(config, items):
 
 
 @pytest.fixture(autouse=True)
-def no_kept_days():
-    # Each process keeps the live days its phones found (workshops/live_cache.py) and the
-    # word clouds' counts (exercises/tally.py); a test starts with none, as a server does.
-    from exercises import tally
-    from workshops import live_cache
-
-    live_cache.clear()
-    tally.clear()
-    yield
-    live_cache.clear()
-    tally.clear()
-
-
-@pytest.fixture(autouse=True)
 def english():
     # Assertions read English messages; tests of the Norwegian UI switch language themselves.
     from django.utils import translation

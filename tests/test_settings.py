@@ -151,25 +151,6 @@ def test_celery_workers_are_capped_in_time_and_memory():
     assert result.stdout.strip() == "300000", result.stderr
 
 
-def test_under_asgi_the_middleware_chain_runs_in_one_thread():
-    """Every middleware and the view in sync mode, as under WSGI: no trip between the event loop
-    and a thread per middleware (config/asgi_handler.py; tests/bench/burst.py measured it)."""
-    from asgiref.sync import iscoroutinefunction
-    from django.utils.deprecation import MiddlewareMixin
-
-    from config.asgi_handler import OneTripASGIHandler
-
-    handler = OneTripASGIHandler()  # loads the middleware as uvicorn's worker does
-    seen, layer = [], handler._middleware_chain
-    while layer is not None:
-        instance = getattr(layer, "__wrapped__", layer)
-        assert not iscoroutinefunction(instance), instance
-        if isinstance(instance, MiddlewareMixin):
-            seen.append(type(instance).__name__)
-        layer = getattr(instance, "get_response", None)
-    assert "SessionMiddleware" in seen and "CsrfViewMiddleware" in seen
-
-
 @pytest.mark.parametrize(
     ("raw", "binding", "threshold"), [("", True, 2), ("true", True, 2), ("false", False, None)]
 )

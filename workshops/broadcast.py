@@ -48,8 +48,9 @@ def clock(remaining: dt.timedelta | None) -> str:
     return f"{sign}{seconds // 60}:{seconds % 60:02d}"
 
 
-def live_context(workshop: Workshop, *, broadcast: bool = False) -> dict:
-    """What the live partials show. With `broadcast`, it is drawn once for a whole audience."""
+def live_context(workshop: Workshop, *, broadcast: bool = False, attendee=None, run=None) -> dict:
+    """What the live partials show. With `broadcast`, it is drawn once for a whole audience;
+    with an attendee, for that one phone (a caller that has the run passes it along)."""
     scheduled = workshop.scheduled_items()
     now = timezone.now()
     items = [s.item for s in scheduled]
@@ -82,7 +83,7 @@ def live_context(workshop: Workshop, *, broadcast: bool = False) -> dict:
         "ends_at_ms": int(workshop.timer_ends_at.timestamp() * 1000)
         if workshop.timer_ends_at
         else None,
-        **exercise_context(workshop),
+        **exercise_context(workshop, attendee, run),
         "join_url": f"{settings.SITE_URL}/j/",
         "join_qr": join_qr(workshop.join_code) if workshop.is_live else "",
         "connected": get_bus().connected(phones(workshop.pk)),

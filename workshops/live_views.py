@@ -11,15 +11,14 @@ import contextlib
 import hashlib
 import secrets
 import uuid
+from typing import TYPE_CHECKING
 
 from asgiref.sync import sync_to_async
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
-from django.db import connection, connections
-from django.db.models import CharField, F, FilteredRelation, Q
-from django.db.models.expressions import RawSQL
+from django.db import connection
 from django.http import Http404, HttpResponse, HttpResponseBadRequest, StreamingHttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -27,20 +26,21 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from workshops import broadcast, live_cache, personal
+from workshops import broadcast, personal
 from workshops.access import get_workshop_for
 from workshops.bus import get_bus
 from workshops.forms import JoinCodeForm, JoinNameForm
 from workshops.http import AuthenticatedHttpRequest, HttpRequest
 from workshops.models import (
-    AgendaItem,
     Attendee,
     StaleVersion,
     TransitionRefused,
     Workshop,
     normalise_join_code,
 )
-from workshops.prepared import PreparedQuery
+
+if TYPE_CHECKING:
+    from exercises.models import Run
 
 DEVICE_COOKIE = "samling_device"
 
@@ -179,12 +179,6 @@ def _device_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def phone_device_hash(request: HttpRequest) -> str | None:
-    """The hash of the phone's device cookie, which is what an attendee row keeps."""
-    token = request.COOKIES.get(DEVICE_COOKIE)
-    return _device_hash(token) if token else None
-
-
 def _attendee(request: HttpRequest, workshop: Workshop) -> Attendee | None:
     token = request.COOKIES.get(DEVICE_COOKIE)
     if not token:
@@ -285,94 +279,55 @@ def join_day(request: HttpRequest, code: str) -> HttpResponse:
     )
 
 
-def _day_of_code(code: str) -> Workshop | None:
-    # Ended days keep answering their phones (to show the assignment); planned ones never do.
-    return (
-        Workshop.objects.select_related("programme", "current_item")
-        .filter(join_code=normalise_join_code(code))
-        .exclude(status=Workshop.Status.PLANNED)
-        .order_by("-started_at")
+def phone_attendee(request: HttpRequest, code: str) -> tuple[Workshop, Attendee, Run | None]:
+    """The day this phone's cookie belongs to, the attendee it is there, and the run of the
+    current item's exercise while the day is live (None otherwise); or 404.
+
+    Ended days keep answering their phones (to show the assignment); planned ones never do.
+    Join codes are unique among live days, and an ended day's code may have been given out
+    again since: the latest day wins.
+    """
+    from exercises.runs import current_run  # exercises build on workshops
+
+    token = request.COOKIES.get(DEVICE_COOKIE)
+    if not token:
+        raise Http404
+    attendee = (
+        Attendee.objects.select_related("workshop__programme", "workshop__current_item")
+        .filter(
+            device_hash=_device_hash(token),
+            workshop__join_code=normalise_join_code(code),
+            workshop__status__in=[Workshop.Status.LIVE, Workshop.Status.ENDED],
+        )
+        .order_by("-workshop__started_at")
         .first()
     )
-
-
-def phone_attendee(request: HttpRequest, code: str) -> tuple[Workshop, Attendee]:
-    """The day and the attendee this phone's cookie belongs to, or 404.
-
-    While the day is live this is one query (join codes are unique among live days), which
-    brings the current item's exercise run along: every word a room sends comes through here.
-    An ended day, which still answers its phones, takes the longer way."""
-    token = request.COOKIES.get(DEVICE_COOKIE)
-    if token:
-        code = normalise_join_code(code)
-        found = _LIVE_PHONE.fetch(device_hash=_device_hash(token), code=code)
-        if found:  # one at most: join codes are unique among live days
-            (attendee,) = found
-            # Without a run (no exercise on now) the join found nothing and sets nothing.
-            workshop, run = attendee.workshop, getattr(attendee, "current_run", None)
-            if run is not None:
-                run.workshop, run.exercise = workshop, workshop.current_item.exercise
-                stamp = getattr(attendee, "live_stamp", None)  # PostgreSQL only
-                if stamp is not None:
-                    live_cache.keep(code, workshop, run, stamp)
-            workshop.fetched_run = (workshop.current_item_id, run)  # read by current_run()
-            return workshop, attendee
-    workshop = _day_of_code(code)
-    attendee = _attendee(request, workshop) if workshop else None
-    if workshop is None or attendee is None:
+    if attendee is None:
         raise Http404
-    return workshop, attendee
-
-
-def _live_phone(device_hash: str, code: str):
-    found = (
-        Attendee.objects.annotate(
-            # The run of the current item's exercise on this day (one per exercise and day).
-            current_run=FilteredRelation(
-                "workshop__runs",
-                condition=Q(workshop__runs__exercise=F("workshop__current_item__exercise")),
-            )
-        )
-        .select_related("workshop__current_item__exercise", "current_run")
-        .filter(
-            device_hash=device_hash,
-            workshop__status=Workshop.Status.LIVE,
-            workshop__join_code=code,
-        )
-        .order_by()
-    )
-    if connections[found.db].vendor != "postgresql":
-        return found
-    from exercises.models import Exercise
-
-    # The four rows' stamp, for a word sent next to be saved in one statement (live_cache.py).
-    # The aliases are the tables' own names, each joined once, and the run's relation's name.
-    tables = [model._meta.db_table for model in (Workshop, AgendaItem, Exercise)]
-    stamp = live_cache.stamp_sql(connections[found.db].ops.quote_name, *tables, "current_run")
-    return found.annotate(live_stamp=RawSQL(stamp, (), output_field=CharField()))
-
-
-# Every word a room sends comes through this lookup: its SQL is compiled once (see prepared.py).
-_LIVE_PHONE = PreparedQuery(_live_phone, device_hash=str, code=str)
+    return attendee.workshop, attendee, current_run(attendee.workshop)
 
 
 @require_GET
 def phone(request: HttpRequest, code: str) -> HttpResponse:
     try:
-        workshop, attendee = phone_attendee(request, code)
+        workshop, attendee, run = phone_attendee(request, code)
     except Http404:
         return redirect("workshops:join_day", code=code)
-    return phone_page(request, workshop, attendee)
+    return phone_page(request, workshop, attendee, run)
 
 
 def phone_page(
-    request: HttpRequest, workshop: Workshop, attendee: Attendee, refused=None, token=None
+    request: HttpRequest,
+    workshop: Workshop,
+    attendee: Attendee,
+    run: Run | None,
+    refused=None,
+    token=None,
 ) -> HttpResponse:
     """The phone's page; with `refused`, an exercise form sent without JavaScript comes back
     with what was typed and the message next to it, instead of being lost in a redirect."""
     context = {
-        **broadcast.live_context(workshop),
-        **broadcast.exercise_context(workshop, attendee),
+        **broadcast.live_context(workshop, attendee=attendee, run=run),
         "attendee": attendee,
         "token": token or uuid.uuid4(),
     }
@@ -391,7 +346,7 @@ def phone_page(
 
 @require_GET
 def phone_stream(request: HttpRequest, code: str) -> HttpResponse:
-    workshop, _attendee = phone_attendee(request, code)
+    workshop, _attendee, _run = phone_attendee(request, code)
     language = _language()
     return sse_response(
         workshop.pk,

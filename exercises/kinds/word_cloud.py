@@ -7,13 +7,14 @@ and keep the cloud hidden until revealing it, so the first words don't steer the
 from __future__ import annotations
 
 import functools
+from functools import partial
 
 from django import forms
-from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
+from django.db.models import Count, Min
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from exercises import tally
 from exercises.aggregate import cloud, follow, word_key
 from exercises.kinds import common
 from exercises.phases import Phase
@@ -51,48 +52,24 @@ def phases(settings: dict) -> list[Phase]:
     return [Phase("collect", _("Collect words"), settings.get("minutes", 5))]
 
 
-@functools.cache
-def entry_form(max_length: int) -> type[forms.Form]:
-    """The form for one word, as a class per length limit (a run's setting, 5 to 80).
+class EntryForm(forms.Form):
+    """One word or short phrase, up to the run's length limit."""
 
-    Every word of a room is checked with it, and every answer to a phone draws one: made
-    once, each form is a copy of its field instead of a field built from scratch.
-    """
-    return type(
-        "EntryForm",
-        (forms.Form,),
-        {
-            "text": forms.CharField(
-                label=_("Your word"),
-                max_length=max_length,
-                widget=forms.TextInput(attrs={"autocomplete": "off", "enterkeyhint": "send"}),
-                error_messages={
-                    "required": _("Write a word first."),
-                    "max_length": _(
-                        "Keep it to %(limit_value)d characters (this has %(show_value)d)."
-                    ),
-                },
-            ),
-            "__module__": __name__,
+    text = forms.CharField(
+        label=_("Your word"),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "enterkeyhint": "send"}),
+        error_messages={
+            "required": _("Write a word first."),
+            "max_length": _("Keep it to %(limit_value)d characters (this has %(show_value)d)."),
         },
     )
 
-
-def entry(run, data) -> dict | None:
-    """What a word sent takes one of the person's places with: the key, the text and how many
-    places there are; None when the word has a message to show (submit() draws the form with
-    it). The field checks the word on its own: a form, copied from its class each time, is only
-    made when there is something to show in it."""
-    settings = settings_of(run)
-    try:
-        text = entry_form(settings["max_length"]).base_fields["text"].clean(data.get("text"))
-    except ValidationError:
-        return None
-    return _place(text, settings)
-
-
-def _place(text: str, settings: dict) -> dict:
-    return {"key": KEY, "text": text.strip(), "limit": settings["max_entries"]}
+    def __init__(self, *args, max_length: int, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["text"]
+        field.max_length = max_length
+        field.validators.append(MaxLengthValidator(max_length))
+        field.widget.attrs["maxlength"] = str(max_length)
 
 
 def submit(run, attendee, data, token):
@@ -100,11 +77,18 @@ def submit(run, attendee, data, token):
     from workshops.models import TransitionRefused
 
     settings = settings_of(run)
-    form = entry_form(settings["max_length"])(data)
+    form = EntryForm(data, max_length=settings["max_length"])
     if not form.is_valid():
         return form
     try:
-        save(run, attendee, token=token, **_place(form.cleaned_data["text"], settings))
+        save(
+            run,
+            attendee,
+            key=KEY,
+            text=form.cleaned_data["text"].strip(),
+            token=token,
+            limit=settings["max_entries"],
+        )
     except TransitionRefused:
         form.add_error(
             "text",
@@ -114,16 +98,27 @@ def submit(run, attendee, data, token):
     return form
 
 
-def answer(run, kind: dict) -> tuple[str, str] | None:
-    """What a phone gets back for a saved word: while it may send more, only the lines under
-    the form (how many more, its words), swapped in there; None for the whole part.
-
-    The form stays as it is on the phone, which empties it itself (static/js/app.js): the field
-    keeps its focus, and a phone its keyboard, for the next word. The last word's answer is the
-    whole part, which closes the field."""
-    if kind["left"] == 0:
-        return None
-    return "sent", f"#mine-sent-{run.pk}"
+def room(run) -> dict:
+    """The room's cloud: each text once with how often it was sent, in the order texts first
+    came, and how many words from how many people (one aggregate query each)."""
+    state = run.state
+    rows = (
+        run.submissions.filter(key=KEY)
+        .values("text")
+        .annotate(count=Count("pk"), first=Min("pk"))
+        .order_by("first")
+    )
+    sent = [(row["text"], row["count"]) for row in rows]
+    people = run.submissions.filter(key=KEY).aggregate(people=Count("author", distinct=True))
+    kept = common.kept(run)
+    # Words whose rows were deleted for privacy count on, as (word, count), before the rest.
+    texts = [(text, count) for text, count in kept.get("words", [])] + sent
+    return {
+        "words": cloud(texts, state.get("merges"), state.get("hidden", [])),
+        "all_words": cloud(texts, state.get("merges")),
+        "entry_count": sum(count for _text, count in sent) + kept.get("entries", 0),
+        "people": people["people"] + kept.get("people", 0),
+    }
 
 
 def context(run, attendee=None) -> dict:
@@ -131,40 +126,21 @@ def context(run, attendee=None) -> dict:
 
     settings = settings_of(run)
     state = run.state
-
-    # The room's aggregates are only worked out when a partial shows them: a phone's own
-    # response after sending a word needs none of them, and a burst of words sends many.
-    @functools.cache
-    def room() -> dict:
-        # Each text once with how often it was sent, in the order texts first came, counted
-        # as they arrive: the projector redraws this several times a second while thousands
-        # of words arrive (exercises/tally.py).
-        sent, entries, people = tally.texts(run, KEY)
-        kept = common.kept(run)
-        # Words whose rows were deleted for privacy count on, as (word, count), before the rest.
-        texts = [(text, count) for text, count in kept.get("words", [])] + sent
-        return {
-            "words": cloud(texts, state.get("merges"), state.get("hidden", [])),
-            "all_words": cloud(texts, state.get("merges")),
-            "entry_count": entries + kept.get("entries", 0),
-            "people": people + kept.get("people", 0),
-        }
-
+    # The room's aggregates are worked out when a partial shows them (the projector, the
+    # console), not for a phone's answer after sending a word.
+    aggregates = functools.cache(partial(room, run))
     mine = own_texts(run, attendee, KEY) if attendee else []
     return {
         "settings": settings,
-        # Templates call these when (and only when) they use them.
-        "words": lambda: room()["words"],
-        "all_words": lambda: room()["all_words"],
-        "entry_count": lambda: room()["entry_count"],
-        "people": lambda: room()["people"],
+        "words": lambda: aggregates()["words"],
+        "all_words": lambda: aggregates()["all_words"],
+        "entry_count": lambda: aggregates()["entry_count"],
+        "people": lambda: aggregates()["people"],
         "hidden_keys": set(state.get("hidden", [])),
         "revealed": state.get("revealed", False) or not settings["hidden_until_reveal"],
         "mine": mine,
         "left": max(0, settings["max_entries"] - len(mine)),
-        # The class: the phone's partial, the one that draws it, makes the form then (a
-        # template calls what it is given), and the projector's redraws make none.
-        "form": entry_form(settings["max_length"]),
+        "form": EntryForm(max_length=settings["max_length"]),
     }
 
 

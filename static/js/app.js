@@ -39,19 +39,6 @@
     if (input) event.detail.parameters.token = input.value;
   });
 
-  // A form the server's answer left in place (it sent back only the lines under it, as for a
-  // word of the word cloud) was saved: empty it for the next one, with a new id, and leave the
-  // focus where it is, so a phone keeps its keyboard open. An answer that drew the form anew
-  // (a message, the last word) has taken this one out of the page already.
-  document.addEventListener("htmx:afterRequest", function (event) {
-    var form = event.detail.elt;
-    if (!form.matches || !form.matches("form[data-clear-when-kept]") || !form.isConnected) return;
-    if (!event.detail.xhr || event.detail.xhr.status !== 200) return;
-    form.querySelectorAll("input[type='text'], input[name='token'], textarea").forEach(function (input) {
-      input.value = "";
-    });
-  });
-
   // Plain (non-htmx) forms that should ask first.
   document.addEventListener("submit", function (event) {
     var form = event.target;

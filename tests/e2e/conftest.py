@@ -189,12 +189,11 @@ class AsgiServer:
 def asgi_server(transactional_db, settings) -> Iterator[AsgiServer]:
     """uvicorn serving the project on 127.0.0.1, on a free port, for one test."""
     from django.contrib.staticfiles.handlers import ASGIStaticFilesHandler
-
-    from config.asgi_handler import OneTripASGIHandler
+    from django.core.asgi import get_asgi_application
 
     settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "127.0.0.1"]
     # Static files as the live server serves them, whatever DEBUG the test runs with.
-    handler = OneTripASGIHandler()  # as config.asgi serves the app
+    handler = get_asgi_application()  # as config.asgi serves the app
     application = ASGIStaticFilesHandler(handler)
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.bind(("127.0.0.1", 0))  # the kernel picks a free port; uvicorn serves this socket
@@ -232,7 +231,6 @@ def asgi_server(transactional_db, settings) -> Iterator[AsgiServer]:
         server.should_exit = True
         thread.join(timeout=10)
         sock.close()
-        handler.shutdown()
         assert not thread.is_alive(), "uvicorn did not stop"
 
 

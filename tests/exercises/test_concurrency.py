@@ -68,7 +68,7 @@ def test_200_parallel_words_then_every_one_replayed_three_times(workshop, agenda
 
 def test_one_phone_sending_many_words_at_once_gets_exactly_its_limit(workshop, agenda, alice):
     # Ten different words from one phone at the same moment (a stuck button, a script): the
-    # numbered places let exactly three in, and every other send hears that it is too many.
+    # person's row lock lets exactly three in, and every other send hears that it is too many.
     Exercise.objects.create(
         agenda_item=agenda[0], kind="word_cloud", settings={"prompt": "?", "max_entries": 3}
     )
@@ -97,9 +97,4 @@ def test_one_phone_sending_many_words_at_once_gets_exactly_its_limit(workshop, a
         with ThreadPoolExecutor(max_workers=10) as pool:
             pages = list(pool.map(send, range(10)))
         assert Submission.objects.filter(run=run).count() == 3
-        assert sorted(Submission.objects.filter(run=run).values_list("slot", flat=True)) == [
-            0,
-            1,
-            2,
-        ]
         assert sum("as many as this question takes" in page for page in pages) == 7
