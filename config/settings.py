@@ -259,6 +259,16 @@ if not DEBUG:
 # Bursts of submissions redraw the projector at most this often (seconds); 0 publishes at once.
 LIVE_COALESCE_SECONDS = float(env_int("LIVE_COALESCE_MS", 200, minimum=0)) / 1000
 
+# Codes typed on phones (join codes, personal codes), see workshops/throttle.py: wrong ones an
+# address may send per day before each further one makes it wait (2, 4, 8 … s, at most the
+# maximum); wrong ones per minute from all addresses before every wrong answer is delayed; and
+# phones one address may bring into days per day.
+JOIN_WRONG_CODES_FREE = env_int("JOIN_WRONG_CODES_FREE", 30, minimum=1)
+JOIN_WAIT_MAX_SECONDS = env_int("JOIN_WAIT_MAX_SECONDS", 15 * 60, minimum=1)
+JOIN_GLOBAL_WRONG_PER_MINUTE = env_int("JOIN_GLOBAL_WRONG_PER_MINUTE", 600, minimum=1)
+JOIN_GLOBAL_DELAY_SECONDS = env_int("JOIN_GLOBAL_DELAY_SECONDS", 2, minimum=0)
+JOINS_PER_ADDRESS_PER_DAY = env_int("JOINS_PER_ADDRESS_PER_DAY", 500, minimum=1)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from exercises import groupcast, grouping
 from exercises.models import Exercise, Group, Member, Run, RunEvent, Submission
 from exercises.roles import ROLES, RULES, chosen_by_rule
+from workshops.identity import RELEASED
 from workshops.models import (
     AgendaItem,
     Attendee,
@@ -65,7 +66,12 @@ def form_groups(run: Run, rng: random.Random | None = None) -> list[Group]:
     if plan is None:
         return []
     rng = rng or random.Random()
-    attendees = list(run.workshop.attendees.select_related("participant__network_group"))
+    # Phones that are no one any more (taken off the day, signed out) are left out.
+    attendees = list(
+        run.workshop.attendees.filter(removed_at__isnull=True)
+        .exclude(device_hash__startswith=RELEASED)
+        .select_related("participant__network_group")
+    )
     by_id = {a.pk: a for a in attendees}
     ids = sorted(by_id)
     mode = plan["mode"]

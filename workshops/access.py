@@ -12,10 +12,11 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404
 
+from workshops import identity
 from workshops.http import AuthenticatedHttpRequest, HttpRequest
 from workshops.models import (
     AgendaItem,
-    Attendee,
+    KnownDevice,
     Membership,
     NetworkGroup,
     Organisation,
@@ -110,14 +111,17 @@ def get_group_for(
 
 
 # Participants have no account. Their personal page opens for the person a used link or code
-# put into this browser's session, or else for the roster person this phone joined a day as.
+# put into this browser's session, or for the person whose known device this is (one that
+# proved who it is: workshops/identity.py). A name picked on a live day opens nothing.
 # Staff login and participant sessions share nothing but the session cookie.
 
 PARTICIPANT_SESSION_KEY = "participant_id"
-SIGNED_OUT_KEY = "participant_signed_out"
+PARTICIPANT_STAMP_KEY = "participant_stamp"
 
 
 def get_participant_session(request: HttpRequest) -> Participant | None:
+    from workshops import personal  # personal builds on this module
+
     participant_id = request.session.get(PARTICIPANT_SESSION_KEY)
     if participant_id is not None:
         participant = (
@@ -125,36 +129,41 @@ def get_participant_session(request: HttpRequest) -> Participant | None:
             .filter(pk=participant_id)
             .first()
         )
-        if participant is not None:
+        # A new personal code ends every session opened before it.
+        if participant is not None and request.session.get(
+            PARTICIPANT_STAMP_KEY
+        ) == personal.code_stamp(participant):
             return participant
-        del request.session[PARTICIPANT_SESSION_KEY]  # deleted from the roster meanwhile
-    if request.session.get(SIGNED_OUT_KEY):
+        request.session.pop(PARTICIPANT_SESSION_KEY, None)  # deleted, or signed out elsewhere
+        request.session.pop(PARTICIPANT_STAMP_KEY, None)
+    hashed = identity.device_of(request)
+    if not hashed:
         return None
-    from workshops.live_views import DEVICE_COOKIE, _device_hash  # they import this module
-
-    token = request.COOKIES.get(DEVICE_COOKIE)
-    if not token:
-        return None
-    attendee = (
-        Attendee.objects.select_related(
+    known = (
+        KnownDevice.objects.select_related(
             "participant__programme__organisation", "participant__network_group"
         )
-        .filter(device_hash=_device_hash(token), participant__isnull=False)
-        .order_by("-joined_at", "-pk")
+        .filter(device_hash=hashed)
+        .order_by("-proven_at", "-pk")
         .first()
     )
-    return attendee.participant if attendee else None
+    return known.participant if known else None
 
 
 def sign_in_participant(request: HttpRequest, participant: Participant) -> None:
+    from workshops import personal
+
     # A new session key, so a key planted before the sign-in is worth nothing after it.
     request.session.cycle_key()
     request.session[PARTICIPANT_SESSION_KEY] = participant.pk
-    request.session.pop(SIGNED_OUT_KEY, None)
+    request.session[PARTICIPANT_STAMP_KEY] = personal.code_stamp(participant)
 
 
 def sign_out_participant(request: HttpRequest) -> None:
     request.session.pop(PARTICIPANT_SESSION_KEY, None)
-    # The device cookie stays for the live day, but no longer opens the personal page here.
-    request.session[SIGNED_OUT_KEY] = True
+    request.session.pop(PARTICIPANT_STAMP_KEY, None)
+    hashed = identity.device_of(request)
+    if hashed:
+        # This browser is no longer a known device of anyone: the next page asks for proof.
+        KnownDevice.objects.filter(device_hash=hashed).delete()
     request.session.cycle_key()

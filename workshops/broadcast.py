@@ -13,8 +13,9 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.safestring import mark_safe
 
+from workshops import identity
 from workshops.bus import get_bus
-from workshops.models import Workshop
+from workshops.models import ClaimRequest, KnownDevice, Workshop
 
 TEMPLATES = {
     "console": "workshops/live/console.html#state",
@@ -87,10 +88,44 @@ def live_context(workshop: Workshop, *, broadcast: bool = False, attendee=None, 
         "join_url": f"{settings.SITE_URL}/j/",
         "join_qr": join_qr(workshop.join_code) if workshop.is_live else "",
         "connected": get_bus().connected(phones(workshop.pk)),
+        # For the console only, asked for when its template shows them.
+        "claims": lambda: pending_claims(workshop),
         # Drawn once for everyone, without a request: no per-user CSRF token in it. The
         # page's htmx sends the token from <body hx-headers>.
         "broadcast": broadcast,
     }
+
+
+def people_of(workshop: Workshop) -> list[dict]:
+    """Who is on the day, for the console: each phone with its person and whether it has shown
+    it is them (a known device), those taken off the day last."""
+    attendees = list(
+        workshop.attendees.select_related("participant").exclude(
+            device_hash__startswith=identity.RELEASED
+        )
+    )
+    known = set(
+        KnownDevice.objects.filter(
+            participant__in=[a.participant_id for a in attendees if a.participant_id]
+        ).values_list("participant_id", "device_hash")
+    )
+    rows = [
+        {
+            "attendee": a,
+            "on_list": a.participant_id is not None,
+            "proven": (a.participant_id, a.device_hash) in known,
+        }
+        for a in attendees
+    ]
+    return sorted(rows, key=lambda row: (row["attendee"].is_removed, row["attendee"].display_name))
+
+
+def pending_claims(workshop: Workshop) -> list:
+    return list(
+        ClaimRequest.objects.filter(workshop=workshop, status=ClaimRequest.Status.PENDING)
+        .select_related("participant")
+        .order_by("created_at")
+    )
 
 
 def exercise_context(workshop: Workshop, attendee=None, run=None) -> dict:
@@ -174,6 +209,16 @@ def day_changed(workshop_id: int, audiences: tuple[str, ...] = ALL_AUDIENCES) ->
     ]
     for name, message in messages:
         bus.publish(name, message)
+
+
+def tell_phones(workshop_id: int, event: str, data: str) -> None:
+    """Send every phone of the day a short event (no HTML): e.g. "gone" with a device's tag,
+    which the phone it names acts on (static/js/live.js)."""
+    bus = get_bus()
+    for language in LANGUAGES:
+        bus.publish(
+            channel(workshop_id, "participants", language), f"event: {event}\ndata: {data}\n\n"
+        )
 
 
 def phones(workshop_id: int) -> str:

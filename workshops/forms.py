@@ -217,25 +217,50 @@ class JoinCodeForm(forms.Form):
 
 
 class JoinNameForm(forms.Form):
+    """Who joins: a name from the list (each name is a button on the page, sending its id as
+    `participant`) or, for someone not on it, a typed name."""
+
     participant = forms.ModelChoiceField(
-        label=_("Pick your name"),
+        label=_("Your name"),
         queryset=Participant.objects.none(),
         required=False,
-        empty_label=_("I'm not on the list"),
+        error_messages={"invalid_choice": _("That name is not on the list. Pick it again.")},
     )
     display_name = forms.CharField(
-        label=_("Or type the name others should see"),
+        label=_("Your name as others should see it"),
         max_length=60,
         required=False,
     )
 
-    def __init__(self, *args, roster: QuerySet[Participant], **kwargs) -> None:
+    def __init__(
+        self, *args, roster: QuerySet[Participant], roster_only: bool = False, **kwargs
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["participant"].queryset = roster
+        self.roster_only = roster_only
 
     def clean(self) -> dict:
         cleaned = super().clean()
         cleaned["display_name"] = " ".join(cleaned.get("display_name", "").split())
-        if not cleaned.get("participant") and not cleaned["display_name"]:
-            raise forms.ValidationError(_("Pick your name from the list or type a name."))
+        if self.errors:
+            return cleaned
+        if cleaned.get("participant"):
+            return cleaned
+        if self.roster_only:
+            raise forms.ValidationError(
+                _("Only people on the list can join this day. Pick your name.")
+            )
+        if not cleaned["display_name"]:
+            self.add_error("display_name", _("Write the name others should see."))
         return cleaned
+
+
+class CodeForm(forms.Form):
+    code = forms.CharField(
+        label=_("Your personal code"),
+        max_length=20,
+        help_text=_("Ten letters and digits, shown on your phone after you joined a day."),
+        widget=forms.TextInput(
+            attrs={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}
+        ),
+    )

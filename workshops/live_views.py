@@ -7,32 +7,34 @@ fetched by polling the same snapshot.
 
 from __future__ import annotations
 
-import contextlib
-import hashlib
-import secrets
+import asyncio
 import uuid
+from functools import partial
 from typing import TYPE_CHECKING
 
 from asgiref.sync import sync_to_async
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
-from django.db import connection
+from django.db import connection, transaction
 from django.http import Http404, HttpResponse, HttpResponseBadRequest, StreamingHttpResponse
-from django.shortcuts import redirect
+from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_htmx.http import HttpResponseClientRedirect
 
-from workshops import broadcast, personal
+from workshops import broadcast, identity, personal, tasks, throttle
 from workshops.access import get_workshop_for
 from workshops.bus import get_bus
-from workshops.forms import JoinCodeForm, JoinNameForm
+from workshops.forms import CodeForm, JoinCodeForm, JoinNameForm
 from workshops.http import AuthenticatedHttpRequest, HttpRequest
 from workshops.models import (
     Attendee,
+    ClaimRequest,
+    Participant,
     StaleVersion,
     TransitionRefused,
     Workshop,
@@ -41,8 +43,6 @@ from workshops.models import (
 
 if TYPE_CHECKING:
     from exercises.models import Run
-
-DEVICE_COOKIE = "samling_device"
 
 
 def _language() -> str:
@@ -104,6 +104,99 @@ def console_action(request: AuthenticatedHttpRequest, pk: int, action: str) -> H
     return TemplateResponse(
         request, "workshops/live/console.html#state", context, status=409 if stale else 200
     )
+
+
+def _console_answer(request, workshop: Workshop, access, notice: str = "") -> HttpResponse:
+    if not request.htmx:
+        if notice:
+            messages.warning(request, notice)
+        return redirect("workshops:console", pk=workshop.pk)
+    workshop.refresh_from_db()
+    context = {**broadcast.live_context(workshop), "access": access, "notice": notice}
+    return TemplateResponse(
+        request, "workshops/live/console.html#state", context, status=409 if notice else 200
+    )
+
+
+def _people_answer(request, workshop: Workshop, access, notice: str = "") -> HttpResponse:
+    if not request.htmx and request.method == "POST":
+        if notice:
+            messages.warning(request, notice)
+        return redirect("workshops:console_people", pk=workshop.pk)
+    workshop.refresh_from_db()
+    people = broadcast.people_of(workshop)
+    context = {
+        "workshop": workshop,
+        "programme": workshop.programme,
+        "access": access,
+        "people": people,
+        "joined": sum(1 for row in people if not row["attendee"].is_removed),
+        "claims": broadcast.pending_claims(workshop) if workshop.is_live else [],
+        "notice": notice,
+    }
+    template = "workshops/live/people.html"
+    return TemplateResponse(
+        request,
+        f"{template}#list" if request.htmx else template,
+        context,
+        status=409 if notice else 200,
+    )
+
+
+@require_GET
+@login_required
+def console_people(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """Who is on the day: the facilitator takes ghosts off it and lets new phones in."""
+    workshop, access = get_workshop_for(request, pk, edit=True)
+    return _people_answer(request, workshop, access)
+
+
+@require_POST
+@login_required
+def console_person(
+    request: AuthenticatedHttpRequest, pk: int, attendee: int, action: str
+) -> HttpResponse:
+    """Take a phone off the day (a ghost, a duplicate, someone who left), or put it back."""
+    workshop, access = get_workshop_for(request, pk, edit=True)
+    changes = {"remove": identity.remove, "restore": identity.restore}
+    if action not in changes:
+        raise Http404
+    notice = ""
+    try:
+        changes[action](attendee, workshop, by=request.user)
+    except identity.Refused as refused:
+        notice = str(refused)
+    return _people_answer(request, workshop, access, notice)
+
+
+@require_POST
+@login_required
+def console_claim(
+    request: AuthenticatedHttpRequest, pk: int, claim: int, action: str
+) -> HttpResponse:
+    """Approve or refuse a phone that asks to be a person on the list."""
+    workshop, access = get_workshop_for(request, pk, edit=True)
+    if action not in ("approve", "refuse"):
+        raise Http404
+    notice = ""
+    try:
+        identity.decide(claim, workshop, approve=action == "approve", by=request.user)
+    except identity.Refused as refused:
+        notice = str(refused)
+    if request.POST.get("back") == "people":
+        return _people_answer(request, workshop, access, notice)
+    return _console_answer(request, workshop, access, notice)
+
+
+@require_POST
+@login_required
+def console_roster_only(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """Let only people on the list join, or everyone with the code."""
+    workshop, access = get_workshop_for(request, pk, edit=True)
+    Workshop.objects.filter(pk=workshop.pk).update(
+        roster_only=request.POST.get("roster_only") == "on"
+    )
+    return _console_answer(request, workshop, access)
 
 
 # Presenter view (the projector)
@@ -175,23 +268,30 @@ def day_stream(request: AuthenticatedHttpRequest, pk: int, audience: str) -> Htt
 # Joining and the phone
 
 
-def _device_hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
-def _attendee(request: HttpRequest, workshop: Workshop) -> Attendee | None:
-    token = request.COOKIES.get(DEVICE_COOKIE)
-    if not token:
-        return None
-    return Attendee.objects.filter(workshop=workshop, device_hash=_device_hash(token)).first()
-
-
 def _live_day(code: str) -> Workshop | None:
     return (
         Workshop.objects.select_related("programme")
         .filter(status=Workshop.Status.LIVE, join_code=normalise_join_code(code))
         .first()
     )
+
+
+def _with_device(response: HttpResponse, request: HttpRequest, token: str) -> HttpResponse:
+    """The response, carrying the device cookie if the browser did not have it yet."""
+    if request.COOKIES.get(identity.DEVICE_COOKIE) != token:
+        response.set_cookie(
+            identity.DEVICE_COOKIE,
+            token,
+            max_age=identity.DEVICE_COOKIE_AGE,
+            httponly=True,
+            samesite="Lax",
+            secure=not settings.DEBUG,
+        )
+    return response
+
+
+def _device_token(request: HttpRequest) -> str:
+    return request.COOKIES.get(identity.DEVICE_COOKIE) or identity.new_device_token()
 
 
 @require_http_methods(["GET", "POST"])
@@ -202,80 +302,227 @@ def join(request: HttpRequest) -> HttpResponse:
     return TemplateResponse(request, "workshops/live/join.html", {"form": form})
 
 
-# Six characters from 32 make a billion codes, and a handful are live at a time. Capping wrong
-# guesses per address keeps guessing one hopeless without troubling a room that mistypes.
-GUESSES_ALLOWED = 20
-GUESS_WINDOW_SECONDS = 10 * 60
+def _wait_page(request: HttpRequest) -> HttpResponse:
+    # The same answer for every code, right or wrong, found without looking the code up.
+    return TemplateResponse(
+        request,
+        "workshops/live/join.html",
+        {
+            "form": JoinCodeForm(),
+            "error": _("Too many wrong codes from this network. Wait a little and try again."),
+        },
+        status=429,
+    )
 
 
-def _guess_key(request: HttpRequest) -> str:
-    return "join-guesses:" + request.META.get("REMOTE_ADDR", "unknown")
-
-
-def _too_many_guesses(request: HttpRequest) -> bool:
-    return cache.get(_guess_key(request), 0) >= GUESSES_ALLOWED
-
-
-def _count_wrong_guess(request: HttpRequest) -> None:
-    key = _guess_key(request)
-    if not cache.add(key, 1, GUESS_WINDOW_SECONDS):
-        with contextlib.suppress(ValueError):
-            cache.incr(key)
+async def _delayed(response: HttpResponse, seconds: float) -> HttpResponse:
+    if seconds > 0:
+        await asyncio.sleep(seconds)  # on the event loop: a delayed answer holds no thread
+    return response
 
 
 @require_http_methods(["GET", "POST"])
-def join_day(request: HttpRequest, code: str) -> HttpResponse:
+async def join_day(request: HttpRequest, code: str) -> HttpResponse:
+    response, delay = await sync_to_async(_join_day)(request, code)
+    return await _delayed(response, delay)
+
+
+def _join_day(request: HttpRequest, code: str) -> tuple[HttpResponse, float]:
+    """Who this phone is on the day: a name from the list, or a typed one."""
+    if throttle.wait_seconds(request):
+        return _wait_page(request), 0.0
     workshop = _live_day(code)
-    # Only wrong codes are capped: a right code always gets in, so a room behind one address
-    # (a venue's network, a proxy) can't be locked out by someone guessing from it.
-    if workshop is None and _too_many_guesses(request):
-        return TemplateResponse(
-            request,
-            "workshops/live/join.html",
-            {
-                "form": JoinCodeForm(),
-                "error": _("Too many wrong codes. Wait a few minutes and try again."),
-            },
-            status=429,
-        )
     if workshop is None:
-        _count_wrong_guess(request)
+        delay = throttle.count_wrong(request)
         form = JoinCodeForm(initial={"code": code})
-        form.is_bound = False
-        return TemplateResponse(
-            request,
-            "workshops/live/join.html",
-            {
-                "form": form,
-                "error": _("There is no running day with the code %(code)s.")
-                % {"code": normalise_join_code(code)},
-            },
-            status=404,
+        context = {
+            "form": form,
+            "error": _("There is no running day with the code %(code)s.")
+            % {"code": normalise_join_code(code)},
+        }
+        return TemplateResponse(request, "workshops/live/join.html", context, status=404), delay
+    hashed = identity.device_of(request)
+    mine = (
+        Attendee.objects.filter(workshop=workshop, device_hash=hashed).first() if hashed else None
+    )
+    if mine is not None and mine.is_removed:
+        return _gone_page(request, workshop, identity.Gone("removed")), 0.0
+    if mine is not None and request.method == "GET" and "change" not in request.GET:
+        return redirect("workshops:phone", code=workshop.join_code), 0.0
+    if mine is None and identity.arrive(workshop, hashed) is not None:
+        return redirect("workshops:phone", code=workshop.join_code), 0.0
+    return _pick_name(request, workshop, mine), 0.0
+
+
+def _roster(workshop: Workshop, hashed: str | None) -> list[dict]:
+    """The list of names to pick from, each with whether another phone holds it today."""
+    holders = dict(
+        Attendee.objects.filter(workshop=workshop, participant__isnull=False).values_list(
+            "participant_id", "device_hash"
         )
-    if _attendee(request, workshop) is not None and request.method == "GET":
-        return redirect("workshops:phone", code=workshop.join_code)
+    )
+    return [
+        {"participant": p, "taken": p.pk in holders and holders[p.pk] != hashed}
+        for p in workshop.programme.participants.order_by("name")
+    ]
+
+
+def _pick_name(request: HttpRequest, workshop: Workshop, mine: Attendee | None) -> HttpResponse:
     roster = workshop.programme.participants.order_by("name")
-    form = JoinNameForm(request.POST if request.method == "POST" else None, roster=roster)
+    form = JoinNameForm(
+        request.POST if request.method == "POST" else None,
+        roster=roster,
+        roster_only=workshop.roster_only,
+    )
+    error = ""
     if request.method == "POST" and form.is_valid():
-        token = request.COOKIES.get(DEVICE_COOKIE) or secrets.token_urlsafe(32)
+        token = _device_token(request)
+        hashed = identity.device_hash(token)
         participant = form.cleaned_data.get("participant")
         name = participant.name if participant else form.cleaned_data["display_name"]
-        attendee = Attendee.join(workshop, _device_hash(token), participant, name)
-        from exercises.runs import current_run, place_late  # exercises build on workshops
+        new_phone = not Attendee.objects.filter(workshop=workshop, device_hash=hashed).exists()
+        if new_phone and not throttle.may_join(request):
+            error = _("Too many phones have joined from this network today. Ask the facilitator.")
+        else:
+            try:
+                attendee = identity.join(workshop, hashed, participant, name)
+            except (identity.NameTaken, identity.ProofNeeded) as refused:
+                response = redirect(
+                    "workshops:join_taken", code=workshop.join_code, pk=refused.participant.pk
+                )
+                return _with_device(response, request, token)
+            except identity.Refused as refused:
+                error = str(refused)
+            else:
+                if new_phone:
+                    throttle.count_join(request)
+                from exercises.runs import current_run, place_late  # exercises build on us
 
-        place_late(current_run(workshop), attendee)
-        response = redirect("workshops:phone", code=workshop.join_code)
-        response.set_cookie(
-            DEVICE_COOKIE,
-            token,
-            max_age=60 * 60 * 24 * 30,
-            httponly=True,
-            samesite="Lax",
-            secure=not settings.DEBUG,
-        )
-        return response
+                place_late(current_run(workshop), attendee)
+                response = redirect("workshops:phone", code=workshop.join_code)
+                return _with_device(response, request, token)
+    query = request.GET.get("q", "").strip()
+    roster_rows = _roster(workshop, identity.device_of(request))
+    if query:
+        roster_rows = [r for r in roster_rows if query.lower() in r["participant"].name.lower()]
     return TemplateResponse(
-        request, "workshops/live/join_name.html", {"workshop": workshop, "form": form}
+        request,
+        "workshops/live/join_name.html",
+        {
+            "workshop": workshop,
+            "form": form,
+            "roster": roster_rows,
+            "query": query,
+            "mine": mine,
+            "error": error,
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+async def join_taken(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    response, delay = await sync_to_async(_join_taken)(request, code, pk)
+    return await _delayed(response, delay)
+
+
+def _join_taken(request: HttpRequest, code: str, pk: int) -> tuple[HttpResponse, float]:
+    """A name another phone holds today (or this phone is a typed name today): this phone
+    shows it is the person, with their personal code or by asking the facilitator."""
+    workshop = _live_day(code)
+    if workshop is None:
+        return redirect("workshops:join_day", code=code), 0.0
+    participant = get_object_or_404(workshop.programme.participants, pk=pk)
+    return _prove(request, workshop, participant, taken=True)
+
+
+def _prove(
+    request: HttpRequest, workshop: Workshop, participant: Participant, *, taken: bool
+) -> tuple[HttpResponse, float]:
+    token = _device_token(request)
+    hashed = identity.device_hash(token)
+    form = CodeForm(request.POST if request.POST.get("action") == "code" else None)
+    delay, error = 0.0, ""
+    if request.method == "POST" and request.POST.get("action") == "ask":
+        claim = identity.ask_facilitator(workshop, participant, hashed)
+        response = redirect("workshops:join_wait", code=workshop.join_code, pk=claim.pk)
+        return _with_device(response, request, token), 0.0
+    if request.method == "POST" and request.POST.get("action") == "link":
+        if participant.email and personal.may_mail(participant.email):
+            language = translation.get_language()
+            transaction.on_commit(
+                partial(tasks.send_personal_links.delay, participant.email, language)
+            )
+        return _with_device(
+            TemplateResponse(
+                request,
+                "workshops/live/prove.html",
+                _prove_context(workshop, participant, CodeForm(), taken=taken, sent=True),
+            ),
+            request,
+            token,
+        ), 0.0
+    if form.is_bound:
+        if throttle.wait_seconds(request, "code"):
+            error = _("Too many wrong codes from this network. Wait a little and try again.")
+        elif form.is_valid() and personal.participant_of_code(form.cleaned_data["code"]) == (
+            participant
+        ):
+            try:
+                attendee = identity.join_with_code(workshop, hashed, participant)
+            except identity.Refused as refused:
+                error = str(refused)
+            else:
+                from exercises.runs import current_run, place_late  # exercises build on us
+
+                place_late(current_run(workshop), attendee)
+                response = redirect("workshops:phone", code=workshop.join_code)
+                return _with_device(response, request, token), 0.0
+        else:
+            delay = throttle.count_wrong(request, "code")
+            form.add_error(
+                "code", _("That is not the personal code of %(name)s.") % {"name": participant.name}
+            )
+    context = _prove_context(workshop, participant, form, taken=taken, error=error)
+    status = 400 if form.is_bound or error else 200
+    response = TemplateResponse(request, "workshops/live/prove.html", context, status=status)
+    return _with_device(response, request, token), delay
+
+
+def _prove_context(workshop, participant, form, *, taken: bool, sent=False, error="") -> dict:
+    return {
+        "workshop": workshop,
+        "participant": participant,
+        "form": form,
+        "taken": taken,
+        "sent": sent,
+        "error": error,
+        "has_email": bool(participant.email),
+    }
+
+
+@require_GET
+def join_wait(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    """The phone waits for the facilitator's answer; htmx asks again every few seconds."""
+    workshop = _live_day(code)
+    hashed = identity.device_of(request)
+    if workshop is None or not hashed:
+        raise Http404
+    claim = get_object_or_404(
+        ClaimRequest.objects.select_related("participant"),
+        pk=pk,
+        workshop=workshop,
+        device_hash=hashed,
+    )
+    if claim.status == ClaimRequest.Status.APPROVED:
+        if request.htmx:
+            return HttpResponseClientRedirect(reverse("workshops:phone", args=[code]))
+        return redirect("workshops:phone", code=workshop.join_code)
+    template = "workshops/live/wait.html"
+    return TemplateResponse(
+        request,
+        f"{template}#status" if request.htmx else template,
+        {"workshop": workshop, "claim": claim},
     )
 
 
@@ -285,17 +532,18 @@ def phone_attendee(request: HttpRequest, code: str) -> tuple[Workshop, Attendee,
 
     Ended days keep answering their phones (to show the assignment); planned ones never do.
     Join codes are unique among live days, and an ended day's code may have been given out
-    again since: the latest day wins.
+    again since: the latest day wins. A phone a facilitator removed is no one.
     """
     from exercises.runs import current_run  # exercises build on workshops
 
-    token = request.COOKIES.get(DEVICE_COOKIE)
-    if not token:
+    hashed = identity.device_of(request)
+    if not hashed:
         raise Http404
     attendee = (
         Attendee.objects.select_related("workshop__programme", "workshop__current_item")
         .filter(
-            device_hash=_device_hash(token),
+            device_hash=hashed,
+            removed_at__isnull=True,
             workshop__join_code=normalise_join_code(code),
             workshop__status__in=[Workshop.Status.LIVE, Workshop.Status.ENDED],
         )
@@ -307,11 +555,21 @@ def phone_attendee(request: HttpRequest, code: str) -> tuple[Workshop, Attendee,
     return attendee.workshop, attendee, current_run(attendee.workshop)
 
 
+def _gone_page(request: HttpRequest, workshop: Workshop, gone: identity.Gone) -> HttpResponse:
+    return TemplateResponse(
+        request, "workshops/live/gone.html", {"workshop": workshop, "gone": gone}, status=410
+    )
+
+
 @require_GET
 def phone(request: HttpRequest, code: str) -> HttpResponse:
     try:
         workshop, attendee, run = phone_attendee(request, code)
     except Http404:
+        workshop = _live_day(code)
+        gone = identity.why_gone(workshop, identity.device_of(request)) if workshop else None
+        if gone is not None:
+            return _gone_page(request, workshop, gone)
         return redirect("workshops:join_day", code=code)
     return phone_page(request, workshop, attendee, run)
 
@@ -329,12 +587,17 @@ def phone_page(
     context = {
         **broadcast.live_context(workshop, attendee=attendee, run=run),
         "attendee": attendee,
+        "device_tag": identity.device_tag(attendee.device_hash),
         "token": token or uuid.uuid4(),
     }
     if refused is not None and context.get("run") is not None:
         context["kind"]["form"] = refused
     if attendee.participant_id and not request.htmx:
-        context["personal_code"] = personal.personal_code(attendee.participant)
+        # The personal code and page are for a phone that has shown it is the person; one
+        # that only picked the name from the list is offered ways to show it.
+        context["proven"] = identity.is_known(attendee.participant, attendee.device_hash)
+        if context["proven"]:
+            context["personal_code"] = personal.personal_code(attendee.participant)
     template = "workshops/live/participant.html"
     return TemplateResponse(
         request,
@@ -342,6 +605,34 @@ def phone_page(
         context,
         status=422 if refused is not None else 200,
     )
+
+
+@require_http_methods(["GET", "POST"])
+async def phone_prove(request: HttpRequest, code: str) -> HttpResponse:
+    response, delay = await sync_to_async(_phone_prove)(request, code)
+    return await _delayed(response, delay)
+
+
+def _phone_prove(request: HttpRequest, code: str) -> tuple[HttpResponse, float]:
+    """A phone that picked a person's name shows it is them: then it sees their personal
+    code and page, and joins the next days as them."""
+    workshop, attendee, _run = phone_attendee(request, code)
+    if attendee.participant is None or identity.is_known(
+        attendee.participant, attendee.device_hash
+    ):
+        return redirect("workshops:phone", code=code), 0.0
+    return _prove(request, workshop, attendee.participant, taken=False)
+
+
+@require_POST
+def phone_sign_out(request: HttpRequest, code: str) -> HttpResponse:
+    """The phone's owner signs out on it (a borrowed phone, a shared tablet)."""
+    hashed = identity.device_of(request)
+    workshop = _live_day(code)
+    if hashed:
+        identity.sign_out_device(workshop, hashed)
+    messages.info(request, _("You have signed out on this phone."))
+    return redirect("workshops:join_day", code=code) if workshop else redirect("workshops:join")
 
 
 @require_GET

@@ -13,7 +13,7 @@ from django.core.validators import (
     MinValueValidator,
     RegexValidator,
 )
-from django.db import IntegrityError, models, transaction
+from django.db import models, transaction
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
@@ -245,6 +245,11 @@ class Workshop(models.Model):
         _("assignment until the next day"),
         blank=True,
         help_text=_("What participants work on before the next day."),
+    )
+    roster_only = models.BooleanField(
+        _("only people on the list can join"),
+        default=False,
+        help_text=_("Phones pick a name from the list of participants; nobody types a name."),
     )
 
     # The live state of the day. Changed only by the transition methods below, each under the
@@ -598,6 +603,9 @@ class Attendee(models.Model):
     # Only a hash of the device cookie is stored: a database leak hands out no sessions.
     device_hash = models.CharField(max_length=64, editable=False)
     joined_at = models.DateTimeField(auto_now_add=True)
+    # Taken off the day by a facilitator (a ghost, a duplicate, someone who left): the phone is
+    # told, groups formed from now on leave the person out. Undone by clearing it.
+    removed_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["display_name", "pk"]
@@ -618,51 +626,115 @@ class Attendee(models.Model):
     def __str__(self) -> str:
         return self.display_name
 
-    @classmethod
-    def join(
-        cls, workshop: Workshop, device_hash: str, participant: Participant | None, name: str
-    ) -> Attendee:
-        """Who this phone is on this day.
+    @property
+    def is_removed(self) -> bool:
+        return self.removed_at is not None
 
-        Nothing anyone sent is deleted here. Changing one's name keeps one's attendee. A
-        roster person who moves to a new phone takes their attendee (and all they sent) along;
-        the phone's earlier identity, if it had one, is left behind unreachable, with its own
-        submissions intact.
-        """
-        with transaction.atomic():
-            mine = (
-                cls.objects.select_for_update()
-                .filter(workshop=workshop, device_hash=device_hash)
-                .first()
+
+class KnownDevice(models.Model):
+    """A device that has proven it is this participant: by the link sent to their e-mail, by
+    their personal code, or by a facilitator who saw them in the room.
+
+    A known device joins every day of the programme as the person without picking the name,
+    opens the personal page and is shown the personal code. Picking a name from the list never
+    makes a device known. Only a hash of the device cookie is kept.
+    """
+
+    class How(models.TextChoices):
+        LINK = "link", _("Link sent by e-mail")
+        CODE = "code", _("Personal code")
+        FACILITATOR = "facilitator", _("Approved by a facilitator")
+
+    participant = models.ForeignKey(
+        Participant, on_delete=models.CASCADE, related_name="known_devices"
+    )
+    device_hash = models.CharField(max_length=64, editable=False)
+    how = models.CharField(max_length=20, choices=How.choices)
+    proven_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["participant", "device_hash"], name="one_known_device_per_participant"
             )
-            holder = (
-                cls.objects.select_for_update()
-                .filter(workshop=workshop, participant=participant)
-                .first()
-                if participant
-                else None
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.participant_id} ({self.how})"
+
+
+class ClaimRequest(models.Model):
+    """A phone asks the facilitator to let it be a person on the list: to move to it from the
+    phone that holds the name now, or to confirm that it is the person's own."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting")
+        APPROVED = "approved", _("Approved")
+        REFUSED = "refused", _("Refused")
+
+    workshop = models.ForeignKey(Workshop, on_delete=models.CASCADE, related_name="claims")
+    participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="claims")
+    device_hash = models.CharField(max_length=64, editable=False)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    created_at = models.DateTimeField(auto_now_add=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        constraints = [
+            # One open request per phone and person: asking again finds the first.
+            models.UniqueConstraint(
+                fields=["workshop", "participant", "device_hash"],
+                condition=models.Q(status="pending"),
+                name="one_pending_claim_per_device",
             )
-            if holder is not None and holder != mine:
-                if mine is not None:
-                    mine.device_hash = f"released:{mine.pk}:{secrets.token_hex(8)}"
-                    mine.save(update_fields=["device_hash"])
-                holder.device_hash = device_hash
-                holder.save(update_fields=["device_hash"])
-                return holder
-            if mine is not None:
-                mine.participant, mine.display_name = participant, name
-                mine.save(update_fields=["participant", "display_name"])
-                return mine
-            try:
-                with transaction.atomic():
-                    return cls.objects.create(
-                        workshop=workshop,
-                        participant=participant,
-                        display_name=name,
-                        device_hash=device_hash,
-                    )
-            except IntegrityError:  # the same join submitted twice at once: the first one won
-                return cls.objects.get(workshop=workshop, device_hash=device_hash)
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.participant_id} on {self.workshop_id}: {self.status}"
+
+
+class PersonEvent(models.Model):
+    """What happened to a person's identity and data: who became whom, who was taken off a day,
+    who got a new code or a copy of their data. One row per change, never any content."""
+
+    class Action(models.TextChoices):
+        CLAIM = "claim", _("Picked a name from the list")
+        PROVE = "prove", _("Proved who they are")
+        MOVE = "move", _("Moved to another phone")
+        REMOVE = "remove", _("Removed from the day")
+        RESTORE = "restore", _("Put back on the day")
+        SIGN_OUT = "sign_out", _("Signed out on a phone")
+        NEW_CODE = "new_code", _("Got a new personal code")
+        ACCESS_COPY = "access_copy", _("Sent a copy of their data")
+
+    participant = models.ForeignKey(
+        Participant, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    attendee = models.ForeignKey(
+        Attendee, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    workshop = models.ForeignKey(
+        Workshop, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    action = models.CharField(max_length=20, choices=Action.choices)
+    how = models.CharField(max_length=20, blank=True)
+    # The phone that lost the identity (moved from, signed out): it is told why, by its hash.
+    device_hash = models.CharField(max_length=64, blank=True, editable=False)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+        indexes = [models.Index(fields=["workshop", "device_hash"], name="person_event_device")]
+
+    def __str__(self) -> str:
+        return f"{self.action} {self.participant_id or self.attendee_id}"
 
 
 class ActionLearningAnswer(models.Model):

@@ -11,10 +11,11 @@ import hashlib
 import logging
 import secrets
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import partial
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
@@ -30,10 +31,13 @@ from workshops.models import (
     ActionLearningAnswer,
     Attendee,
     CheckInReminder,
+    ClaimRequest,
     ContentDeletion,
+    KnownDevice,
     Participant,
     PersonalKey,
     PersonalLink,
+    PersonEvent,
     Programme,
     Workshop,
 )
@@ -86,7 +90,8 @@ def use_link(token: str, *, now: dt.datetime | None = None) -> Participant | Non
 
 
 def link_url(token: str) -> str:
-    return settings.SITE_URL + reverse("workshops:personal_link", args=[token])
+    # In the fragment: never sent to the server, so never in an access log or a Referer.
+    return settings.SITE_URL + reverse("workshops:personal_link") + "#" + token
 
 
 def send_links(email: str, language: str | None = None) -> int:
@@ -113,6 +118,21 @@ def send_links(email: str, language: str | None = None) -> int:
     return len(links)
 
 
+# A few links an hour per address are plenty; more would let anyone flood an inbox.
+LINKS_PER_ADDRESS = 5
+LINK_WINDOW_SECONDS = 60 * 60
+
+
+def may_mail(email: str) -> bool:
+    key = "link-requests:" + hashlib.sha256(email.lower().encode()).hexdigest()
+    if cache.add(key, 1, LINK_WINDOW_SECONDS):
+        return True
+    try:
+        return cache.incr(key) <= LINKS_PER_ADDRESS
+    except ValueError:  # expired between the two calls
+        return cache.add(key, 1, LINK_WINDOW_SECONDS)
+
+
 # Personal codes: derived from a per-participant salt, so the phone can show the code again
 # while only its hash is stored; a new salt revokes the old code.
 
@@ -132,7 +152,7 @@ def format_code(code: str) -> str:
     return f"{code[:5]}-{code[5:]}"
 
 
-def personal_code(participant: Participant) -> str:
+def _key(participant: Participant) -> PersonalKey:
     key = PersonalKey.objects.filter(participant=participant).first()
     if key is None:
         salt = secrets.token_hex(16)
@@ -145,15 +165,62 @@ def personal_code(participant: Participant) -> str:
                 )
         except IntegrityError:  # two pages asked at once: the first one's key stands
             key = PersonalKey.objects.get(participant=participant)
-    return format_code(_derive_code(participant.pk, key.salt))
+    return key
 
 
-def participant_of_code(raw: str) -> Participant | None:
+def personal_code(participant: Participant) -> str:
+    """The person's code, for their own eyes only: callers show it on the personal page and
+    on the person's known devices, never to a phone that only picked the name."""
+    return format_code(_derive_code(participant.pk, _key(participant).salt))
+
+
+def code_stamp(participant: Participant) -> str:
+    """Changes whenever the code does: a session opened with the old code ends with it."""
+    return _key(participant).code_hash[:16]
+
+
+def new_code(participant: Participant, *, by=None, keep_device: str | None = None) -> str:
+    """A new personal code, and the old one no longer works. The person's other devices and
+    sessions are signed out (a lost phone, a code seen by someone else); the device they did
+    it from, if they did, stays theirs. Returns the new code."""
+    with transaction.atomic():
+        key = PersonalKey.objects.select_for_update().filter(participant=participant).first()
+        salt = secrets.token_hex(16)
+        code_hash = _digest(_derive_code(participant.pk, salt))
+        if key is None:
+            PersonalKey.objects.create(participant=participant, salt=salt, code_hash=code_hash)
+        else:
+            key.salt, key.code_hash = salt, code_hash
+            key.save(update_fields=["salt", "code_hash"])
+        KnownDevice.objects.filter(participant=participant).exclude(
+            device_hash=keep_device or ""
+        ).delete()
+        PersonEvent.objects.create(
+            action=PersonEvent.Action.NEW_CODE,
+            participant=participant,
+            how="facilitator" if by else "participant",
+            actor=by,
+        )
+    return format_code(_derive_code(participant.pk, salt))
+
+
+def participant_of_code(raw: str, *, today: dt.date | None = None) -> Participant | None:
+    """The person whose code this is; None for a wrong code, or once the programme's content
+    has been deleted (the code expires with the retention period)."""
     code = normalise_code(raw)
     if len(code) != CODE_LENGTH:
         return None
-    key = PersonalKey.objects.select_related("participant").filter(code_hash=_digest(code)).first()
-    return key.participant if key else None
+    key = (
+        PersonalKey.objects.select_related("participant__programme")
+        .filter(code_hash=_digest(code))
+        .first()
+    )
+    if key is None:
+        return None
+    deletion = key.participant.programme.deletion_date()
+    if deletion is not None and deletion <= (today or timezone.localdate()):
+        return None
+    return key.participant
 
 
 # Answers
@@ -226,6 +293,13 @@ class Progress:
     participants: list[Participant]
     started: list[Participant]
     days: list[DayProgress]
+    # How many people deleted what they wrote themselves: a count, never who or what.
+    erased_by_themselves: int = 0
+    # The last copy of their data sent to each person, by participant id.
+    copies_sent: dict = field(default_factory=dict)
+
+    def with_copies(self) -> list[tuple[Participant, dt.datetime | None]]:
+        return [(p, self.copies_sent.get(p.pk)) for p in self.participants]
 
 
 def progress(programme: Programme) -> Progress:
@@ -246,11 +320,47 @@ def progress(programme: Programme) -> Progress:
         )
         for workshop in programme.workshops.all()
     ]
+    copies = dict(
+        PersonEvent.objects.filter(
+            participant__programme=programme, action=PersonEvent.Action.ACCESS_COPY
+        )
+        .order_by("at")
+        .values_list("participant_id", "at")
+    )
     return Progress(
         participants=participants,
         started=[p for p in participants if p.pk in started_ids],
         days=days,
+        erased_by_themselves=programme.deletions.filter(
+            reason=ContentDeletion.Reason.PARTICIPANT
+        ).count(),
+        copies_sent=copies,
     )
+
+
+def send_access_copy(participant: Participant, *, by, language: str | None = None) -> str:
+    """Answer a request for access *to the person*: a facilitator asks for it, and the copy
+    (the same in JSON and as a web page) waits on the person's own page, with a link to it by
+    e-mail when the list has their address. The facilitator learns that it was sent, never
+    what it holds. Returns "email" or "page"."""
+    how = "email" if participant.email else "page"
+    PersonEvent.objects.create(
+        action=PersonEvent.Action.ACCESS_COPY, participant=participant, how=how, actor=by
+    )
+    if participant.email:
+        url = link_url(create_link(participant))
+        with translation.override(language or settings.LANGUAGE_CODE):
+            body = render_to_string(
+                "workshops/personal/email_access_copy.txt",
+                {
+                    "participant": participant,
+                    "url": url,
+                    "hours": int(LINK_LIFETIME.total_seconds() // 3600),
+                },
+            )
+            send_mail(_("A copy of your data in Samling"), body, None, [participant.email])
+    logger.info("Access copy for participant %d (%s)", participant.pk, how)
+    return how
 
 
 def shared_in_group(participant: Participant) -> list[ActionLearningAnswer]:
@@ -337,6 +447,26 @@ def submissions_of(participant: Participant):
     )
 
 
+def readable(data, prefix: str = "") -> list[str]:
+    """An exercise answer's structured data as lines a person can read ("rows 1: Tillit"),
+    for the readable copy: a survey's scores and a diamond's rows are in data, not text."""
+    if isinstance(data, dict):
+        return [
+            line
+            for key, value in data.items()
+            for line in readable(value, f"{prefix}{key}: " if not prefix else f"{prefix}{key} ")
+        ]
+    if isinstance(data, list):
+        if all(not isinstance(item, (dict, list)) for item in data):
+            return [f"{prefix}{', '.join(str(item) for item in data)}"] if data else []
+        return [
+            line
+            for number, item in enumerate(data, start=1)
+            for line in readable(item, f"{prefix}{number}: ")
+        ]
+    return [f"{prefix}{data}"]
+
+
 def export(participant: Participant) -> dict:
     """Everything the participant wrote, and what is stored about them, as plain data."""
     programme = participant.programme
@@ -379,9 +509,14 @@ def export(participant: Participant) -> dict:
                 "key": s.key,
                 "text": s.text,
                 "data": s.data,
+                "data_lines": readable(s.data),
                 "created_at": s.created_at.isoformat(),
             }
             for s in submissions
+        ],
+        "devices": [
+            {"proven_at": d.proven_at.isoformat(), "how": d.how}
+            for d in participant.known_devices.order_by("proven_at")
         ],
     }
 
@@ -406,6 +541,8 @@ def erase(participant: Participant, *, reason: str, actor=None) -> dict[str, int
             "attendances": participant.attendances.all().delete()[0],
             "links": participant.personal_links.all().delete()[0],
             "keys": PersonalKey.objects.filter(participant=participant).delete()[0],
+            "devices": participant.known_devices.all().delete()[0],
+            "claims": participant.claims.all().delete()[0],
         }
         ContentDeletion.objects.create(
             programme=participant.programme,
@@ -460,6 +597,10 @@ def purge_programme(programme: Programme) -> dict[str, int]:
             ).delete()[0],
             "attendances": Attendee.objects.filter(workshop__programme=programme).delete()[0],
             "links": PersonalLink.objects.filter(participant__programme=programme).delete()[0],
+            # The personal codes expire with the content, and every device is signed out.
+            "keys": PersonalKey.objects.filter(participant__programme=programme).delete()[0],
+            "devices": KnownDevice.objects.filter(participant__programme=programme).delete()[0],
+            "claims": ClaimRequest.objects.filter(workshop__programme=programme).delete()[0],
         }
         ContentDeletion.objects.create(
             programme=programme, reason=ContentDeletion.Reason.RETENTION, counts=counts

@@ -7,16 +7,15 @@ wrote hide the POST from error reports, and nothing here logs text.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import uuid
 from dataclasses import dataclass
 from functools import partial
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.db import transaction
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect
@@ -30,7 +29,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from workshops import broadcast, personal, tasks
+from workshops import broadcast, identity, personal, tasks, throttle
 from workshops.access import (
     get_participant_for,
     get_participant_session,
@@ -39,14 +38,16 @@ from workshops.access import (
     sign_in_participant,
     sign_out_participant,
 )
+from workshops.forms import CodeForm
 from workshops.http import AuthenticatedHttpRequest, HttpRequest
-from workshops.live_views import _count_wrong_guess, _too_many_guesses
 from workshops.models import (
     CHECKIN_QUESTIONS,
     PROJECT_QUESTIONS,
     ActionLearningAnswer,
     ContentDeletion,
+    KnownDevice,
     Participant,
+    PersonEvent,
     Workshop,
 )
 
@@ -59,19 +60,6 @@ class LinkRequestForm(forms.Form):
         max_length=254,
         help_text=gettext_lazy("The address the organisation put on the list of participants."),
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
-    )
-
-
-class CodeForm(forms.Form):
-    code = forms.CharField(
-        label=gettext_lazy("Your personal code"),
-        max_length=20,
-        help_text=gettext_lazy(
-            "Ten letters and digits, shown on your phone after you joined a day."
-        ),
-        widget=forms.TextInput(
-            attrs={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}
-        ),
     )
 
 
@@ -105,31 +93,16 @@ def personal_request_link(request: HttpRequest) -> HttpResponse:
     # Known or not, the answer is the same redirect; the mail goes out after the response is
     # decided (and, with a broker, from a worker), so timing tells little either.
     email, language = form.cleaned_data["email"], translation.get_language()
-    if _may_mail(email):
+    if personal.may_mail(email):
         transaction.on_commit(partial(tasks.send_personal_links.delay, email, language))
     return redirect(reverse("workshops:personal_start") + "?sent=1")
-
-
-# A few links an hour per address are plenty; more would let anyone flood an inbox.
-LINKS_PER_ADDRESS = 5
-LINK_WINDOW_SECONDS = 60 * 60
-
-
-def _may_mail(email: str) -> bool:
-    key = "link-requests:" + hashlib.sha256(email.lower().encode()).hexdigest()
-    if cache.add(key, 1, LINK_WINDOW_SECONDS):
-        return True
-    try:
-        return cache.incr(key) <= LINKS_PER_ADDRESS
-    except ValueError:  # expired between the two calls
-        return cache.add(key, 1, LINK_WINDOW_SECONDS)
 
 
 @require_POST
 @sensitive_post_parameters("code")
 def personal_code_login(request: HttpRequest) -> HttpResponse:
     form = CodeForm(request.POST)
-    if _too_many_guesses(request):
+    if throttle.wait_seconds(request, "code"):
         form.is_valid()
         form.add_error(None, _("Too many wrong codes. Wait a few minutes and try again."))
         return TemplateResponse(
@@ -137,34 +110,49 @@ def personal_code_login(request: HttpRequest) -> HttpResponse:
         )
     participant = personal.participant_of_code(form.data.get("code", ""))
     if participant is None:
-        _count_wrong_guess(request)
+        throttle.count_wrong(request, "code")
         form.is_valid()
         form.add_error("code", _("That code does not open a page. Check it and try again."))
         return TemplateResponse(
             request, "workshops/personal/start.html", _start_context(code_form=form), status=400
         )
-    sign_in_participant(request, participant)
-    return redirect("workshops:personal_page")
+    return _signed_in(request, participant, KnownDevice.How.CODE)
 
 
 @require_http_methods(["GET", "POST"])
 @never_cache
-def personal_link(request: HttpRequest, token: str) -> HttpResponse:
-    # Opening the link only shows a button: mail scanners that follow links must not spend it.
+@sensitive_post_parameters("token")
+def personal_link(request: HttpRequest) -> HttpResponse:
+    """The link sent by e-mail: /me/open/#<token>. The token is in the fragment, which
+    browsers never send, so it is in no access log and no Referer; the page's script posts it.
+    Opening the page spends nothing: mail scanners that follow links must not use it up."""
     if request.method == "GET":
-        link = personal.valid_link(token)
-        if link is None:
-            return TemplateResponse(
-                request, "workshops/personal/link_invalid.html", _start_context(), status=410
-            )
-        return TemplateResponse(request, "workshops/personal/link.html", {"link": link})
-    participant = personal.use_link(token)
+        return TemplateResponse(request, "workshops/personal/link.html", {})
+    participant = personal.use_link(request.POST.get("token", ""))
     if participant is None:
         return TemplateResponse(
             request, "workshops/personal/link_invalid.html", _start_context(), status=410
         )
+    return _signed_in(request, participant, KnownDevice.How.LINK)
+
+
+def _signed_in(request: HttpRequest, participant: Participant, how: str) -> HttpResponse:
+    """Open the person's page in this browser, which becomes one of their known devices: it
+    joins the programme's days as them, and opens the page again without a code."""
+    token = request.COOKIES.get(identity.DEVICE_COOKIE) or identity.new_device_token()
+    identity.prove(participant, identity.device_hash(token), how)
     sign_in_participant(request, participant)
-    return redirect("workshops:personal_page")
+    response = redirect("workshops:personal_page")
+    if request.COOKIES.get(identity.DEVICE_COOKIE) != token:
+        response.set_cookie(
+            identity.DEVICE_COOKIE,
+            token,
+            max_age=identity.DEVICE_COOKIE_AGE,
+            httponly=True,
+            samesite="Lax",
+            secure=not settings.DEBUG,
+        )
+    return response
 
 
 @require_POST
@@ -253,6 +241,12 @@ def personal_page(request: HttpRequest) -> HttpResponse:
             "code": personal.personal_code(participant),
             "submissions": personal.submissions_of(participant),
             "surveys": survey.history(participant),
+            "copy_sent": PersonEvent.objects.filter(
+                participant=participant, action=PersonEvent.Action.ACCESS_COPY
+            )
+            .order_by("-at")
+            .values_list("at", flat=True)
+            .first(),
         },
     )
 
@@ -416,6 +410,19 @@ def personal_erase(request: HttpRequest) -> HttpResponse:
     return redirect("workshops:personal_start")
 
 
+@require_POST
+def personal_new_code(request: HttpRequest) -> HttpResponse:
+    """The person makes a new personal code: the old one stops working, and every other device
+    of theirs is signed out. This browser stays signed in."""
+    participant = get_participant_session(request)
+    if participant is None:
+        return _to_start()
+    personal.new_code(participant, keep_device=identity.device_of(request))
+    sign_in_participant(request, participant)  # the session follows the new code
+    messages.success(request, _("You have a new personal code. The old one no longer works."))
+    return redirect("workshops:personal_page")
+
+
 # Facilitators and HR
 
 
@@ -449,11 +456,41 @@ def workshop_remind(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return redirect("workshops:programme_progress", pk=workshop.programme_id)
 
 
-@require_GET
+@require_POST
 @login_required
-def participant_export(request: AuthenticatedHttpRequest, pk: int, fmt: str) -> HttpResponse:
+def participant_access_copy(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """A person asked for a copy of their data: it goes to them, not to the facilitator."""
     participant, _access = get_participant_for(request, pk, edit=True)
-    return _export_response(request, participant, fmt)
+    how = personal.send_access_copy(
+        participant, by=request.user, language=translation.get_language()
+    )
+    if how == "email":
+        notice = _("A copy is on its way to the e-mail address of %(name)s.")
+    else:
+        notice = _(
+            "The list has no e-mail address for %(name)s: the copy is ready on their personal "
+            "page, which they open with their personal code."
+        )
+    messages.success(request, notice % {"name": participant.name})
+    return redirect("workshops:programme_progress", pk=participant.programme_id)
+
+
+@require_POST
+@login_required
+def participant_new_code(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """A lost phone, a code seen by others: the old code stops working and the person's
+    devices are signed out. The new code is shown to them, never here."""
+    participant, _access = get_participant_for(request, pk, edit=True)
+    personal.new_code(participant, by=request.user)
+    messages.success(
+        request,
+        _(
+            "%(name)s has a new personal code and is signed out on every device. They sign in "
+            "again with the link by e-mail, or you let their phone in from the console."
+        )
+        % {"name": participant.name},
+    )
+    return redirect("workshops:programme_progress", pk=participant.programme_id)
 
 
 @require_POST

@@ -32,13 +32,33 @@ urlpatterns = [
     path("groups/<int:pk>/edit/", views.group_edit, name="group_edit"),
     path("groups/<int:pk>/delete/", views.group_delete, name="group_delete"),
     path("days/<int:pk>/live/", live_views.console, name="console"),
+    path("days/<int:pk>/live/people/", live_views.console_people, name="console_people"),
+    path(
+        "days/<int:pk>/live/people/<int:attendee>/<str:action>/",
+        live_views.console_person,
+        name="console_person",
+    ),
+    path(
+        "days/<int:pk>/live/claims/<int:claim>/<str:action>/",
+        live_views.console_claim,
+        name="console_claim",
+    ),
+    path(
+        "days/<int:pk>/live/roster-only/",
+        live_views.console_roster_only,
+        name="console_roster_only",
+    ),
     path("days/<int:pk>/live/<str:action>/", live_views.console_action, name="console_action"),
     path("days/<int:pk>/present/", live_views.presenter, name="presenter"),
     path("days/<int:pk>/stream/<str:audience>/", live_views.day_stream, name="day_stream"),
     path("j/", live_views.join, name="join"),
     path("j/<str:code>/", live_views.join_day, name="join_day"),
+    path("j/<str:code>/taken/<int:pk>/", live_views.join_taken, name="join_taken"),
+    path("j/<str:code>/wait/<int:pk>/", live_views.join_wait, name="join_wait"),
     path("p/<str:code>/", live_views.phone, name="phone"),
     path("p/<str:code>/stream/", live_views.phone_stream, name="phone_stream"),
+    path("p/<str:code>/prove/", live_views.phone_prove, name="phone_prove"),
+    path("p/<str:code>/sign-out/", live_views.phone_sign_out, name="phone_sign_out"),
     path(
         "programmes/<int:pk>/progress/",
         personal_views.programme_progress,
@@ -46,9 +66,14 @@ urlpatterns = [
     ),
     path("days/<int:pk>/remind/", personal_views.workshop_remind, name="workshop_remind"),
     path(
-        "participants/<int:pk>/export.<str:fmt>",
-        personal_views.participant_export,
-        name="participant_export",
+        "participants/<int:pk>/access-copy/",
+        personal_views.participant_access_copy,
+        name="participant_access_copy",
+    ),
+    path(
+        "participants/<int:pk>/new-code/",
+        personal_views.participant_new_code,
+        name="participant_new_code",
     ),
     path(
         "participants/<int:pk>/erase/", personal_views.participant_erase, name="participant_erase"
@@ -56,7 +81,7 @@ urlpatterns = [
     path("me/", personal_views.personal_page, name="personal_page"),
     path("me/start/", personal_views.personal_start, name="personal_start"),
     path("me/link/", personal_views.personal_request_link, name="personal_request_link"),
-    path("me/link/<str:token>/", personal_views.personal_link, name="personal_link"),
+    path("me/open/", personal_views.personal_link, name="personal_link"),
     path("me/code/", personal_views.personal_code_login, name="personal_code_login"),
     path("me/logout/", personal_views.personal_logout, name="personal_logout"),
     path("me/answer/", personal_views.personal_answer, name="personal_answer"),
@@ -64,4 +89,5 @@ urlpatterns = [
     path("me/group/", personal_views.personal_group, name="personal_group"),
     path("me/export.<str:fmt>", personal_views.personal_export, name="personal_export"),
     path("me/erase/", personal_views.personal_erase, name="personal_erase"),
+    path("me/new-code/", personal_views.personal_new_code, name="personal_new_code"),
 ]

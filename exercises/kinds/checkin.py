@@ -24,7 +24,7 @@ from django.utils.translation import gettext_lazy as _
 
 from exercises.kinds import common
 from exercises.phases import Phase
-from workshops import personal
+from workshops import identity, personal
 from workshops.models import CHECKIN_QUESTIONS, ActionLearningAnswer, Attendee
 
 NAME = "checkin"
@@ -192,11 +192,14 @@ def _checked_in(answers: dict[str, ActionLearningAnswer]) -> bool:
 def submit(run, attendee, data, token):
     from exercises.runs import _publish_soon
 
-    answers = _answers(attendee.participant_id, run.workshop_id)
+    page = _page_of(attendee)
+    answers = _answers(page, run.workshop_id)
     form = CheckInForm(data, answered=_checked_in(answers))
     form.is_valid()
     if attendee.participant_id is None:
         form.add_error(None, no_page_message())
+    elif page is None:
+        form.add_error(None, unproven_message())
     if form.errors:
         return form
     # All or nothing: the phone resends the whole form with the same token.
@@ -218,7 +221,25 @@ def submit(run, attendee, data, token):
                 token=token,
             )
         _publish_soon(run.workshop_id, ("presenter", "console"))
-    return _form_of(_answers(attendee.participant_id, run.workshop_id))
+    return _form_of(_answers(page, run.workshop_id))
+
+
+def _page_of(attendee) -> int | None:
+    """Whose personal page this phone writes the check-in on: its person's, once it has shown
+    it is them (workshops/identity.py). A phone that only picked the name from the list must
+    neither read what the person wrote at home nor write over it."""
+    if attendee is None or attendee.participant_id is None:
+        return None
+    if not identity.is_known(attendee.participant, attendee.device_hash):
+        return None
+    return attendee.participant_id
+
+
+def unproven_message() -> str:
+    return gettext(
+        "Your check-in is kept on your personal page. Show first that this phone is you: then "
+        "you can write it here."
+    )
 
 
 def no_page_message() -> str:
@@ -264,13 +285,16 @@ def _people(answers, attendees) -> dict[str, int]:
 
 def context(run, attendee=None) -> dict:
     settings = settings_of(run)
-    answers = _answers(attendee.participant_id, run.workshop_id) if attendee else {}
+    page = _page_of(attendee)
+    answers = _answers(page, run.workshop_id)
     return {
         "settings": settings,
         "questions": [Question(question).label for question in CHECKIN_QUESTIONS],
         **counts(run),
-        "has_page": attendee is not None and attendee.participant_id is not None,
+        "has_page": page is not None,
+        "unproven": attendee is not None and attendee.participant_id is not None and page is None,
         "no_page": no_page_message(),
+        "unproven_message": unproven_message(),
         "answered": _checked_in(answers),
         "form": _form_of(answers),
     }

@@ -39,6 +39,23 @@
     if (input) event.detail.parameters.token = input.value;
   });
 
+  // The name picker filters its list as you type (without JavaScript the search reloads it).
+  document.addEventListener("input", function (event) {
+    var field = event.target;
+    if (!field.matches || !field.matches("[data-name-filter]")) return;
+    var list = document.querySelector(field.dataset.nameFilter);
+    if (!list) return;
+    var wanted = field.value.trim().toLowerCase();
+    var shown = 0;
+    list.querySelectorAll("li[data-name]").forEach(function (item) {
+      var match = item.dataset.name.indexOf(wanted) !== -1;
+      item.hidden = !match;
+      if (match) shown += 1;
+    });
+    var none = list.parentNode.querySelector("[data-name-none]");
+    if (none) none.hidden = shown > 0;
+  });
+
   // Plain (non-htmx) forms that should ask first.
   document.addEventListener("submit", function (event) {
     var form = event.target;

@@ -152,6 +152,15 @@
     button.click();
   });
 
+  // A phone that has lost its identity (its person moved to another phone, or a facilitator
+  // took it off the day) is told by its device's tag; it loads its page again, which says so.
+  document.addEventListener("htmx:sseBeforeMessage", function (event) {
+    var el = event.target;
+    if (!el.hasAttribute || !el.hasAttribute("data-gone")) return;
+    event.preventDefault(); // nothing to swap: the message is a tag, not HTML
+    if (event.detail && event.detail.data === el.dataset.gone) window.location.reload();
+  });
+
   // When the stream cannot connect, fetch the same snapshot every few seconds instead.
   var polling = {};
   document.addEventListener("htmx:sseError", function (event) {

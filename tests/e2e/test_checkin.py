@@ -13,6 +13,7 @@ from exercises.kinds import checkin
 from exercises.models import Run
 from tests.e2e import test_live as live
 from tests.e2e.conftest import exercise_agenda
+from workshops import personal
 from workshops.models import ActionLearningAnswer, AgendaItem, NetworkGroup, Participant
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -52,6 +53,8 @@ def test_a_check_in_on_a_phone_when_the_facilitator_reaches_it(
     code = console.locator(".join-code").inner_text()
     presenter = live._open_presenter(facilitator, asgi_server, workshop)
     phone = live._join(new_phone(), asgi_server, code, pick="Kari Nordmann")
+    # Her check-in goes on her personal page: the phone shows first that it is her.
+    live._prove(phone, asgi_server, code, personal.personal_code(kari))
     guest = live._join(new_phone(), asgi_server, code, name="Gjest fra Bø")
     expect(phone.locator(".phone-now h1")).to_have_text("Velkommen")
 

@@ -19,7 +19,7 @@ from django.utils import translation
 from playwright.sync_api import BrowserContext, Page, expect
 
 from tests.e2e.conftest import AsgiServer
-from workshops.live_views import DEVICE_COOKIE
+from workshops.identity import DEVICE_COOKIE
 from workshops.models import AgendaItem, Attendee, LiveEvent, Participant, Programme, Workshop
 
 BLOCKING = {"serious", "critical"}
@@ -106,11 +106,13 @@ def _enter_code(context: BrowserContext, server: AsgiServer, code: str) -> Page:
 
 def _give_name(page: Page, server: AsgiServer, code: str, *, pick: str = "", name: str = ""):
     if pick:
-        page.locator("#id_participant").select_option(label=pick)
+        with page.expect_navigation():
+            page.locator(".name-list").get_by_role("button", name=pick, exact=True).click()
     else:
+        page.locator(".not-on-list summary").click()
         page.locator("#id_display_name").fill(name)
-    with page.expect_navigation():
-        page.locator("main form button[type=submit]").click()
+        with page.expect_navigation():
+            page.locator(".not-on-list button[type=submit]").click()
     expect(page).to_have_url(server.url + reverse("workshops:phone", args=[code]))
     expect(page.locator(".phone__who")).to_contain_text(pick or name)
 
@@ -122,6 +124,16 @@ def _join(
     page = _enter_code(context, server, code)
     _give_name(page, server, code, pick=pick, name=name)
     return page
+
+
+def _prove(page: Page, server: AsgiServer, code: str, personal_code: str) -> None:
+    """The phone that picked a name shows it is the person, with their personal code, as on
+    the phone page's "Show that it is you"; it lands on the day's page again."""
+    page.goto(server.url + reverse("workshops:phone_prove", args=[code]))
+    page.locator("#id_code").fill(personal_code)
+    with page.expect_navigation():
+        page.get_by_role("button", name=_message("Continue")).click()
+    expect(page).to_have_url(server.url + reverse("workshops:phone", args=[code]))
 
 
 def _watch_polls(page: Page) -> list[str]:

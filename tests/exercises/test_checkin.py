@@ -39,10 +39,18 @@ def run(workshop, agenda, alice) -> Run:
     return Run.objects.get()
 
 
-def phone_for(workshop, participant: Participant | None = None, name: str = "") -> Client:
+def phone_for(
+    workshop, participant: Participant | None = None, name: str = "", *, proven: bool = True
+) -> Client:
+    """A phone that joined the day; a roster person's phone has shown it is them (with
+    their personal code), as it must before it reads or writes their check-in."""
     phone = Client(headers={"accept-language": "en"})
     data = {"participant": participant.pk} if participant else {"display_name": name}
     phone.post(reverse("workshops:join_day", args=[workshop.join_code]), data)
+    if participant and proven:
+        code = personal.personal_code(participant)
+        url = reverse("workshops:phone_prove", args=[workshop.join_code])
+        assert phone.post(url, {"action": "code", "code": code}).status_code == 302
     return phone
 
 
@@ -111,6 +119,19 @@ def test_what_the_phone_sends_is_the_check_in_on_the_personal_page(workshop, run
     assert [
         p.name for p in next(d for d in progress.days if d.workshop == workshop).checked_in
     ] == ["Kari"]
+
+
+def test_a_phone_that_only_picked_the_name_neither_reads_nor_writes_the_check_in(
+    workshop, run, kari
+):
+    personal.save_answer(kari, Q.TRIED, "KARI-HOME tried", shared=False, workshop=workshop)
+    phone = phone_for(workshop, kari, proven=False)
+    page = phone.get(reverse("workshops:phone", args=[workshop.join_code])).text
+    assert "KARI-HOME" not in page
+    assert "Show first that this phone is you" in page
+    response = send(phone, workshop, run, tried="Overskrevet")
+    assert "Show first that this phone is you" in response.text
+    assert answers_of(kari, workshop) == {"tried": ("KARI-HOME tried", False)}
 
 
 def test_one_record_per_person_and_day_editable_from_either_place(workshop, run, kari):
@@ -240,7 +261,7 @@ def test_the_counts_stay_when_check_ins_are_erased_or_retention_deletes_them(
     send(phone_for(workshop, per), workshop, run, learnt="Lært")
     phone_for(workshop, name="Gjest")
     ola = Participant.objects.create(programme=programme, name="Ola")
-    phone_for(workshop, ola)  # joined, never checked in
+    ola_phone = phone_for(workshop, ola)  # joined, never checked in
     before = {"checked_in": 2, "on_roster": 3, "without_page": 1}
     assert checkin.counts(run) == before
 
@@ -248,7 +269,7 @@ def test_the_counts_stay_when_check_ins_are_erased_or_retention_deletes_them(
     assert not ActionLearningAnswer.objects.filter(participant=kari).exists()
     assert checkin.counts(Run.objects.get()) == before
     # The day goes on: a new check-in after the erasure counts on top of what was kept.
-    send(phone_for(workshop, ola), workshop, run, take_away="Tar med")
+    send(ola_phone, workshop, run, take_away="Tar med")
     assert checkin.counts(Run.objects.get())["checked_in"] == 3
 
     personal.purge_programme(programme)

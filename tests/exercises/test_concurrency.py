@@ -14,7 +14,7 @@ from django.test import Client
 from django.urls import reverse
 
 from exercises.models import Exercise, Run, Submission
-from workshops.live_views import DEVICE_COOKIE
+from workshops.identity import DEVICE_COOKIE
 from workshops.models import Attendee
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]

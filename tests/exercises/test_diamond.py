@@ -20,7 +20,7 @@ from exercises.kinds import diamond
 from exercises.models import Exercise, Run, Submission
 from exercises.runs import change
 from workshops import broadcast
-from workshops.live_views import DEVICE_COOKIE
+from workshops.identity import DEVICE_COOKIE
 from workshops.models import AgendaItem
 
 HTMX = {"HTTP_HX_REQUEST": "true"}

@@ -12,7 +12,7 @@ from django.urls import reverse
 from exercises.kinds import duo
 from exercises.models import Exercise, Member, Run
 from exercises.runs import change, form_groups
-from workshops.live_views import DEVICE_COOKIE
+from workshops.identity import DEVICE_COOKIE
 from workshops.models import Attendee, Participant, Workshop
 
 HTMX = {"HTTP_HX_REQUEST": "true"}

@@ -11,7 +11,7 @@ from exercises.models import Exercise, Member, Run
 from exercises.runs import change
 from tests.support import run_async
 from tests.workshops.test_live_views import Stream
-from workshops.live_views import DEVICE_COOKIE
+from workshops.identity import DEVICE_COOKIE
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
 NAMES = ["Ane", "Bo", "Cato", "Dina", "Eli", "Frode", "Gro", "Hans"]

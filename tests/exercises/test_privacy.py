@@ -20,8 +20,8 @@ from exercises.kinds import survey
 from exercises.models import Exercise, Run, RunEvent, Submission
 from exercises.privacy import delete_submissions
 from exercises.runs import change
-from workshops import personal
-from workshops.live_views import _device_hash
+from workshops import identity, personal
+from workshops.identity import device_hash as _device_hash
 from workshops.models import AgendaItem, Attendee, ContentDeletion
 
 PEOPLE = ["Kari", "Per", "Ola", "Siv"]
@@ -80,10 +80,10 @@ def day(programme, workshop, group):
         name: programme.participants.create(name=name, network_group=group) for name in PEOPLE
     }
     attendees = {
-        name: Attendee.join(workshop, _device_hash(name), person, name)
+        name: identity.join(workshop, _device_hash(name), person, name)
         for name, person in people.items()
     }
-    attendees["guest"] = Attendee.join(workshop, _device_hash("guest"), None, "Gjest")
+    attendees["guest"] = identity.join(workshop, _device_hash("guest"), None, "Gjest")
     runs = {
         "word_cloud": _exercise(
             workshop,
@@ -292,7 +292,7 @@ def test_a_run_that_goes_on_after_an_erasure_counts_on(day):
     runs, people = day
     cloud = runs["word_cloud"]
     personal.erase(people["Kari"], reason=ContentDeletion.Reason.PARTICIPANT)
-    newcomer = Attendee.join(cloud.workshop, _device_hash("new"), None, "Ny")
+    newcomer = identity.join(cloud.workshop, _device_hash("new"), None, "Ny")
     _send(Run.objects.get(pk=cloud.pk), newcomer, {"text": "tillit"})
     context = cloud.module.context(Run.objects.get(pk=cloud.pk))
     assert [(w.text, w.count) for w in context["words"]()][:2] == [("Tillit", 4), ("Mot", 3)]

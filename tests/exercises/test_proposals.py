@@ -18,7 +18,7 @@ from exercises.models import Exercise, Member, Run, RunEvent, Submission
 from exercises.privacy import delete_submissions
 from exercises.runs import change, plan_of
 from workshops import broadcast
-from workshops.live_views import DEVICE_COOKIE
+from workshops.identity import DEVICE_COOKIE
 from workshops.models import AgendaItem, TransitionRefused
 
 HTMX = {"HTTP_HX_REQUEST": "true"}

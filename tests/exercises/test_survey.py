@@ -21,7 +21,7 @@ from exercises.aggregate import (
 from exercises.kinds import survey
 from exercises.models import Exercise, Run, Submission
 from exercises.runs import change
-from workshops.live_views import DEVICE_COOKIE
+from workshops.identity import DEVICE_COOKIE
 from workshops.models import AgendaItem, Participant, Workshop
 
 HTMX = {"HTTP_HX_REQUEST": "true"}

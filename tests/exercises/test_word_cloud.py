@@ -15,7 +15,7 @@ from exercises.models import Exercise, Run, RunEvent, Submission
 from exercises.runs import change
 from exercises.svg import cloud_png, layout
 from tests.support import phone_with_csrf_checks
-from workshops.live_views import DEVICE_COOKIE
+from workshops.identity import DEVICE_COOKIE
 from workshops.models import AgendaItem, StaleVersion
 
 HTMX = {"HTTP_HX_REQUEST": "true"}

@@ -12,7 +12,16 @@ import pytest
 from django.test import Client
 from django.urls import get_resolver, reverse
 
-from workshops.models import AgendaItem, NetworkGroup, Participant, Programme, Workshop
+from workshops.models import (
+    AgendaItem,
+    Attendee,
+    ClaimRequest,
+    NetworkGroup,
+    Participant,
+    PersonalKey,
+    Programme,
+    Workshop,
+)
 
 
 @dataclass(frozen=True)
@@ -101,10 +110,25 @@ ROUTES: dict[str, Route] = {
     ),
     "programme_progress": Route("get", by_programme, 200, 200, 404),
     "workshop_remind": Route("post", by_workshop, 302, 403, 404),
-    # Access and erasure on a person's request: facilitators only, HR advisers read no content.
-    "participant_export": Route(
-        "get", lambda o: {"pk": o["participant"].pk, "fmt": "json"}, 200, 403, 404
+    "console_people": Route("get", by_workshop, 200, 403, 404),
+    "console_person": Route(
+        "post",
+        lambda o: {"pk": o["workshop"].pk, "attendee": o["attendee"].pk, "action": "remove"},
+        302,
+        403,
+        404,
     ),
+    "console_claim": Route(
+        "post",
+        lambda o: {"pk": o["workshop"].pk, "claim": o["claim"].pk, "action": "approve"},
+        302,
+        403,
+        404,
+    ),
+    "console_roster_only": Route("post", by_workshop, 302, 403, 404, lambda o: {}),
+    # Access and erasure on a person's request: facilitators only, HR advisers read no content.
+    "participant_access_copy": Route("post", by_participant, 302, 403, 404),
+    "participant_new_code": Route("post", by_participant, 302, 403, 404),
     "participant_erase": Route("post", by_participant, 302, 403, 404),
 }
 
@@ -114,8 +138,13 @@ ROUTES: dict[str, Route] = {
 PUBLIC = {
     "join",
     "join_day",
+    "join_taken",
+    "join_wait",
     "phone",
     "phone_stream",
+    "phone_prove",
+    "phone_sign_out",
+    "personal_new_code",
     "personal_page",
     "personal_start",
     "personal_request_link",
@@ -160,12 +189,18 @@ def objects(programme, workshop, group, participant) -> dict:
     item = AgendaItem.objects.create(
         workshop=workshop, position=0, kind="talk", title="Velkommen", duration_minutes=30
     )
+    attendee = Attendee.objects.create(
+        workshop=workshop, participant=participant, display_name=participant.name, device_hash="x"
+    )
+    claim = ClaimRequest.objects.create(workshop=workshop, participant=participant, device_hash="y")
     return {
         "programme": programme,
         "workshop": workshop,
         "group": group,
         "participant": participant,
         "item": item,
+        "attendee": attendee,
+        "claim": claim,
     }
 
 
@@ -215,7 +250,10 @@ def snapshot() -> tuple:
         list(AgendaItem.objects.values_list("pk", "position", "title", "duration_minutes")),
         list(Participant.objects.values_list("pk", "name", "network_group_id")),
         list(NetworkGroup.objects.values_list("pk", "name")),
-        list(Workshop.objects.values_list("status", "version")),
+        list(Workshop.objects.values_list("status", "version", "roster_only")),
+        list(Attendee.objects.values_list("pk", "device_hash", "removed_at")),
+        list(ClaimRequest.objects.values_list("pk", "status")),
+        list(PersonalKey.objects.values_list("pk", "code_hash")),
     )
 
 

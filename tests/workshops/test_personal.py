@@ -20,8 +20,9 @@ from django.utils import timezone
 
 from exercises.aggregate import cloud
 from exercises.models import Exercise, Run, Submission
-from workshops import personal
-from workshops.live_views import DEVICE_COOKIE, _device_hash
+from workshops import identity, personal
+from workshops.identity import DEVICE_COOKIE
+from workshops.identity import device_hash as _device_hash
 from workshops.models import (
     ActionLearningAnswer,
     AgendaItem,
@@ -30,6 +31,7 @@ from workshops.models import (
     ContentDeletion,
     Participant,
     PersonalLink,
+    PersonEvent,
     Programme,
     Workshop,
 )
@@ -84,7 +86,7 @@ def written(kari, per, ola, workshop, other_workshop) -> None:
 def signed_in(participant: Participant) -> Client:
     client = Client(headers={"accept-language": "en"})
     token = personal.create_link(participant)
-    response = client.post(reverse("workshops:personal_link", args=[token]))
+    response = client.post(reverse("workshops:personal_link"), {"token": token})
     assert response.status_code == 302
     return client
 
@@ -99,7 +101,7 @@ def word_cloud_run(workshop: Workshop) -> Run:
 
 def attend(workshop: Workshop, participant: Participant | None, device: str) -> Attendee:
     name = participant.name if participant else device
-    return Attendee.join(workshop, _device_hash(device), participant, name)
+    return identity.join(workshop, _device_hash(device), participant, name)
 
 
 def submit(run: Run, attendee: Attendee, text: str) -> Submission:
@@ -123,10 +125,10 @@ def test_known_and_unknown_email_get_the_same_answer(
     assert known["Location"] == unknown["Location"]
     assert len(mail.outbox) == 1
     assert mail.outbox[0].to == ["kari@example.no"]
-    token = mail.outbox[0].body.split("/me/link/")[1].split("/")[0]
-    assert client.get(reverse("workshops:personal_link", args=[token])).status_code == 200
     page = client.get(known["Location"])
     assert "If this address is on the list of participants" in page.text
+    token = mail.outbox[0].body.split("/me/open/#")[1].split()[0]
+    assert client.post(reverse("workshops:personal_link"), {"token": token}).status_code == 302
 
 
 def test_link_requests_per_address_are_capped_without_telling(
@@ -148,45 +150,45 @@ def test_a_malformed_address_is_told_so(client):
 
 def test_a_valid_link_opens_the_page_once_after_a_click(client, kari, written):
     token = personal.create_link(kari)
-    url = reverse("workshops:personal_link", args=[token])
-    # Opening (as a mail scanner would) does not spend the link.
-    assert client.get(url).status_code == 200
-    assert client.get(url).status_code == 200
-    response = client.post(url)
+    url = reverse("workshops:personal_link")
+    # The token travels in the link's fragment, which no browser sends: opening the page (as
+    # a mail scanner would) does not spend it, and the page holds no token of its own.
+    assert personal.link_url(token).endswith(f"{url}#{token}")
+    assert token not in client.get(url).text
+    response = client.post(url, {"token": token})
     assert response["Location"] == reverse("workshops:personal_page")
     page = client.get(reverse("workshops:personal_page"))
     assert page.status_code == 200
     assert "KARI-PRIVATE project" in page.text
-    assert client.get(url).status_code == 410
+    assert client.post(url, {"token": token}).status_code == 410
 
 
 def test_an_expired_link_is_refused_and_a_new_one_can_be_asked_for(client, kari):
     token = personal.create_link(kari, now=timezone.now() - personal.LINK_LIFETIME)
-    url = reverse("workshops:personal_link", args=[token])
-    assert client.get(url).status_code == 410
-    response = client.post(url)
+    url = reverse("workshops:personal_link")
+    response = client.post(url, {"token": token})
     assert response.status_code == 410
     assert "Send me a new link" in response.text
     assert client.get(reverse("workshops:personal_page"))["Location"] == reverse(
         "workshops:personal_start"
     )
     fresh = personal.create_link(kari)
-    assert client.post(reverse("workshops:personal_link", args=[fresh])).status_code == 302
+    assert client.post(url, {"token": fresh}).status_code == 302
 
 
 def test_a_used_link_does_not_work_again_after_signing_out(client, kari):
     token = personal.create_link(kari)
-    url = reverse("workshops:personal_link", args=[token])
-    client.post(url)
+    url = reverse("workshops:personal_link")
+    client.post(url, {"token": token})
     assert client.post(reverse("workshops:personal_logout")).status_code == 302
     assert client.get(reverse("workshops:personal_page")).status_code == 302
-    assert client.post(url).status_code == 410
+    assert client.post(url, {"token": token}).status_code == 410
     assert client.get(reverse("workshops:personal_page")).status_code == 302
 
 
 def test_another_persons_link_opens_only_their_page(client, kari, per, written):
     client = signed_in(kari)
-    client.post(reverse("workshops:personal_link", args=[personal.create_link(per)]))
+    client.post(reverse("workshops:personal_link"), {"token": personal.create_link(per)})
     page = client.get(reverse("workshops:personal_page")).text
     assert "PER-PRIVATE project" in page
     assert "KARI-PRIVATE" not in page
@@ -194,7 +196,8 @@ def test_another_persons_link_opens_only_their_page(client, kari, per, written):
 
 def test_a_made_up_link_opens_nothing(client, kari):
     personal.create_link(kari)
-    assert client.post(reverse("workshops:personal_link", args=["not-a-token"])).status_code == 410
+    response = client.post(reverse("workshops:personal_link"), {"token": "not-a-token"})
+    assert response.status_code == 410
     assert PersonalLink.objects.filter(used_at__isnull=False).count() == 0
 
 
@@ -208,8 +211,8 @@ def test_the_personal_code_opens_the_page_and_a_wrong_one_does_not(client, kari)
     assert kari.name in client.get(right["Location"]).text
 
 
-def test_guessing_codes_is_capped(client, kari):
-    for _ in range(20):
+def test_guessing_codes_is_capped(client, kari, settings):
+    for _ in range(settings.JOIN_WRONG_CODES_FREE + 1):
         client.post(reverse("workshops:personal_code_login"), {"code": "AAAAA-AAAAA"})
     blocked = client.post(
         reverse("workshops:personal_code_login"), {"code": personal.personal_code(kari)}
@@ -217,14 +220,25 @@ def test_guessing_codes_is_capped(client, kari):
     assert blocked.status_code == 429
 
 
-def test_the_phone_that_joined_as_a_roster_person_opens_their_page(client, kari, workshop):
+def test_a_picked_name_opens_nothing_until_the_phone_shows_it_is_the_person(
+    client, kari, workshop, written
+):
     workshop.start_day(by=None)
     attend(workshop, kari, "kari-phone")
     client.cookies[DEVICE_COOKIE] = "kari-phone"
     phone = client.get(reverse("workshops:phone", args=[workshop.join_code]))
+    assert personal.personal_code(kari) not in phone.text
+    assert reverse("workshops:phone_prove", args=[workshop.join_code]) in phone.text
+    assert client.get(reverse("workshops:personal_page")).status_code == 302
+    # With her code the phone shows it is Kari: now it shows the code and opens her page.
+    proved = client.post(
+        reverse("workshops:phone_prove", args=[workshop.join_code]),
+        {"action": "code", "code": personal.personal_code(kari)},
+    )
+    assert proved.status_code == 302
+    phone = client.get(reverse("workshops:phone", args=[workshop.join_code]))
     assert personal.personal_code(kari) in phone.text
-    assert reverse("workshops:personal_page") in phone.text
-    assert kari.name in client.get(reverse("workshops:personal_page")).text
+    assert "KARI-PRIVATE project" in client.get(reverse("workshops:personal_page")).text
     client.post(reverse("workshops:personal_logout"))
     assert client.get(reverse("workshops:personal_page")).status_code == 302
 
@@ -402,7 +416,7 @@ def test_reminders_go_once_to_those_who_have_not_checked_in(
     with django_capture_on_commit_callbacks(execute=True):
         alice_client.post(url)
     assert [m.to for m in mail.outbox] == [["per@example.no"]]
-    assert "/me/link/" in mail.outbox[0].body
+    assert "/me/open/#" in mail.outbox[0].body
     assert CheckInReminder.objects.count() == 1
 
 
@@ -525,16 +539,33 @@ def test_the_page_lists_what_the_person_sent_on_the_days(full_programme, kari, p
     assert "Mot" not in page
 
 
-def test_a_facilitator_exports_for_a_person_on_request(
+def test_a_copy_asked_for_by_a_facilitator_goes_to_the_person_not_to_them(
     alice_client, bob_client, full_programme, kari
 ):
-    url = reverse("workshops:participant_export", args=[kari.pk, "json"])
-    data = json.loads(alice_client.get(url).content)
-    assert {a["text"] for a in data["action_learning"]} == {
-        "KARI-PRIVATE project",
-        "KARI-PRIVATE tried",
+    url = reverse("workshops:participant_access_copy", args=[kari.pk])
+    assert bob_client.post(url).status_code == 403
+    response = alice_client.post(url, follow=True)
+    assert "KARI-PRIVATE" not in response.text
+    assert "on its way to the e-mail address of Kari Nordmann" in response.text
+    assert "Sent " in response.text  # the facilitator sees that it was sent
+    assert [m.to for m in mail.outbox] == [["kari@example.no"]]
+    assert "KARI-PRIVATE" not in mail.outbox[0].body
+    # The link in the mail opens her page, where both copies hold all she wrote.
+    token = mail.outbox[0].body.split("/me/open/#")[1].split()[0]
+    client = Client(headers={"accept-language": "en"})
+    client.post(reverse("workshops:personal_link"), {"token": token})
+    assert (
+        "You asked for a copy of your data" in client.get(reverse("workshops:personal_page")).text
+    )
+    data = json.loads(client.get(reverse("workshops:personal_export", args=["json"])).content)
+    html = client.get(reverse("workshops:personal_export", args=["html"])).text
+    texts = {a["text"] for a in data["action_learning"]} | {
+        e["text"] for e in data["exercise_answers"]
     }
-    assert bob_client.get(url).status_code == 403
+    assert {"KARI-PRIVATE project", "KARI-PRIVATE tried", "Tillit"} <= texts
+    for text in texts:
+        assert text in html
+    assert PersonEvent.objects.filter(participant=kari, action="access_copy").count() == 1
 
 
 def test_erasure_removes_the_rows_and_keeps_the_aggregates_right(full_programme, kari, per):
