@@ -60,6 +60,10 @@ def _record(organisation: Organisation, kind: str, subject: str, *, actor, role:
     )
 
 
+def _who(user: User) -> str:
+    return user.email or user.get_username()
+
+
 def _locked(organisation_id: int) -> Organisation:
     return Organisation.objects.select_for_update().get(pk=organisation_id)
 
@@ -147,7 +151,7 @@ def verify_signup(signup_id: int) -> Organisation | None:
         _record(
             organisation,
             MemberEvent.Kind.CREATED,
-            signup.user.email,
+            _who(signup.user),
             actor=signup.user,
             role="admin",
         )
@@ -219,7 +223,7 @@ def accept(invitation_id: int, user: User) -> Membership:
         invitation.save(update_fields=["accepted_at", "accepted_by"])
         if created:
             _record(
-                organisation, MemberEvent.Kind.JOINED, user.email, actor=user, role=membership.role
+                organisation, MemberEvent.Kind.JOINED, _who(user), actor=user, role=membership.role
             )
     return membership
 
@@ -270,7 +274,7 @@ def change_role(membership_id: int, role: str, *, by: User) -> Membership:
         membership.role = role
         membership.save(update_fields=["role"])
         _record(
-            organisation, MemberEvent.Kind.ROLE_CHANGED, membership.user.email, actor=by, role=role
+            organisation, MemberEvent.Kind.ROLE_CHANGED, _who(membership.user), actor=by, role=role
         )
     return membership
 
@@ -297,5 +301,5 @@ def remove_member(membership_id: int, *, by: User) -> Membership:
                 )
             )
         membership.delete()
-        _record(organisation, MemberEvent.Kind.REMOVED, membership.user.email, actor=by)
+        _record(organisation, MemberEvent.Kind.REMOVED, _who(membership.user), actor=by)
     return membership
