@@ -45,18 +45,7 @@ urlpatterns = [
         ),
         name="password_change_done",
     ),
-    path(
-        "password/reset/",
-        auth_views.PasswordResetView.as_view(
-            form_class=forms.PasswordResetForm,
-            template_name="accounts/password_reset_form.html",
-            email_template_name="accounts/mail/password_reset.txt",
-            subject_template_name="accounts/mail/password_reset_subject.txt",
-            # Links in mails start from SITE_URL, never from the request's Host header.
-            extra_email_context={"site_url": settings.SITE_URL},
-        ),
-        name="password_reset",
-    ),
+    path("password/reset/", views.password_reset, name="password_reset"),
     path(
         "password/reset/sent/",
         auth_views.PasswordResetDoneView.as_view(template_name="accounts/password_reset_done.html"),

@@ -30,6 +30,7 @@ from accounts.forms import (
     AcceptInvitationForm,
     InvitationForm,
     LoginForm,
+    PasswordResetForm,
     RoleForm,
     SignOutEverywhereForm,
     SignupEmailForm,
@@ -74,6 +75,18 @@ def login(request: HttpRequest) -> HttpResponse:
     ):
         return redirect("accounts:signup_pending")
     return response
+
+
+def password_reset(request: HttpRequest) -> HttpResponse:
+    view = auth_views.PasswordResetView.as_view(
+        form_class=PasswordResetForm,
+        template_name="accounts/password_reset_form.html",
+        email_template_name="accounts/mail/password_reset.txt",
+        subject_template_name="accounts/mail/password_reset_subject.txt",
+        # Links in mails start from SITE_URL, never from the request's Host header.
+        extra_email_context={"site_url": settings.SITE_URL},
+    )
+    return view(request)
 
 
 # Signing up
