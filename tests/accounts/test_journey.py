@@ -62,7 +62,10 @@ def test_a_new_organisation_signs_up_invites_and_its_people_see_only_it(
     assert "Vinje kommune is ready" in page.text
 
     mail.outbox.clear()
-    for email, role in [("frida@vinje.kommune.no", "facilitator"), ("hanna@vinje.kommune.no", "hr")]:
+    for email, role in [
+        ("frida@vinje.kommune.no", "facilitator"),
+        ("hanna@vinje.kommune.no", "hr"),
+    ]:
         with django_capture_on_commit_callbacks(execute=True):
             response = founder.post(
                 reverse("accounts:invite", args=[organisation.pk]), {"email": email, "role": role}
@@ -113,9 +116,12 @@ def test_a_new_organisation_signs_up_invites_and_its_people_see_only_it(
     )
     assert response.status_code == 302
     hanna = english()
-    assert hanna.post(
-        reverse("login"), {"username": "hanna@vinje.kommune.no", "password": PASSWORD}
-    ).status_code == 302
+    assert (
+        hanna.post(
+            reverse("login"), {"username": "hanna@vinje.kommune.no", "password": PASSWORD}
+        ).status_code
+        == 302
+    )
     listing = hanna.get(reverse("workshops:programme_list")).text
     assert "Leiarløft 2027" in listing
     assert outsider_programme.title not in listing
@@ -124,6 +130,7 @@ def test_a_new_organisation_signs_up_invites_and_its_people_see_only_it(
         assert client.get(reverse("accounts:members", args=[organisation.pk])).status_code == 403
     # Only the administrator has the members page in the menu.
     assert "Members" not in listing
-    assert reverse("accounts:members", args=[organisation.pk]) in founder.get(
-        reverse("workshops:programme_list")
-    ).text
+    assert (
+        reverse("accounts:members", args=[organisation.pk])
+        in founder.get(reverse("workshops:programme_list")).text
+    )

@@ -102,9 +102,7 @@ def test_password_reset_by_email(ada, client, settings, django_capture_on_commit
     assert response.status_code == 302  # to the same page without the token in the address
     form_url = response.url
     assert "Make a new password" in client.get(form_url).text
-    response = client.post(
-        form_url, {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD}
-    )
+    response = client.post(form_url, {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD})
     assert response.url == reverse("password_reset_complete")
     assert log_in(english(), "ada", NEW_PASSWORD).status_code == 302
     assert log_in(english(), "ada", PASSWORD).status_code == 200

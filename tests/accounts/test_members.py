@@ -17,9 +17,7 @@ def membership(user: User) -> Membership:
 
 
 def test_the_page_lists_members_invitations_and_what_happened(ada, ada_client, seljord, alice, bob):
-    services.invite(
-        seljord.pk, email="nina@seljord.kommune.no", role="hr", by=ada, language="en"
-    )
+    services.invite(seljord.pk, email="nina@seljord.kommune.no", role="hr", by=ada, language="en")
     page = ada_client.get(reverse("accounts:members", args=[seljord.pk])).text
     assert "3 members" in page
     for name in ("Ada", "alice", "bob", "nina@seljord.kommune.no"):

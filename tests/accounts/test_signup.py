@@ -162,9 +162,7 @@ def test_an_expired_link_says_so_and_a_forged_one_does_nothing(client, signed_up
 
 def test_organisations_of_the_same_name_get_their_own_short_name(db):
     names = ["Bø kommune", "Bø kommune", "Ål og Ørsta"]
-    users = [
-        User.objects.create_user(username=f"u{i}", email=f"u{i}@example.no") for i in range(3)
-    ]
+    users = [User.objects.create_user(username=f"u{i}", email=f"u{i}@example.no") for i in range(3)]
     slugs = [
         services.verify_signup(Signup.objects.create(user=u, organisation_name=n).pk).slug
         for u, n in zip(users, names, strict=True)
