@@ -164,3 +164,17 @@ def test_the_login_page_offers_reset_and_sign_up(client, db):
     page = client.get(reverse("login")).text
     assert reverse("password_reset") in page
     assert reverse("accounts:signup") in page
+
+
+def test_sign_out_everywhere_for_single_sign_on_needs_no_password(ada):
+    ada.set_unusable_password()
+    ada.save()
+    laptop, phone = english(), english()
+    laptop.force_login(ada)
+    phone.force_login(ada)
+    page = laptop.get(reverse("accounts:account")).text
+    assert "no password in Samling" in page
+    assert 'name="password"' not in page
+    assert laptop.post(reverse("accounts:sign_out_everywhere")).status_code == 302
+    assert logged_in(laptop)
+    assert not logged_in(phone)
