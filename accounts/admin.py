@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from django.contrib import admin
 
+from accounts.forms import AdminLoginForm
 from accounts.models import Invitation, MemberEvent, Signup
+
+# Without this, /admin/login/ would be a way round the login throttle.
+admin.site.login_form = AdminLoginForm
 
 
 @admin.register(Signup)

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import forms as auth_forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
@@ -44,21 +45,9 @@ def _password_fields():
     return password1, password2
 
 
-class LoginForm(auth_forms.AuthenticationForm):
-    """Django's login form with a name or an address, and the throttle in front of it."""
-
-    error_messages = {
-        **auth_forms.AuthenticationForm.error_messages,
-        "invalid_login": _(
-            "The e-mail address or user name and the password do not match. Check them and "
-            "try again."
-        ),
-    }
-
-    def __init__(self, request=None, *args, **kwargs) -> None:
-        super().__init__(request, *args, **kwargs)
-        self.fields["username"].label = _("E-mail or user name")
-        self.fields["username"].widget.attrs["autocomplete"] = "username"
+class ThrottledLogin:
+    """The throttle in front of an AuthenticationForm: a wait is told before the password is
+    looked at, a wrong password counts, a right one ends the account's count."""
 
     def clean(self):
         username = self.cleaned_data.get("username")
@@ -76,6 +65,27 @@ class LoginForm(auth_forms.AuthenticationForm):
             raise
         throttle.forget_account(username)
         return cleaned
+
+
+class LoginForm(ThrottledLogin, auth_forms.AuthenticationForm):
+    """Django's login form, with a name or an address, throttled."""
+
+    error_messages = {
+        **auth_forms.AuthenticationForm.error_messages,
+        "invalid_login": _(
+            "The e-mail address or user name and the password do not match. Check them and "
+            "try again."
+        ),
+    }
+
+    def __init__(self, request=None, *args, **kwargs) -> None:
+        super().__init__(request, *args, **kwargs)
+        self.fields["username"].label = _("E-mail or user name")
+        self.fields["username"].widget.attrs["autocomplete"] = "username"
+
+
+class AdminLoginForm(ThrottledLogin, AdminAuthenticationForm):
+    """The operators' login to the Django admin, throttled like everyone's."""
 
 
 class SignupForm(auth_forms.SetPasswordMixin, forms.Form):

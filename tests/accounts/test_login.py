@@ -178,3 +178,15 @@ def test_sign_out_everywhere_for_single_sign_on_needs_no_password(ada):
     assert laptop.post(reverse("accounts:sign_out_everywhere")).status_code == 302
     assert logged_in(laptop)
     assert not logged_in(phone)
+
+
+def test_the_admin_sites_login_is_throttled_too(db):
+    from django.contrib.auth.models import User
+
+    User.objects.create_superuser("drift", password=PASSWORD)
+    for _ in range(5):
+        english().post("/admin/login/", {"username": "drift", "password": "wrong"})
+    client = english()
+    response = client.post("/admin/login/", {"username": "drift", "password": PASSWORD})
+    assert "Too many wrong passwords" in response.text
+    assert client.get("/admin/").status_code == 302
