@@ -35,7 +35,8 @@ class EmailTaken(Refused):
 
 
 class InvitationUnusable(Exception):
-    """The invitation cannot be accepted: `reason` is "used", "expired" or "other_address"."""
+    """The invitation can't be accepted: `reason` is "used", "expired", "withdrawn" or
+    "other_address"."""
 
     def __init__(self, reason: str) -> None:
         super().__init__(reason)
@@ -204,12 +205,18 @@ def withdraw(invitation_id: int, *, by: User) -> None:
 
 def accept(invitation_id: int, user: User) -> Membership:
     """Spend the invitation on `user`: the first acceptance wins, every later one is refused."""
-    organisation_id = Invitation.objects.values_list("organisation_id", flat=True).get(
-        pk=invitation_id
+    organisation_id = (
+        Invitation.objects.filter(pk=invitation_id)
+        .values_list("organisation_id", flat=True)
+        .first()
     )
+    if organisation_id is None:
+        raise InvitationUnusable("withdrawn")
     with transaction.atomic():
         organisation = _locked(organisation_id)
-        invitation = Invitation.objects.select_for_update().get(pk=invitation_id)
+        invitation = Invitation.objects.select_for_update().filter(pk=invitation_id).first()
+        if invitation is None:
+            raise InvitationUnusable("withdrawn")
         if invitation.accepted_at is not None:
             raise InvitationUnusable("used")
         if invitation.is_expired():
@@ -229,7 +236,9 @@ def accept(invitation_id: int, user: User) -> Membership:
 
 
 def accept_with_new_account(invitation_id: int, *, name: str, password: str) -> User:
-    invitation = Invitation.objects.get(pk=invitation_id)
+    invitation = Invitation.objects.filter(pk=invitation_id).first()
+    if invitation is None:
+        raise InvitationUnusable("withdrawn")
     first, last = split_name(name)
     try:
         with transaction.atomic():
@@ -257,14 +266,28 @@ def open_invitations_for(email: str) -> list[Invitation]:
 # Members
 
 
-def change_role(membership_id: int, role: str, *, by: User) -> Membership:
-    organisation_id = Membership.objects.values_list("organisation_id", flat=True).get(
-        pk=membership_id
+def _gone() -> Refused:
+    return Refused(_("That person is no longer a member."))
+
+
+def _organisation_of(membership_id: int) -> int:
+    organisation_id = (
+        Membership.objects.filter(pk=membership_id)
+        .values_list("organisation_id", flat=True)
+        .first()
     )
+    if organisation_id is None:
+        raise _gone()
+    return organisation_id
+
+
+def change_role(membership_id: int, role: str, *, by: User) -> Membership:
     with transaction.atomic():
-        organisation = _locked(organisation_id)
+        organisation = _locked(_organisation_of(membership_id))
         _require_admin(organisation, by)
-        membership = Membership.objects.select_related("user").get(pk=membership_id)
+        membership = Membership.objects.select_related("user").filter(pk=membership_id).first()
+        if membership is None:
+            raise _gone()
         if membership.role == role:
             return membership
         if membership.role == Role.ADMIN and _admins(organisation) == 1:
@@ -285,12 +308,11 @@ def remove_member(membership_id: int, *, by: User) -> Membership:
     Only the membership goes: the programmes the person made stay with the organisation, and
     their account stays for their other organisations.
     """
-    organisation_id = Membership.objects.values_list("organisation_id", flat=True).get(
-        pk=membership_id
-    )
     with transaction.atomic():
-        organisation = _locked(organisation_id)
-        membership = Membership.objects.select_related("user").get(pk=membership_id)
+        organisation = _locked(_organisation_of(membership_id))
+        membership = Membership.objects.select_related("user").filter(pk=membership_id).first()
+        if membership is None:
+            raise _gone()
         if membership.user_id != by.pk:
             _require_admin(organisation, by)
         if membership.role == Role.ADMIN and _admins(organisation) == 1:

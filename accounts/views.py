@@ -329,9 +329,9 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
                     organisation=invitation.organisation
                 )
                 return _welcome(request, membership)
-        except services.InvitationUnusable:
-            invitation.refresh_from_db()
-            return _invitation_problem(request, invitation) or redirect(request.path)
+        except services.InvitationUnusable:  # spent, expired or withdrawn since the page came
+            fresh = links.invitation_of_token(token)
+            return _invitation_problem(request, fresh) or redirect(request.path)
         except services.EmailTaken as refusal:
             form.add_error(None, str(refusal))
     return TemplateResponse(

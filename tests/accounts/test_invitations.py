@@ -174,3 +174,14 @@ def test_an_invitation_accepted_once_is_refused_the_second_time(invite, ada):
         services.accept(invitation.pk, user)
     assert refused.value.reason == "used"
     assert Membership.objects.filter(user=user).count() == 1
+
+
+def test_an_invitation_withdrawn_while_the_page_was_open_is_told(invite, ada, client):
+    invitation = invite()
+    link = link_in(mail.outbox[0])
+    assert client.get(link).status_code == 200
+    services.withdraw(invitation.pk, by=ada)
+    response = accept(client, link)
+    assert response.status_code == 404
+    assert "withdrawn" in response.text
+    assert not User.objects.filter(email="nina@seljord.kommune.no").exists()

@@ -135,3 +135,14 @@ def test_ordinary_members_have_no_admin_site(alice_client, ada_client):
         response = client.get("/admin/")
         assert response.status_code == 302
         assert response.url.startswith("/admin/login/")
+
+
+def test_a_member_removed_meanwhile_is_told_not_an_error(ada, alice):
+    gone = membership(alice)
+    gone.delete()
+    for change in (
+        lambda: services.change_role(gone.pk, "hr", by=ada),
+        lambda: services.remove_member(gone.pk, by=ada),
+    ):
+        with pytest.raises(services.Refused, match="no longer a member"):
+            change()
