@@ -1,8 +1,9 @@
 """Every change to who belongs to an organisation, one function each.
 
-Each locks the organisation's row first (so two admins changing the members at once take turns,
-and every function takes its locks in the same order), checks its rule, changes, records a
-`MemberEvent`, and queues its mail only after the transaction commits.
+A change to an organisation's members or invitations locks the organisation's row first (so two
+admins changing the members at once take turns, and every function takes its locks in the same
+order), checks its rule, changes, records a `MemberEvent`, and queues its mail only after the
+transaction commits.
 """
 
 from __future__ import annotations
@@ -44,7 +45,7 @@ class InvitationUnusable(Exception):
 
 
 def split_name(name: str) -> tuple[str, str]:
-    """ "Kari Anne Nordmann" → ("Kari Anne", "Nordmann"), so get_full_name() gives it back."""
+    """Split "Kari Anne Nordmann" into ("Kari Anne", "Nordmann"): get_full_name() joins them."""
     first, _space, last = " ".join(name.split()).rpartition(" ")
     return (first, last) if first else (last, "")
 
@@ -121,8 +122,9 @@ def change_signup_email(signup: Signup, email: str, language: str) -> None:
 
 
 def _ascii_slug(name: str) -> str:
-    name = name.translate(str.maketrans({"æ": "ae", "ø": "o", "å": "a", "Æ": "Ae", "Ø": "O"}))
-    return slugify(name.replace("Å", "A"))[:50] or "organisasjon"
+    # "Bø kommune" → "bo-kommune": slugify alone would drop the letter ("b-kommune").
+    letters = {"æ": "ae", "ø": "o", "å": "a", "Æ": "Ae", "Ø": "O", "Å": "A"}
+    return slugify(name.translate(str.maketrans(letters)))[:50] or "organisasjon"
 
 
 def _new_organisation(name: str) -> Organisation:
@@ -154,7 +156,7 @@ def verify_signup(signup_id: int) -> Organisation | None:
             MemberEvent.Kind.CREATED,
             _who(signup.user),
             actor=signup.user,
-            role="admin",
+            role=Role.ADMIN,
         )
     return organisation
 
