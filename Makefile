@@ -21,7 +21,9 @@ run: venv
 	$(PY) manage.py load_demo
 	@echo
 	@echo "  Samling runs on http://127.0.0.1:$(PORT)/  (stop with Ctrl+C)"
-	@echo "  Log in as the facilitator 'kursholder' or HR 'hr', password 'samling-demo' (demo only)."
+	@echo "  Log in as the facilitator 'kursholder', HR 'hr' or the organisation's administrator"
+	@echo "  'orgadmin', password 'samling-demo' (demo only). The operator 'drift' (same password)"
+	@echo "  has the Django admin at /admin/ and belongs to no organisation."
 	@echo
 	SITE_URL=$${SITE_URL:-http://127.0.0.1:$(PORT)} $(VENV)/bin/uvicorn config.asgi:application --host 127.0.0.1 --port $(PORT) --no-access-log
 

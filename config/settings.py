@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "workshops",
     "exercises",
     "platforms",
+    "accounts",
 ]
 
 MIDDLEWARE = [
@@ -82,6 +83,7 @@ TEMPLATES = [
                 "django.template.context_processors.csp",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "accounts.context_processors.account_menu",
             ],
         },
     },
@@ -142,6 +144,60 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "workshops:programme_list"
 LOGOUT_REDIRECT_URL = "login"
+# People sign in with their e-mail address as well as a user name (accounts/backends.py).
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "accounts.backends.EmailBackend",
+]
+
+# Anyone may sign up a new organisation (verified by e-mail) unless this is off, as on a hosted
+# installation that onboards its customers itself.
+SIGNUP_ENABLED = env_bool("SIGNUP_ENABLED", True)
+INVITATION_DAYS = env_int("INVITATION_DAYS", 7, minimum=1)
+# Wrong passwords before the waits begin (accounts/throttle.py): per account, and per address,
+# where a whole venue or office may share one.
+LOGIN_FAILURES_PER_ACCOUNT = env_int("LOGIN_FAILURES_PER_ACCOUNT", 5, minimum=1)
+LOGIN_FAILURES_PER_ADDRESS = env_int("LOGIN_FAILURES_PER_ADDRESS", 50, minimum=1)
+
+# Single sign-on with OpenID Connect (Microsoft Entra ID or another provider): on only when
+# OIDC_CLIENT_ID is set, and then every endpoint must be set too.
+OIDC_RP_CLIENT_ID = env_str("OIDC_CLIENT_ID")
+OIDC_ENABLED = bool(OIDC_RP_CLIENT_ID)
+OIDC_PROVIDER_NAME = env_str("OIDC_PROVIDER_NAME")
+OIDC_ISSUER = env_str("OIDC_ISSUER")
+OIDC_REQUIRE_EMAIL_VERIFIED = env_bool("OIDC_REQUIRE_EMAIL_VERIFIED", True)
+if OIDC_ENABLED:
+    OIDC_RP_CLIENT_SECRET = env_str("OIDC_CLIENT_SECRET")
+    OIDC_OP_AUTHORIZATION_ENDPOINT = env_str("OIDC_AUTHORIZATION_ENDPOINT")
+    OIDC_OP_TOKEN_ENDPOINT = env_str("OIDC_TOKEN_ENDPOINT")
+    OIDC_OP_USER_ENDPOINT = env_str("OIDC_USERINFO_ENDPOINT")
+    OIDC_OP_JWKS_ENDPOINT = env_str("OIDC_JWKS_ENDPOINT")
+    _missing = [
+        variable
+        for variable, value in [
+            ("OIDC_CLIENT_SECRET", OIDC_RP_CLIENT_SECRET),
+            ("OIDC_AUTHORIZATION_ENDPOINT", OIDC_OP_AUTHORIZATION_ENDPOINT),
+            ("OIDC_TOKEN_ENDPOINT", OIDC_OP_TOKEN_ENDPOINT),
+            ("OIDC_USERINFO_ENDPOINT", OIDC_OP_USER_ENDPOINT),
+            ("OIDC_JWKS_ENDPOINT", OIDC_OP_JWKS_ENDPOINT),
+        ]
+        if not value
+    ]
+    if _missing:
+        raise ImproperlyConfigured(
+            f"OIDC_CLIENT_ID is set, so single sign-on needs {', '.join(_missing)} too."
+        )
+    if not OIDC_REQUIRE_EMAIL_VERIFIED and not OIDC_ISSUER:
+        raise ImproperlyConfigured(
+            "OIDC_REQUIRE_EMAIL_VERIFIED=false trusts the provider's addresses: pin the provider "
+            "with OIDC_ISSUER."
+        )
+    OIDC_RP_SIGN_ALGO = env_str("OIDC_SIGN_ALGORITHM", "RS256")
+    OIDC_RP_SCOPES = env_str("OIDC_SCOPES", "openid email profile")
+    OIDC_USE_PKCE = True
+    OIDC_TIMEOUT = 10
+    LOGIN_REDIRECT_URL_FAILURE = "/accounts/login/"
+    AUTHENTICATION_BACKENDS.append("accounts.oidc.MemberBackend")
 
 LANGUAGE_CODE = "nb"
 LANGUAGES = [

@@ -84,10 +84,12 @@ def test_redis_url_must_be_redis(monkeypatch):
 LEAKY = ("DATABASE_URL", "DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE")
 
 
-def run_settings(env: dict) -> subprocess.CompletedProcess:
+def run_settings(
+    env: dict, code: str = "import django; django.setup()"
+) -> subprocess.CompletedProcess:
     clean = {k: v for k, v in os.environ.items() if k not in LEAKY}
     return subprocess.run(
-        [sys.executable, "-c", "import django; django.setup()"],
+        [sys.executable, "-c", code],
         env={**clean, "DJANGO_SETTINGS_MODULE": "config.settings", **env},
         capture_output=True,
         text=True,

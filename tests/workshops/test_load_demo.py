@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 
 from django.contrib.auth import authenticate
 from django.core.management import call_command
@@ -40,9 +41,29 @@ def test_demo_data_is_the_seed_day_and_loads_idempotently(db):
 
     facilitator = authenticate(username="kursholder", password="samling-demo")
     hr = authenticate(username="hr", password="samling-demo")
+    admin = authenticate(username="orgadmin", password="samling-demo")
     assert facilitator.memberships.get().role == Membership.Role.FACILITATOR
-    assert facilitator.is_staff
     assert hr.memberships.get().role == Membership.Role.HR
+    assert admin.memberships.get().role == Membership.Role.ADMIN
+    # The organisation's people have no rights in the Django admin; the operator has, alone.
+    for user in (facilitator, hr, admin):
+        assert not user.is_staff and not user.is_superuser
+    operator = authenticate(username="drift", password="samling-demo")
+    assert operator.is_staff and operator.is_superuser
+    assert not operator.memberships.exists()
+
+
+def test_an_earlier_demos_superuser_facilitator_loses_the_rights(db):
+    from django.contrib.auth.models import User
+
+    User.objects.create_superuser("kursholder", password="samling-demo")
+    out = io.StringIO()
+    call_command("load_demo", stdout=out)
+    assert not User.objects.get(username="kursholder").is_superuser
+    printed = out.getvalue()
+    assert "facilitator  user 'kursholder'" in printed
+    assert "operator     user 'drift'" in printed
+    assert "Django admin" in printed
 
 
 def test_demo_does_not_undo_a_facilitators_changes(db):

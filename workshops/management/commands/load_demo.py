@@ -22,11 +22,16 @@ from workshops.models import (
     Workshop,
 )
 
-# Demo only: printed by `make run` so a first-time user can log straight in.
+# Demo only: printed by `make run` so a first-time user can log straight in. None of the
+# organisation's people has any rights in the Django admin; the operator has those and belongs
+# to no organisation.
+DEMO_PASSWORD = "samling-demo"
 DEMO_USERS = [
-    ("kursholder", "Kari", "Kursholder", "samling-demo", Membership.Role.FACILITATOR, True),
-    ("hr", "Hanne", "Rådgiver", "samling-demo", Membership.Role.HR, False),
+    ("kursholder", "Kari", "Kursholder", Membership.Role.FACILITATOR),
+    ("hr", "Hanne", "Rådgiver", Membership.Role.HR),
+    ("orgadmin", "Ola", "Administrator", Membership.Role.ADMIN),
 ]
+DEMO_OPERATOR = ("drift", "Dag", "Drift")
 
 PROGRAMME_TITLE = "Lederutviklingsprogram 2026, Seljord kommune"
 
@@ -386,23 +391,21 @@ class Command(BaseCommand):
             slug="seljord", defaults={"name": "Seljord kommune"}
         )
         facilitator = None
-        for username, first, last, password, role, is_staff in DEMO_USERS:
-            user, created = User.objects.get_or_create(
-                username=username,
-                defaults={"first_name": first, "last_name": last, "is_staff": is_staff},
-            )
-            if created:
-                user.set_password(password)
-                user.save()
+        for username, first, last, role in DEMO_USERS:
+            user = _demo_user(username, first, last)
+            if user.is_staff or user.is_superuser:
+                # Earlier demos made the facilitator a superuser; the admin site is for operators.
+                user.is_staff = user.is_superuser = False
+                user.save(update_fields=["is_staff", "is_superuser"])
             Membership.objects.get_or_create(
                 user=user, organisation=organisation, defaults={"role": role}
             )
             if role == Membership.Role.FACILITATOR:
                 facilitator = user
-                if is_staff and not user.is_superuser:
-                    # The demo facilitator doubles as the admin-site user.
-                    user.is_staff = user.is_superuser = True
-                    user.save(update_fields=["is_staff", "is_superuser"])
+        operator = _demo_user(*DEMO_OPERATOR)
+        if not (operator.is_staff and operator.is_superuser):
+            operator.is_staff = operator.is_superuser = True
+            operator.save(update_fields=["is_staff", "is_superuser"])
 
         programme, _created = Programme.objects.get_or_create(
             organisation=organisation,
@@ -450,5 +453,24 @@ class Command(BaseCommand):
         load_platform(programme, facilitator, programme.workshops.filter(number=2).first())
 
         self.stdout.write(self.style.SUCCESS(f"Demo data ready: {programme}"))
-        for username, *_rest, password, role, _staff in DEMO_USERS:
-            self.stdout.write(f"  {role:<12} user {username!r} password {password!r}")
+        for username, _first, _last, role in DEMO_USERS:
+            self.stdout.write(f"  {role:<12} user {username!r} password {DEMO_PASSWORD!r}")
+        self.stdout.write(
+            f"  {'operator':<12} user {DEMO_OPERATOR[0]!r} password {DEMO_PASSWORD!r}"
+            " (the Django admin at /admin/ only; member of no organisation)"
+        )
+
+
+def _demo_user(username: str, first: str, last: str) -> User:
+    user, created = User.objects.get_or_create(
+        username=username,
+        defaults={
+            "first_name": first,
+            "last_name": last,
+            "email": f"{username}@seljord.example.no",
+        },
+    )
+    if created:
+        user.set_password(DEMO_PASSWORD)
+        user.save()
+    return user
