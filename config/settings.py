@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "workshops",
     "exercises",
     "platforms",
+    "library",
 ]
 
 MIDDLEWARE = [

@@ -33,6 +33,15 @@ from exercises.phases import Phase
 
 NAME = "feedback_triads"
 LABEL = _("Feedback triads")
+SUMMARY = _(
+    "Groups of three practise feedback in rounds. Giver, receiver and observer change each round."
+)
+EXAMPLE = _(
+    "Prepare for 2 minutes, practise for 5, debrief for 5, three rounds. The observer ticks "
+    "what good feedback is."
+)
+# The settings that time the phases: the exercise library fits them to the agenda item.
+MINUTES = ("minutes_prepare", "minutes_practise", "minutes_debrief")
 TEMPLATE = "exercises/kinds/triads.html"
 GIVER, RECEIVER, OBSERVER = "giver", "receiver", "observer"
 STEPS = ("prepare", "practise", "debrief")
