@@ -19,6 +19,7 @@ from django.utils.functional import Promise
 from exercises import kinds
 from exercises.models import Exercise
 from exercises.phases import Phase
+from workshops.forms import AgendaItemForm
 from workshops.models import AgendaItem, Workshop
 
 
@@ -127,6 +128,7 @@ class ItemForm(forms.ModelForm):
             "facilitator_notes": forms.Textarea(attrs={"rows": 3}),
             "duration_minutes": forms.NumberInput(attrs={"min": 1, "max": 600, "step": 1}),
         }
+        error_messages = AgendaItemForm.Meta.error_messages
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
