@@ -42,6 +42,34 @@ def planned_minutes(module: ModuleType, settings: dict) -> int:
 
 
 @dataclass(frozen=True)
+class Step:
+    """A phase as the library shows it: once, with how many times it comes."""
+
+    label: str
+    minutes: int
+    times: int = 1
+
+
+def outline(module: ModuleType, phases: list[Phase]) -> list[Step]:
+    """The phases with those that repeat (a triad's rounds, a gallery walk's visits) shown once,
+    under the kind's STEP_LABELS."""
+    labels = getattr(module, "STEP_LABELS", {})
+    steps: dict[str, Step] = {}
+    for phase in phases:
+        base, _dash, number = phase.key.rpartition("-")
+        if number.isdigit() and base in labels:
+            step = steps.get(base)
+            steps[base] = (
+                Step(labels[base], phase.minutes, step.times + 1)
+                if step
+                else Step(labels[base], phase.minutes)
+            )
+        else:
+            steps[phase.key] = Step(phase.label, phase.minutes)
+    return list(steps.values())
+
+
+@dataclass(frozen=True)
 class Entry:
     """One kind in the library, with its default phases."""
 
@@ -64,6 +92,10 @@ class Entry:
     @property
     def minutes(self) -> int:
         return sum(phase.minutes for phase in self.phases)
+
+    @property
+    def steps(self) -> list[Step]:
+        return outline(self.module, self.phases)
 
 
 def entries() -> list[Entry]:

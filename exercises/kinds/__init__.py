@@ -15,6 +15,8 @@ submit(run, attendee, data, token)  validate and save what a phone sends; return
 ACTIONS               the facilitator's actions on a run, name -> function(run, data)
 planned_phases(settings)  optional: the phases as planned before the room is grouped, where
                       they depend on the groups (a gallery walk's visits); else phases()
+STEP_LABELS           optional: a label for phases that repeat (a triad's "prepare-1",
+                      "prepare-2", …), so the library shows each once with how many times
 grouping(settings)    optional: how the room is grouped when the run starts, e.g.
                       {"mode": "pairs", "roles": [...], "rule": "fair"} (see exercises/grouping.py);
                       a kind without it is a whole-room exercise

@@ -139,6 +139,10 @@ def phases(settings: dict) -> list[Phase]:
     return steps
 
 
+# The visits, as the exercise library shows them once for all the stations.
+STEP_LABELS = {"visit": _("Visit a station")}
+
+
 def planned_phases(settings: dict) -> list[Phase]:
     """The phases as planned, before the room is grouped: four groups, and stations from an
     earlier exercise unless they are written now (the exercise library shows these)."""

@@ -117,6 +117,14 @@ def grouping(settings: dict) -> dict:
     return {"mode": groups.TRIADS, "roles": []}
 
 
+# Each round's steps, as the exercise library shows them once for all the rounds.
+STEP_LABELS = {
+    "prepare": _("Prepare"),
+    "practise": _("Practise"),
+    "debrief": _("Give feedback and discuss"),
+}
+
+
 def phases(settings: dict) -> list[Phase]:
     rounds = settings.get("rounds", 3)
     minutes = {
