@@ -76,7 +76,7 @@ class PlanTemplate(models.Model):
 
     @property
     def language_name(self) -> str:
-        return translation.get_language_info(self.language)["name_translated"]
+        return translation.get_language_info(self.language)["name_local"]
 
     def days(self) -> list[dict]:
         """The day plans it holds: one for a day template, each day's for a programme's."""
