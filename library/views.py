@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.contrib import messages
@@ -40,7 +41,7 @@ from workshops.access import (
 )
 from workshops.agenda import ScheduledItem, schedule
 from workshops.http import AuthenticatedHttpRequest
-from workshops.models import Programme
+from workshops.models import AgendaItem, Organisation, Programme
 
 # What comes along and what stays behind, as the pages say before anyone confirms: the lists
 # follow what library/plans.py takes (tests/library/test_plans.py checks both sides).
@@ -113,8 +114,6 @@ class PlannedItem:
     exercise: str
 
     def get_kind_display(self) -> str:
-        from workshops.models import AgendaItem
-
         return AgendaItem.Kind(self.kind).label
 
 
@@ -412,7 +411,15 @@ def programme_from_template(request: AuthenticatedHttpRequest) -> HttpResponse:
 # Saving as a template
 
 
-def _save_template(request, *, organisation, scope, plan, initial_title, context):
+def _save_template(
+    request: AuthenticatedHttpRequest,
+    *,
+    organisation: Organisation,
+    scope: str,
+    plan: Callable[[], dict],
+    initial_title: str,
+    context: dict,
+) -> HttpResponse:
     form = SaveTemplateForm(_posted(request), initial={"title": initial_title})
     if request.method == "POST" and form.is_valid():
         template = plans.save_template(
