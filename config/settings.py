@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "exercises",
     "platforms",
     "accounts",
+    "library",
 ]
 
 MIDDLEWARE = [

@@ -11,6 +11,7 @@ urlpatterns = [
     path("", include("workshops.urls")),
     path("", include("exercises.urls")),
     path("", include("platforms.urls")),
+    path("", include("library.urls")),
     path("accounts/", include("accounts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),

@@ -11,6 +11,7 @@ urlpatterns = [
     path("p/<str:code>/runs/<int:run_pk>/group/", views.group_stream, name="group_stream"),
     path("p/<str:code>/runs/<int:run_pk>/role/", views.choose_role, name="decide_role"),
     path("agenda/<int:pk>/exercise/", views.setup, name="setup"),
+    path("days/<int:pk>/agenda/library/<str:kind>/", views.library_add, name="library_add"),
     path("runs/<int:pk>/act/<str:action>/", views.act, name="act"),
     path("runs/<int:pk>/export.csv", views.export_csv, name="export_csv"),
     path("runs/<int:pk>/export.xlsx", views.export_xlsx, name="export_xlsx"),

@@ -22,53 +22,91 @@ from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 
-from exercises import groupcast, kinds
+from exercises import catalogue, groupcast, kinds
 from exercises.access import get_agenda_item_for, get_run_for
 from exercises.models import Exercise, Member
 from exercises.runs import change, decide_role, place_late
 from exercises.svg import cloud_png, cloud_svg
 from workshops import broadcast
+from workshops.access import get_workshop_for
 from workshops.http import AuthenticatedHttpRequest, HttpRequest
 from workshops.live_views import phone_attendee, phone_page, sse_response
 from workshops.models import StaleVersion, TransitionRefused
+from workshops.views import agenda_response
 
 
 @require_http_methods(["GET", "POST"])
 @login_required
 def setup(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    """Choose the kind of exercise for an agenda item and its settings."""
+    """The settings of an agenda item's exercise; for an item without one, the library to
+    choose a kind from (?kind= opens that kind's settings, its phases fitted to the item)."""
     item, access = get_agenda_item_for(request, pk, edit=True)
     exercise = Exercise.objects.filter(agenda_item=item).first()
     kind_name = (
-        request.POST.get("kind")
-        or request.GET.get("kind")
-        or (exercise.kind if exercise else next(iter(kinds.KINDS)))
+        request.POST.get("kind") or request.GET.get("kind") or (exercise.kind if exercise else "")
     )
+    context = {
+        "item": item,
+        "workshop": item.workshop,
+        "programme": item.workshop.programme,
+        "access": access,
+        "exercise": exercise,
+        "library": catalogue.entries(),
+    }
+    if not kind_name:
+        return TemplateResponse(request, "exercises/setup.html", {**context, "form": None})
     if kind_name not in kinds.KINDS:
         raise Http404
     module = kinds.get(kind_name)
-    same_kind = exercise is not None and exercise.kind == kind_name
-    initial = exercise.settings if same_kind else {}
+    if exercise is not None and exercise.kind == kind_name:
+        initial = exercise.settings
+    else:
+        initial = catalogue.fit(module, catalogue.defaults(module), item.duration_minutes)
     form = module.SettingsForm(request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST" and form.is_valid():
         Exercise.objects.update_or_create(
             agenda_item=item, defaults={"kind": kind_name, "settings": form.cleaned_data}
         )
         messages.success(request, _("The exercise was saved."))
-        return redirect(item.workshop)
+        return redirect(f"{item.workshop.get_absolute_url()}#item-{item.pk}")
+    planned = catalogue.planned_minutes(module, {**catalogue.defaults(module), **initial})
     return TemplateResponse(
         request,
         "exercises/setup.html",
-        {
-            "item": item,
-            "workshop": item.workshop,
-            "programme": item.workshop.programme,
-            "access": access,
-            "form": form,
-            "kind_name": kind_name,
-            "kind_choices": kinds.choices(),
-        },
+        {**context, "form": form, "kind_name": kind_name, "module": module, "planned": planned},
     )
+
+
+@require_POST
+@login_required
+def library_add(request: AuthenticatedHttpRequest, pk: int, kind: str) -> HttpResponse:
+    """Add an exercise from the library: an agenda item with the exercise set up, in one go."""
+    workshop, access = get_workshop_for(request, pk, edit=True)
+    if kind not in kinds.KINDS:
+        raise Http404
+    module = kinds.get(kind)
+    item_form, settings_form = catalogue.library_forms(module, request.POST)
+    valid = [item_form.is_valid(), settings_form.is_valid()]  # both, so both show their errors
+    if not all(valid):
+        return agenda_response(
+            request,
+            workshop,
+            access,
+            library_kind=kind,
+            library_forms=(item_form, settings_form),
+            focus="library",
+        )
+    fields, settings = catalogue.settle(module, item_form.cleaned_data, settings_form.cleaned_data)
+    try:
+        token = uuid.UUID(request.POST.get("token", ""))
+    except ValueError:
+        token = None
+    item = catalogue.add_to_agenda(workshop, module, item=fields, settings=settings, token=token)
+    status = _("Added “%(title)s”, its exercise set up.") % {"title": item.title}
+    if not request.htmx:
+        messages.success(request, status)
+        return redirect(f"{workshop.get_absolute_url()}#item-{item.pk}")
+    return agenda_response(request, workshop, access, status=status, focus=f"item-{item.pk}")
 
 
 @require_POST

@@ -63,6 +63,13 @@ def _access(request: AuthenticatedHttpRequest, organisation_id: int, *, edit: bo
     return Access(membership=membership)
 
 
+def get_organisation_access(
+    request: AuthenticatedHttpRequest, organisation_id: int, *, edit: bool = False
+) -> Access:
+    """A member's access to what belongs to the organisation itself (its templates)."""
+    return _access(request, organisation_id, edit=edit)
+
+
 def get_programme_for(
     request: AuthenticatedHttpRequest, pk: int, *, edit: bool = False
 ) -> tuple[Programme, Access]:

@@ -88,9 +88,10 @@ class WorkshopForm(forms.ModelForm):
 class AgendaItemForm(forms.ModelForm):
     class Meta:
         model = AgendaItem
-        fields = ["kind", "title", "duration_minutes", "description"]
+        fields = ["kind", "title", "duration_minutes", "description", "facilitator_notes"]
         widgets = {
             "description": forms.Textarea(attrs={"rows": 2}),
+            "facilitator_notes": forms.Textarea(attrs={"rows": 3}),
             "duration_minutes": forms.NumberInput(attrs={"min": 1, "max": 600, "step": 1}),
         }
         error_messages = {

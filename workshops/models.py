@@ -251,6 +251,9 @@ class Workshop(models.Model):
         default=False,
         help_text=_("Phones pick a name from the list of participants; nobody types a name."),
     )
+    # Set by the forms that make a day in one go (a copy, a day from a template), so a
+    # double-clicked or retried submit makes one day.
+    client_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
 
     # The live state of the day. Changed only by the transition methods below, each under the
     # row lock and with the version check, so two facilitator tabs can't both advance.
@@ -518,7 +521,22 @@ class AgendaItem(models.Model):
     position = models.PositiveIntegerField(default=0)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.TALK)
     title = models.CharField(_("title"), max_length=200)
-    description = models.TextField(_("description"), blank=True)
+    description = models.TextField(
+        _("description"),
+        blank=True,
+        help_text=_("Everyone sees this: on the projector and on the phones."),
+    )
+    # What to say, what to watch for, what to bring: for the facilitator's eyes only. Shown on
+    # the console and the printed day plan; never drawn for the projector, the phones or
+    # anything participants take home (tests/library/test_notes_stay_private.py).
+    facilitator_notes = models.TextField(
+        _("notes for the facilitator"),
+        blank=True,
+        help_text=_(
+            "What to say, what to watch for, what to bring. Shown on the console and the "
+            "printed day plan, never on the projector or the phones."
+        ),
+    )
     duration_minutes = models.PositiveSmallIntegerField(
         _("duration (minutes)"),
         validators=[

@@ -185,8 +185,14 @@ def _agenda_context(
     edit_form: AgendaItemForm | None = None,
     status: str = "",
     focus: str = "",
+    library_kind: str = "",
+    library_forms: tuple | None = None,
 ) -> dict:
+    from exercises import catalogue, kinds  # exercises build on workshops
+
     scheduled = workshop.scheduled_items()
+    if library_kind in kinds.KINDS and library_forms is None:
+        library_forms = catalogue.library_forms(kinds.get(library_kind))
     return {
         "workshop": workshop,
         "programme": workshop.programme,
@@ -198,6 +204,12 @@ def _agenda_context(
         "edit_form": edit_form,
         "status": status,
         "focus": focus,
+        # The exercise library, with the form of the kind being added open (see
+        # exercises.views.library_add).
+        "library": catalogue.entries(),
+        "library_kind": library_kind if library_forms else "",
+        "library_forms": library_forms,
+        "library_token": uuid.uuid4(),
     }
 
 
@@ -205,10 +217,15 @@ def _agenda_context(
 @login_required
 def workshop_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     workshop, access = get_workshop_for(request, pk)
+    # ?add=<kind> opens that kind's form in the exercise library (the link works without htmx).
+    adding = request.GET.get("add", "") if access.can_edit else ""
     return TemplateResponse(
         request,
         _fragment(request, "workshops/workshop_detail.html", "agenda"),
-        {**_agenda_context(workshop), "access": access},
+        {
+            **_agenda_context(workshop, library_kind=adding, focus="library" if adding else ""),
+            "access": access,
+        },
     )
 
 
@@ -246,6 +263,8 @@ def workshop_delete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @require_GET
 @login_required
 def workshop_print(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """The printed day plan, with the facilitator's notes; ?notes=off leaves them out, for a
+    copy to hand to participants."""
     workshop, _access = get_workshop_for(request, pk)
     scheduled = workshop.scheduled_items()
     return TemplateResponse(
@@ -256,6 +275,7 @@ def workshop_print(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "programme": workshop.programme,
             "scheduled": scheduled,
             "summary": workshop.summary(scheduled),
+            "with_notes": request.GET.get("notes") != "off",
         },
     )
 
@@ -276,9 +296,11 @@ def workshop_ics(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 # the planned end and the overrun flag are always redrawn together.
 
 
-def _agenda_response(
+def agenda_response(
     request: AuthenticatedHttpRequest, workshop: Workshop, access, **context
 ) -> HttpResponse:
+    """The day's page, or its #agenda fragment for htmx, after a change to the agenda (also
+    used by the exercise library's view)."""
     if workshop.is_live and request.method == "POST":
         # The day is running: the console, the projector and the phones show this agenda too.
         transaction.on_commit(partial(broadcast.day_changed, workshop.pk), robust=True)
@@ -295,11 +317,11 @@ def agenda_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     workshop, access = get_workshop_for(request, pk, edit=True)
     form = AgendaItemForm(request.POST)
     if not form.is_valid():
-        return _agenda_response(request, workshop, access, form=form, focus="add")
+        return agenda_response(request, workshop, access, form=form, focus="add")
     item = workshop.add_item(token=_token(request), **form.cleaned_data)
     if not request.htmx:
         return redirect(workshop)
-    return _agenda_response(
+    return agenda_response(
         request,
         workshop,
         access,
@@ -313,19 +335,24 @@ def agenda_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 def agenda_item_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     item, access = get_agenda_item_for(request, pk, edit=True)
     workshop = item.workshop
+    minutes_before = item.duration_minutes
     edit_form = AgendaItemForm(_posted(request), instance=item, prefix="edit")
     if request.method == "POST" and edit_form.is_valid():
-        edit_form.save()
+        from exercises.catalogue import follow_item  # exercises build on workshops
+
+        with transaction.atomic():
+            edit_form.save()
+            follow_item(item, minutes_before)
         if not request.htmx:
             return redirect(workshop)
-        return _agenda_response(
+        return agenda_response(
             request,
             workshop,
             access,
             status=_("Saved “%(title)s”.") % {"title": item.title},
             focus=f"item-{item.pk}",
         )
-    return _agenda_response(request, workshop, access, editing=item, edit_form=edit_form)
+    return agenda_response(request, workshop, access, editing=item, edit_form=edit_form)
 
 
 @require_POST
@@ -341,12 +368,12 @@ def agenda_item_delete(request: AuthenticatedHttpRequest, pk: int) -> HttpRespon
         if not request.htmx:
             messages.error(request, status)
             return redirect(workshop)
-        return _agenda_response(request, workshop, access, status=status)
+        return agenda_response(request, workshop, access, status=status)
     item.delete()
     if not request.htmx:
         messages.success(request, _("Deleted “%(title)s”.") % {"title": title})
         return redirect(workshop)
-    return _agenda_response(
+    return agenda_response(
         request, workshop, access, status=_("Deleted “%(title)s”.") % {"title": title}
     )
 
@@ -362,7 +389,7 @@ def agenda_item_move(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
     place = workshop.move_item(item, -1 if direction == "up" else 1)
     if not request.htmx:
         return redirect(workshop)
-    return _agenda_response(
+    return agenda_response(
         request,
         workshop,
         access,
@@ -379,7 +406,7 @@ def agenda_reorder(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         ordered = [int(value) for value in request.POST.getlist("order")]
         workshop.reorder(ordered)
     except ValueError:
-        return _agenda_response(
+        return agenda_response(
             request,
             workshop,
             access,
@@ -387,7 +414,7 @@ def agenda_reorder(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         )
     if not request.htmx:
         return redirect(workshop)
-    return _agenda_response(request, workshop, access, status=_("The new order was saved."))
+    return agenda_response(request, workshop, access, status=_("The new order was saved."))
 
 
 # Roster

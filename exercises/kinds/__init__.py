@@ -1,6 +1,8 @@
 """The registry of exercise kinds. Each kind is one module of the same shape:
 
 NAME, LABEL           the kind's code name and its label in the UI
+SUMMARY, EXAMPLE      a line on what the kind does and an example of it (the exercise library)
+MINUTES               the settings that time the phases (the library fits them to an item)
 SettingsForm          a form that validates the kind's settings and holds their defaults
 phases(settings)      the timed phases, as Phase(key, label, minutes)
 settings_of(run)      the run's settings with the form's defaults filled in
@@ -11,6 +13,10 @@ context(run, attendee=None)  what those partials need as `kind` (aggregates incl
 submit(run, attendee, data, token)  validate and save what a phone sends; returns the form
                       (with errors when refused), which the `mine` partial shows again
 ACTIONS               the facilitator's actions on a run, name -> function(run, data)
+planned_phases(settings)  optional: the phases as planned before the room is grouped, where
+                      they depend on the groups (a gallery walk's visits); else phases()
+STEP_LABELS           optional: a label for phases that repeat (a triad's "prepare-1",
+                      "prepare-2", …), so the library shows each once with how many times
 grouping(settings)    optional: how the room is grouped when the run starts, e.g.
                       {"mode": "pairs", "roles": [...], "rule": "fair"} (see exercises/grouping.py);
                       a kind without it is a whole-room exercise

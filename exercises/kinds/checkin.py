@@ -29,6 +29,13 @@ from workshops.models import CHECKIN_QUESTIONS, ActionLearningAnswer, Attendee
 
 NAME = "checkin"
 LABEL = _("Check-in (action-learning project)")
+SUMMARY = _(
+    "The action-learning check-in: what I tried, what I learnt, what I take with me, and a "
+    "problem for peer coaching."
+)
+EXAMPLE = _("Ten minutes at the end of the day. The answers land on each person’s own page.")
+# The settings that time the phases: the exercise library fits them to the agenda item.
+MINUTES = ("minutes",)
 TEMPLATE = "exercises/kinds/checkin.html"
 
 Question = ActionLearningAnswer.Question

@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import partial
 
 from django.db import transaction
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 
 def settings_of(form_class, run, **extra) -> dict:
@@ -74,8 +74,8 @@ def source_run(run, kind: str):
 
 # How a grouped kind's settings form offers the room's groups.
 GROUPINGS = [
-    ("network", _lazy("The network groups")),
-    ("size", _lazy("Random groups of a size")),
+    ("network", gettext_lazy("The network groups")),
+    ("size", gettext_lazy("Random groups of a size")),
 ]
 
 

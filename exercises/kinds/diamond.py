@@ -43,6 +43,13 @@ from exercises.roles import RULES
 
 NAME = "diamond"
 LABEL = _("Diamond")
+SUMMARY = _(
+    "Nine items placed in rows of 1-2-3-2-1, the most important at the top. The room’s result "
+    "adds up every diamond."
+)
+EXAMPLE = _("The nine values from the groups’ IGP, each group placing its own diamond.")
+# The settings that time the phases: the exercise library fits them to the agenda item.
+MINUTES = ("minutes",)
 TEMPLATE = "exercises/kinds/diamond.html"
 PLACEMENT = "placement"
 DRAFT = "draft"

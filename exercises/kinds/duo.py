@@ -16,6 +16,12 @@ from exercises.phases import Phase
 
 NAME = "duo"
 LABEL = _("Duo")
+SUMMARY = _("Pairs talk on one timer, with a signal at half time to switch who talks.")
+EXAMPLE = _(
+    "“What have you been busy with since last time?” Seven minutes, shared between the two."
+)
+# The settings that time the phases: the exercise library fits them to the agenda item.
+MINUTES = ("minutes", "note_minutes")
 TEMPLATE = "exercises/kinds/duo.html"
 KEY = "note"
 

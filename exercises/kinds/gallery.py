@@ -32,6 +32,15 @@ from exercises.roles import ROLES, RULES
 
 NAME = "gallery_walk"
 LABEL = _("Gallery walk")
+SUMMARY = _(
+    "Each group’s result is a station. A host stays; the others visit, leave comments, and go "
+    "home to finish."
+)
+EXAMPLE = _(
+    "The groups’ values on the walls: a few minutes at each station, then back home to adjust."
+)
+# The settings that time the phases: the exercise library fits them to the agenda item.
+MINUTES = ("minutes_write", "minutes_visit", "minutes_home")
 TEMPLATE = "exercises/kinds/gallery.html"
 STATION, COMMENT, FINAL = "station", "comment", "final"
 WRITTEN_NOW = "now"
@@ -128,6 +137,16 @@ def phases(settings: dict) -> list[Phase]:
     ]
     steps.append(Phase("home", _("Back home"), settings.get("minutes_home", 10)))
     return steps
+
+
+# The visits, as the exercise library shows them once for all the stations.
+STEP_LABELS = {"visit": _("Visit a station")}
+
+
+def planned_phases(settings: dict) -> list[Phase]:
+    """The phases as planned, before the room is grouped: four groups, and stations from an
+    earlier exercise unless they are written now (the exercise library shows these)."""
+    return phases({**settings, "stations": 4, "source_run": settings.get("source") != WRITTEN_NOW})
 
 
 # The route, as pure functions over station positions 0..n-1.

@@ -21,6 +21,15 @@ from exercises.roles import RULES
 
 NAME = "igp"
 LABEL = _("IGP (individual, group, plenary)")
+SUMMARY = _(
+    "Alone, then in the group, then in plenary: each person’s notes become the group’s agreed list."
+)
+EXAMPLE = _(
+    "“Which values should mark good leadership here?” Four minutes alone, twenty in the group "
+    "to agree on nine, three in plenary."
+)
+# The settings that time the phases: the exercise library fits them to the agenda item.
+MINUTES = ("minutes_individual", "minutes_group", "minutes_plenary")
 TEMPLATE = "exercises/kinds/igp.html"
 NOTE, OUTPUT = "note", "output"
 # The group's agreed list is the group's, though its secretary typed it: it stays with the group

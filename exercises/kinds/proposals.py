@@ -40,6 +40,15 @@ from workshops.models import TransitionRefused
 
 NAME = "proposals"
 LABEL = _("Proposals and prioritisation")
+SUMMARY = _(
+    "Everyone, or each group, proposes; the room merges duplicates and prioritises with dots "
+    "or a ranking. No voting."
+)
+EXAMPLE = _(
+    "A vision for the leader group: at least three proposals per group, then three dots each."
+)
+# The settings that time the phases: the exercise library fits them to the agenda item.
+MINUTES = ("collect_minutes", "merge_minutes", "prioritise_minutes", "reveal_minutes")
 TEMPLATE = "exercises/kinds/proposals.html"
 PROPOSAL = "proposal"
 VOTE = "vote"

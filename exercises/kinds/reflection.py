@@ -14,6 +14,12 @@ from exercises.phases import Phase
 
 NAME = "reflection"
 LABEL = _("Reflection")
+SUMMARY = _("A question each person answers alone. Private, unless they share it with their group.")
+EXAMPLE = _(
+    "“Think of a leader you found good. What did that person do, and how did it affect you?”"
+)
+# The settings that time the phases: the exercise library fits them to the agenda item.
+MINUTES = ("minutes",)
 TEMPLATE = "exercises/kinds/reflection.html"
 KEY = "reflection"
 

@@ -24,6 +24,15 @@ from exercises.phases import Phase
 
 NAME = "round_robin"
 LABEL = _("Round robin (rekkeframlegg)")
+SUMMARY = _(
+    "Turns go round the group, one point each; arguments for come before arguments against, "
+    "and the group ranks instead of voting."
+)
+EXAMPLE = _(
+    "Good examples from practice, one at a time with the reason; the group keeps its three best."
+)
+# The settings that time the phases: the exercise library fits them to the agenda item.
+MINUTES = ("minutes_rounds", "minutes_arguments", "minutes_rank")
 TEMPLATE = "exercises/kinds/round_robin.html"
 POINT, PASS, ARGUMENT, RANKING, AGAINST = "point", "pass", "argument", "ranking", "against"
 

@@ -35,6 +35,12 @@ from exercises.phases import Phase
 
 NAME = "survey"
 LABEL = _("Survey")
+SUMMARY = _(
+    "Statements on a scale from 1 to 5 and written answers. Private: the room sees totals only."
+)
+EXAMPLE = _("The RAUS check, a self-assessment of relational leadership, or feedback on the day.")
+# The settings that time the phases: the exercise library fits them to the agenda item.
+MINUTES = ("minutes",)
 TEMPLATE = "exercises/kinds/survey.html"
 KEY = "answers"
 
@@ -260,12 +266,12 @@ class SettingsForm(forms.Form):
         template = TEMPLATES[chosen]
         data = self.data.copy()
         for name in ("intro", "statements", "questions"):
-            data[name] = template[name]
+            data[self.add_prefix(name)] = template[name]
         if template["anonymous"]:
-            data["anonymous"] = "on"
+            data[self.add_prefix("anonymous")] = "on"
         else:
-            data.pop("anonymous", None)
-        data["loaded"] = chosen
+            data.pop(self.add_prefix("anonymous"), None)
+        data[self.add_prefix("loaded")] = chosen
         self.data = data
 
 

@@ -33,6 +33,15 @@ from exercises.phases import Phase
 
 NAME = "feedback_triads"
 LABEL = _("Feedback triads")
+SUMMARY = _(
+    "Groups of three practise feedback in rounds. Giver, receiver and observer change each round."
+)
+EXAMPLE = _(
+    "Prepare for 2 minutes, practise for 5, debrief for 5, three rounds. The observer ticks "
+    "what good feedback is."
+)
+# The settings that time the phases: the exercise library fits them to the agenda item.
+MINUTES = ("minutes_prepare", "minutes_practise", "minutes_debrief")
 TEMPLATE = "exercises/kinds/triads.html"
 GIVER, RECEIVER, OBSERVER = "giver", "receiver", "observer"
 STEPS = ("prepare", "practise", "debrief")
@@ -106,6 +115,14 @@ def settings_of(run) -> dict:
 
 def grouping(settings: dict) -> dict:
     return {"mode": groups.TRIADS, "roles": []}
+
+
+# Each round's steps, as the exercise library shows them once for all the rounds.
+STEP_LABELS = {
+    "prepare": _("Prepare"),
+    "practise": _("Practise"),
+    "debrief": _("Give feedback and discuss"),
+}
 
 
 def phases(settings: dict) -> list[Phase]:

@@ -21,6 +21,13 @@ from exercises.phases import Phase
 
 NAME = "word_cloud"
 LABEL = _("Word cloud")
+SUMMARY = _("Everyone sends a few words; the cloud grows on the projector as they arrive.")
+EXAMPLE = _(
+    "“Which values should mark good leadership here?” Three words each, shown when you reveal "
+    "the cloud."
+)
+# The settings that time the phases: the exercise library fits them to the agenda item.
+MINUTES = ("minutes",)
 TEMPLATE = "exercises/kinds/word_cloud.html"
 KEY = "word"
 

@@ -14,6 +14,7 @@
     // The first invalid field if there is one, else the title; one selector list would pick
     // whichever comes first in the page, which is always the title.
     if (id === "add") el = target.querySelector(".agenda-add [aria-invalid='true']") || target.querySelector(".agenda-add input[name='title']");
+    if (id === "library") el = target.querySelector(".library-form [aria-invalid='true']") || target.querySelector(".library-form input[name='item-title']");
     if (el && el.disabled) {
       var other = id.replace(/^move-(up|down)-/, function (_m, dir) { return "move-" + (dir === "up" ? "down" : "up") + "-"; });
       el = document.getElementById(other) || document.getElementById("item-" + id.split("-").pop());

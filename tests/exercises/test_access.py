@@ -10,6 +10,22 @@ from exercises.models import Exercise, Run
 # name -> (method, kwargs, data, owner, HR colleague, outsider, anonymous)
 RULES = {
     "setup": ("get", lambda o: {"pk": o["item"].pk}, {}, 200, 403, 404, "login"),
+    "library_add": (
+        "post",
+        lambda o: {"pk": o["workshop"].pk, "kind": "word_cloud"},
+        {
+            "item-title": "Ordsky",
+            "item-duration_minutes": 5,
+            "settings-prompt": "Hva er god ledelse?",
+            "settings-max_entries": 3,
+            "settings-max_length": 30,
+            "settings-minutes": 5,
+        },
+        302,
+        403,
+        404,
+        "login",
+    ),
     "act": (
         "post",
         lambda o: {"pk": o["run"].pk, "action": "reveal"},

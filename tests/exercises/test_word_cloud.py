@@ -329,7 +329,9 @@ def test_png_rows_are_measured_with_the_real_font():
 def test_setup_page_saves_settings_and_validates(alice_client, bob_client, agenda):
     item = agenda[3]
     url = reverse("exercises:setup", args=[item.pk])
-    assert "Words per person" in alice_client.get(url).text
+    # An item without an exercise offers the library's kinds; a kind opens its settings.
+    assert "Choose an exercise for" in alice_client.get(url).text
+    assert "Words per person" in alice_client.get(url + "?kind=word_cloud").text
     assert bob_client.get(url).status_code == 403
     bad = alice_client.post(url, {"kind": "word_cloud", "prompt": "", "max_entries": 0})
     assert "This field is required." in bad.text

@@ -74,17 +74,27 @@ def test_demo_does_not_undo_a_facilitators_changes(db):
     assert day.agenda_items.get(title="Lunsj").duration_minutes == 60
 
 
-def test_demo_day_has_the_word_cloud_of_values(db):
+def test_demo_day_2_is_the_seed_days_template(db):
     from exercises.models import Exercise
+    from library.models import PlanTemplate
 
     call_command("load_demo", verbosity=0)
-    exercise = Exercise.objects.get(kind="word_cloud")
-    assert exercise.agenda_item.workshop.number == 2
-    assert "verdier" in exercise.settings["prompt"]
-    assert Exercise.objects.get(kind="duo").agenda_item.title == "Velkommen!"
-    assert Exercise.objects.get(kind="igp").agenda_item.workshop.number == 1
+    day = Workshop.objects.get(number=2)
+    template = PlanTemplate.objects.get(key="samling-2")
+    assert [i.title for i in day.agenda_items.all()] == [
+        entry["title"] for entry in template.plan["agenda"]
+    ]
+    assert day.venue == "Seljord kulturhus"
+    cloud = Exercise.objects.get(kind="word_cloud", agenda_item__workshop=day)
+    assert "verdier" in cloud.settings["prompt"]
+    assert Exercise.objects.filter(kind="duo", agenda_item__title="Påkobling siden sist").exists()
     triads = Exercise.objects.get(kind="feedback_triads")
     assert triads.agenda_item.title == "Vi trener på tilbakemeldinger i mindre grupper"
+    # Samling 1 keeps its own purpose IGP and value diamond.
+    assert Exercise.objects.get(kind="igp", agenda_item__workshop__number=1).agenda_item.title == (
+        "Ledergruppens formål"
+    )
+    assert day.agenda_items.exclude(facilitator_notes="").count() >= 20
 
 
 def test_demo_has_a_diamond_with_results_to_take_onward(db):

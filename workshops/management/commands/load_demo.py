@@ -10,6 +10,8 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from exercises.models import Exercise, Run, Submission
+from library import builtin, plans
+from library.models import PlanTemplate
 from platforms import services as platform_services
 from workshops.models import (
     AgendaItem,
@@ -97,53 +99,12 @@ DAYS = [
         ],
     },
     {
+        # Samling 2 of the source programme, made from the built-in template of that day
+        # (library/builtin/samling-2.toml): its times, agenda, exercises and notes.
         "number": 2,
         "date": dt.date(2026, 11, 26),
-        "start_time": dt.time(8, 30),
-        "end_time": dt.time(15, 0),
         "venue": "Seljord kulturhus",
-        "theme": "Relasjonsorientert lederadferd",
-        "between_work": (
-            "Arbeid videre med ditt eget utviklingsprosjekt, og legg merke til kjennetegn på god "
-            "ledelse i hverdagen. Ta med eksempler til nettverksgruppen og neste samling."
-        ),
-        "agenda": [
-            (
-                "plenum",
-                "Velkommen!",
-                "Påkobling siden sist: hva har du vært opptatt av? Samtale i duoer, 7 minutter.",
-                30,
-            ),
-            (
-                "talk",
-                "Relasjonsorientert ledelse",
-                "Hva er relasjoner? Kommunikasjon som verktøy.",
-                30,
-            ),
-            ("pause", "Pause", "", 15),
-            (
-                "talk",
-                "Fra relasjoner til tillitsrelasjoner – tillitsbasert ledelse",
-                "Kjennetegn ved gode tilbakemeldinger.",
-                60,
-            ),
-            ("pause", "Pause", "", 15),
-            (
-                "exercise",
-                "Vi trener på tilbakemeldinger i mindre grupper",
-                "Trioer med tilbakemelder, mottaker og observatør. Forbered 2 min, tren 5 min, "
-                "drøft 5 min, bytt roller.",
-                30,
-            ),
-            ("lunch", "Lunsj", "", 45),
-            (
-                "exercise",
-                "Vi jobber videre med felles lederplattform",
-                "Kjennetegn for god ledelse i Seljord. «Vi» i Seljord – hva betyr det? "
-                "Sluttproduktet: lederplakat med kjennetegn for god ledelse.",
-                165,
-            ),
-        ],
+        "template": "samling-2",
     },
     {
         "number": 3,
@@ -218,38 +179,9 @@ DIAMOND_PLACEMENTS = [
 ]
 
 
-# The exercises of the source day's Samling 2: a duo to reconnect at the start, and in the
-# afternoon's platform work the word cloud of values (Samling 1 opened with an IGP on the
-# leader group's purpose).
+# The exercises of Samling 1 (Samling 2's come with its template): an IGP on the leader
+# group's purpose and the value diamond.
 EXERCISES = {
-    "Velkommen!": (
-        "duo",
-        {
-            "prompt": "Hva har du vært opptatt av siden sist? Del refleksjoner og erfaringer.",
-            "minutes": 7,
-            "note": False,
-        },
-    ),
-    "Vi trener på tilbakemeldinger i mindre grupper": (
-        "feedback_triads",
-        {
-            "prompt": "Tenk på en situasjon der du vil gi tilbakemelding om atferd som er lite "
-            "hensiktsmessig. En av dere spiller personen tilbakemeldingen er ment for.",
-            "minutes_prepare": 2,
-            "minutes_practise": 5,
-            "minutes_debrief": 5,
-        },
-    ),
-    "Vi jobber videre med felles lederplattform": (
-        "word_cloud",
-        {
-            "prompt": "Hvilke verdier skal kjennetegne god ledelse i Seljord kommune?",
-            "max_entries": 3,
-            "max_length": 30,
-            "minutes": 5,
-            "hidden_until_reveal": True,
-        },
-    ),
     "Verdidiamanten": (
         "diamond",
         {
@@ -427,7 +359,18 @@ class Command(BaseCommand):
                 name=name,
                 defaults={"title": title, "network_group": groups[index % len(groups)]},
             )
+        builtin.load()  # the built-in templates, as `load_templates` loads them
         for day in DAYS:
+            if "template" in day:
+                if not programme.workshops.filter(number=day["number"]).exists():
+                    plans.day_from_template(
+                        PlanTemplate.objects.get(key=day["template"]),
+                        programme,
+                        date=day["date"],
+                        number=day["number"],
+                        venue=day["venue"],
+                    )
+                continue
             fields = {k: v for k, v in day.items() if k not in ("number", "agenda")}
             workshop, created = Workshop.objects.get_or_create(
                 programme=programme, number=day["number"], defaults=fields
