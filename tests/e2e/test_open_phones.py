@@ -147,3 +147,333 @@ def test_round_robin(asgi_server, facilitator, new_phone, watch, alice, workshop
     )
     expect(presenter.locator(".igp-columns")).to_contain_text("Punkt fra")
     watch.assert_clean()
+
+
+def _members(run) -> dict:
+    """Who is in which group with which role, read once the phones show the run (SQLite in
+    memory refuses a read while the server writes)."""
+    return {m.attendee.display_name: m for m in run.members.select_related("attendee", "group")}
+
+
+def test_check_in(asgi_server, facilitator, new_phone, watch, alice, workshop, programme):
+    names = ["Ane Dahl", "Bo Lie"]
+    _network(programme, names)
+    _start(workshop, alice, "checkin", "Innsjekk", {})
+    console, presenter, phones = _day(
+        asgi_server, facilitator, new_phone, watch, workshop, names, pick=True
+    )
+    support.press_next(console, "Innsjekk")
+    support.showing(phones, "Innsjekk")
+    run = Run.objects.get()
+    for name, phone in phones.items():
+        form = phone.locator(f"#checkin-{run.pk} form")
+        form.locator("textarea[name=tried]").fill(f"Prøvde noe, {name}")
+    support.reconnect(asgi_server, watch, phones["Bo Lie"])
+    for phone in phones.values():
+        phone.locator(f"#checkin-{run.pk} button[type=submit]").click()
+        expect(phone.locator(f"#checkin-{run.pk} [role=status]")).to_be_visible()
+    expect(presenter.locator(".cloud-stage__count")).to_contain_text("2")
+    from workshops.models import ActionLearningAnswer
+
+    assert ActionLearningAnswer.objects.filter(question="tried").count() == 2
+    watch.assert_clean()
+
+
+def test_igp(asgi_server, facilitator, new_phone, watch, alice, workshop):
+    _start(
+        workshop,
+        alice,
+        "igp",
+        "IGP",
+        {"prompt": "Hvilke verdier?", "target": 3, "grouping": "size", "group_size": 2},
+        minutes=30,
+    )
+    names = ["Ane", "Bo", "Cato", "Dina"]
+    console, presenter, phones = _day(asgi_server, facilitator, new_phone, watch, workshop, names)
+    support.press_next(console, "IGP")
+    support.showing(phones, "IGP")
+    run = Run.objects.get()
+    for name, phone in phones.items():
+        field = phone.locator(f"#igp-note-{run.pk}")
+        field.fill(f"Notat fra {name}")
+        field.press("Enter")
+        expect(phone.locator(f"#igp-{run.pk}-individual .igp-notes")).to_contain_text(name)
+    support.next_phase(console, run.pk, "gruppen")
+    members = _members(run)
+    for name, phone in phones.items():
+        mates = [n for n, m in members.items() if m.group_id == members[name].group_id]
+        for mate in mates:
+            expect(phone.locator(f"#igp-group-{run.pk}")).to_contain_text(f"Notat fra {mate}")
+    secretaries = [n for n, m in members.items() if m.role == "secretary"]
+    support.reconnect(asgi_server, watch, phones[secretaries[0]], streams=2)
+    for secretary in secretaries:
+        group = members[secretary].group_id
+        mate = next(n for n, m in members.items() if m.group_id == group and n != secretary)
+        # The mate types a note while the secretary's point redraws the group's view.
+        phones[mate].locator(f"#igp-note-{run.pk}").fill("Et halvt notat")
+        field = phones[secretary].locator(f"#igp-output-{run.pk}")
+        field.fill(f"Verdi fra {secretary}")
+        field.press("Enter")
+        expect(phones[mate].locator(".igp-output")).to_contain_text(f"Verdi fra {secretary}")
+        expect(phones[mate].locator(f"#igp-note-{run.pk}")).to_have_value("Et halvt notat")
+    support.next_phase(console, run.pk, "plenum")
+    expect(presenter.locator(".igp-column")).to_have_count(2)
+    for phone in phones.values():
+        expect(phone.locator(f"#igp-note-{run.pk}")).to_have_count(0)
+    assert Submission.objects.filter(run=run, key="output").count() == 2
+    watch.assert_clean()
+
+
+def test_proposals(asgi_server, facilitator, new_phone, watch, alice, workshop):
+    _start(
+        workshop,
+        alice,
+        "proposals",
+        "Visjon",
+        {"prompt": "Visjonen?", "min_per_person": 1, "max_per_person": 2, "dots": 2},
+        minutes=30,
+    )
+    names = ["Ane", "Bo", "Cato"]
+    console, presenter, phones = _day(asgi_server, facilitator, new_phone, watch, workshop, names)
+    support.press_next(console, "Visjon")
+    support.showing(phones, "Visjon")
+    run = Run.objects.get()
+    for name, phone in phones.items():
+        field = phone.locator(f"#proposal-{run.pk}")
+        field.fill(f"Visjon fra {name}")
+        field.press("Enter")
+        expect(field).to_have_value("")
+    support.reconnect(asgi_server, watch, phones["Cato"])
+    phones["Cato"].locator(f"#proposal-{run.pk}").fill("Enda en visjon")
+    phones["Cato"].locator(f"#proposal-{run.pk}").press("Enter")
+    expect(phones["Cato"].locator(f"#proposal-{run.pk}")).to_be_disabled()
+    support.next_phase(console, run.pk, "Slå sammen")
+    for phone in phones.values():
+        expect(phone.locator(".proposal-list li")).to_have_count(4)
+    support.next_phase(console, run.pk, "Prioriter")
+    favourite = Submission.objects.filter(run=run, key="proposal").order_by("pk").first()
+    # Ane chooses her dots while the others send theirs.
+    phones["Ane"].locator(f"#dots-{run.pk}-{favourite.pk}").fill("2")
+    for name in ("Bo", "Cato"):
+        phone = phones[name]
+        phone.locator(f"#dots-{run.pk}-{favourite.pk}").fill("2")
+        phone.locator(f"#mine-{run.pk}-prioritise form button[type=submit]").click()
+        expect(phone.locator(f"#mine-{run.pk}-prioritise [role=status]")).to_be_visible()
+    expect(phones["Ane"].locator(f"#dots-{run.pk}-{favourite.pk}")).to_have_value("2")
+    phones["Ane"].locator(f"#mine-{run.pk}-prioritise form button[type=submit]").click()
+    expect(phones["Ane"].locator(f"#mine-{run.pk}-prioritise [role=status]")).to_be_visible()
+    support.next_phase(console, run.pk, "Vis")
+    expect(presenter.locator(".results .result").first).to_contain_text(favourite.text)
+    for phone in phones.values():
+        expect(phone.locator(".results .result").first).to_contain_text(favourite.text)
+    assert Submission.objects.filter(run=run, key="vote").count() == 3
+    watch.assert_clean()
+
+
+def test_gallery_walk(asgi_server, facilitator, new_phone, watch, alice, workshop):
+    _start(
+        workshop,
+        alice,
+        "gallery_walk",
+        "Gallerivandring",
+        {
+            "prompt": "Hva mangler?",
+            "source": "now",
+            "grouping": "size",
+            "group_size": 2,
+            "host_rule": "fair",
+        },
+        minutes=30,
+    )
+    names = ["Ane", "Bo", "Cato", "Dina"]
+    console, presenter, phones = _day(asgi_server, facilitator, new_phone, watch, workshop, names)
+    support.press_next(console, "Gallerivandring")
+    support.showing(phones, "Gallerivandring")
+    run = Run.objects.get()
+    for phone in phones.values():
+        expect(phone.locator(f"#gallery-{run.pk}-write .igp-role")).to_be_visible()
+    members = _members(run)
+    writers = [n for n, m in members.items() if m.role == "secretary"]
+    for writer in writers:
+        phone = phones[writer]
+        phone.locator(f"#gallery-text-{run.pk}").fill(f"Stasjon til {writer}")
+        phone.locator(f"#gallery-{run.pk}-write button[type=submit]").click()
+        expect(phone.locator(f"#gallery-group-{run.pk}")).to_contain_text(f"Stasjon til {writer}")
+    support.next_phase(console, run.pk, "Besøk 1")
+    visitors = [n for n, m in members.items() if m.role != "host"]
+    support.reconnect(asgi_server, watch, phones[visitors[0]], streams=2)
+    for visitor in visitors:
+        phone = phones[visitor]
+        expect(phone.locator(f"#gallery-group-{run.pk} .gallery-visit")).to_be_visible()
+        phone.locator(f"#gallery-comment-{run.pk}").fill(f"Kommentar fra {visitor}")
+        phone.locator(f"#gallery-{run.pk}-visit-1 button[type=submit]").click()
+        expect(phone.locator(f"#gallery-comment-{run.pk}")).to_have_value("")
+    support.next_phase(console, run.pk, "Tilbake")
+    for writer in writers:
+        phone = phones[writer]
+        expect(phone.locator(f"#gallery-group-{run.pk}")).to_contain_text("Kommentar fra")
+        phone.locator(f"#gallery-text-{run.pk}").fill(f"Endelig fra {writer}")
+        phone.locator(f"#gallery-{run.pk}-home button[type=submit]").click()
+        expect(phone.locator(f"#gallery-group-{run.pk}")).to_contain_text(f"Endelig fra {writer}")
+    assert Submission.objects.filter(run=run, key="comment").count() == len(visitors)
+    watch.assert_clean()
+
+
+def test_feedback_triads(asgi_server, facilitator, new_phone, watch, alice, workshop):
+    _start(workshop, alice, "feedback_triads", "Trioer", {}, minutes=36)
+    names = ["Ane", "Bo", "Cato"]
+    console, presenter, phones = _day(asgi_server, facilitator, new_phone, watch, workshop, names)
+    support.press_next(console, "Trioer")
+    support.showing(phones, "Trioer")
+    run = Run.objects.get()
+    for phone in phones.values():
+        expect(phone.locator(f"#triads-{run.pk}-prepare-1 .triads-role")).to_be_visible()
+        expect(phone.locator(f"#triads-group-{run.pk} .triads-members")).to_be_visible()
+    support.next_phase(console, run.pk, "tren")
+    for phone in phones.values():
+        expect(phone.locator(f"#triads-{run.pk}-practise-1 .triads-role")).to_be_visible()
+    observer = next(
+        name
+        for name, phone in phones.items()
+        if phone.locator(f"#triads-{run.pk}-practise-1 form").count()
+    )
+    support.reconnect(asgi_server, watch, phones[observer], streams=2)
+    form = phones[observer].locator(f"#triads-{run.pk}-practise-1 form")
+    form.locator("input[value=direct]").check()
+    form.locator(f"#triads-went_well-{run.pk}").fill("Konkret")
+    form.locator("button[type=submit]").click()
+    expect(phones[observer].locator(f"#triads-{run.pk}-practise-1 [role=status]")).to_be_visible()
+    support.next_phase(console, run.pk, "drøft")
+    for phone in phones.values():
+        expect(phone.locator(f"#triads-group-{run.pk} .triads-observation")).to_contain_text(
+            "Konkret"
+        )
+    watch.assert_clean()
+
+
+def test_duo(asgi_server, facilitator, new_phone, watch, alice, workshop):
+    _start(workshop, alice, "duo", "Duo", {"prompt": "Hva nå?", "minutes": 6, "note": True})
+    names = ["Ane", "Bo", "Cato", "Dina"]
+    console, presenter, phones = _day(asgi_server, facilitator, new_phone, watch, workshop, names)
+    support.press_next(console, "Duo")
+    support.showing(phones, "Duo")
+    run = Run.objects.get()
+    for phone in phones.values():
+        expect(phone.locator(f"#duo-{run.pk}-talk .duo-partner")).to_be_visible()
+    support.reconnect(asgi_server, watch, phones["Ane"])
+    support.next_phase(console, run.pk, "notat")
+    for name, phone in phones.items():
+        phone.locator(f"#note-{run.pk}").fill(f"Notat fra {name}")
+        phone.locator(f"#duo-{run.pk}-note button[type=submit]").click()
+        expect(phone.locator(f"#duo-{run.pk}-note [role=status]")).to_be_visible()
+    assert Submission.objects.filter(run=run, key="note").count() == 4
+    watch.assert_clean()
+
+
+def test_reflection(asgi_server, facilitator, new_phone, watch, alice, workshop, programme):
+    names = ["Ane Dahl", "Bo Lie", "Cato Ruud"]
+    _network(programme, names)
+    _start(workshop, alice, "reflection", "Refleksjon", {"prompt": "Tenk på en leder."})
+    console, presenter, phones = _day(
+        asgi_server, facilitator, new_phone, watch, workshop, names, pick=True
+    )
+    support.press_next(console, "Refleksjon")
+    support.showing(phones, "Refleksjon")
+    run = Run.objects.get()
+    typing = phones["Cato Ruud"]
+    typing.locator(f"#reflection-{run.pk} textarea").first.fill("Halvveis")
+    support.reconnect(asgi_server, watch, phones["Bo Lie"], streams=2)
+    for name in ("Ane Dahl", "Bo Lie"):
+        phone = phones[name]
+        phone.locator(f"#reflection-{run.pk} textarea").first.fill(f"Svar fra {name}")
+        phone.locator(f"#reflection-{run.pk} input[type=checkbox]").first.check()
+        phone.locator(f"#reflection-{run.pk} button[type=submit]").click()
+        expect(phone.locator(f"#reflection-{run.pk} [role=status]")).to_be_visible()
+    for phone in phones.values():
+        expect(phone.locator(f"#reflection-group-{run.pk}")).to_contain_text("Svar fra Bo Lie")
+    expect(typing.locator(f"#reflection-{run.pk} textarea").first).to_have_value("Halvveis")
+    expect(presenter.locator(".cloud-stage__count")).to_contain_text("2")
+    watch.assert_clean()
+
+
+def test_survey(asgi_server, facilitator, new_phone, watch, alice, workshop):
+    _start(
+        workshop,
+        alice,
+        "survey",
+        "Egenvurdering",
+        {
+            "template": "blank",
+            "loaded": "blank",
+            "statements": "Jeg lytter.\nJeg gir ros.",
+            "questions": "Hva er din styrke?",
+            "min_answers": 3,
+        },
+    )
+    names = ["Ane", "Bo", "Cato"]
+    console, presenter, phones = _day(asgi_server, facilitator, new_phone, watch, workshop, names)
+    support.press_next(console, "Egenvurdering")
+    support.showing(phones, "Egenvurdering")
+    run = Run.objects.get()
+    support.reconnect(asgi_server, watch, phones["Bo"])
+    for number, (name, phone) in enumerate(phones.items(), start=2):
+        form = phone.locator(f"#mine-{run.pk} form")
+        for radio in form.locator(f".scale__options label:text-is('{number}')").all():
+            radio.click()
+        form.locator("textarea").fill(f"Styrken til {name}")
+        if name == "Cato":
+            break  # Cato has filled it in, and sends after the others
+        form.locator("button[type=submit]").click()
+        expect(phone.locator(f"#mine-{run.pk} .survey-done")).to_be_visible()
+    support.act(console, run.pk, "reveal")
+    expect(presenter.locator(".survey-stage")).to_be_visible()
+    cato = phones["Cato"].locator(f"#mine-{run.pk} form")
+    expect(cato.locator("textarea")).to_have_value("Styrken til Cato")
+    cato.locator("button[type=submit]").click()
+    expect(phones["Cato"].locator(f"#mine-{run.pk} .survey-done")).to_be_visible()
+    expect(presenter.locator(".survey-written")).to_contain_text("Styrken til Cato")
+    assert Submission.objects.filter(run=run, key="answers").count() == 3
+    watch.assert_clean()
+
+
+DIAMOND_ITEMS = [
+    "Tillit",
+    "Respekt",
+    "Mot",
+    "Ærlighet",
+    "Raushet",
+    "Humor",
+    "Ansvar",
+    "Åpenhet",
+    "Lytte",
+]
+
+
+def test_diamond(asgi_server, facilitator, new_phone, watch, alice, workshop):
+    _start(
+        workshop,
+        alice,
+        "diamond",
+        "Diamant",
+        {"prompt": "Viktigst?", "items": "\n".join(DIAMOND_ITEMS)},
+    )
+    names = ["Ane", "Bo"]
+    console, presenter, phones = _day(asgi_server, facilitator, new_phone, watch, workshop, names)
+    support.press_next(console, "Diamant")
+    support.showing(phones, "Diamant")
+    run = Run.objects.get()
+    rows = [1, 2, 2, 3, 3, 3, 4, 4, 5]
+    support.reconnect(asgi_server, watch, phones["Bo"])
+    for phone in phones.values():
+        form = phone.locator(f"#mine-{run.pk}-place form")
+        expect(phone.locator("[data-diamond-board]")).to_be_visible()
+        for index, row in enumerate(rows):
+            form.locator(f"#diamond-{run.pk}-{index}").select_option(str(row))
+        form.locator("button[type=submit]").click()
+        expect(phone.locator(f"#mine-{run.pk}-place [role=status]")).to_be_visible()
+    support.act(console, run.pk, "reveal")
+    expect(presenter.locator(".room-diamond__item").first).to_contain_text("Tillit")
+    for phone in phones.values():
+        expect(phone.locator(".room-diamond__item").first).to_contain_text("Tillit")
+    assert Submission.objects.filter(run=run, key="placement").count() == 2
+    watch.assert_clean()
