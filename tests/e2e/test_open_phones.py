@@ -431,7 +431,7 @@ def test_survey(asgi_server, facilitator, new_phone, watch, alice, workshop):
     expect(cato.locator("textarea")).to_have_value("Styrken til Cato")
     cato.locator("button[type=submit]").click()
     expect(phones["Cato"].locator(f"#mine-{run.pk} .survey-done")).to_be_visible()
-    expect(presenter.locator(".survey-written")).to_contain_text("Styrken til Cato")
+    expect(presenter.locator(".survey-stage__written")).to_contain_text("Styrken til Cato")
     assert Submission.objects.filter(run=run, key="answers").count() == 3
     watch.assert_clean()
 
