@@ -291,7 +291,7 @@ def current_run(workshop: Workshop) -> Run | None:
     if not workshop.is_live or workshop.current_item_id is None:
         return None
     return (
-        Run.objects.select_related("exercise")
+        Run.objects.select_related("exercise__agenda_item")
         .filter(workshop=workshop, exercise__agenda_item_id=workshop.current_item_id)
         .first()
     )

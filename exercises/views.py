@@ -24,6 +24,7 @@ from openpyxl.styles import Font
 
 from exercises import groupcast, kinds
 from exercises.access import get_agenda_item_for, get_run_for
+from exercises.kinds import common
 from exercises.models import Exercise, Member
 from exercises.runs import change, decide_role, place_late
 from exercises.svg import cloud_png, cloud_svg
@@ -48,7 +49,12 @@ def setup(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         raise Http404
     module = kinds.get(kind_name)
     same_kind = exercise is not None and exercise.kind == kind_name
-    initial = exercise.settings if same_kind else {}
+    # A new exercise's phases fill the agenda item's time, as the agenda says it takes.
+    initial = (
+        exercise.settings
+        if same_kind
+        else common.fitted_minutes(module.SettingsForm, item.duration_minutes)
+    )
     form = module.SettingsForm(request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST" and form.is_valid():
         Exercise.objects.update_or_create(

@@ -1,7 +1,9 @@
 """The registry of exercise kinds. Each kind is one module of the same shape:
 
 NAME, LABEL           the kind's code name and its label in the UI
-SettingsForm          a form that validates the kind's settings and holds their defaults
+SettingsForm          a form that validates the kind's settings and holds their defaults;
+                      its PHASE_MINUTES names the fields that time the phases, which fill the
+                      agenda item's minutes by default (common.fitted_minutes), or is empty
 phases(settings)      the timed phases, as Phase(key, label, minutes)
 settings_of(run)      the run's settings with the form's defaults filled in
 TEMPLATE              a template with the partials phone, mine, presenter and console

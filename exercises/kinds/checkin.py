@@ -47,6 +47,8 @@ class SettingsForm(forms.Form):
     )
     minutes = forms.IntegerField(label=_("Minutes"), min_value=1, max_value=60, initial=10)
 
+    PHASE_MINUTES = ("minutes",)
+
 
 def settings_of(run) -> dict:
     return common.settings_of(SettingsForm, run)

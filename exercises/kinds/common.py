@@ -10,9 +10,34 @@ from django.utils.translation import gettext_lazy as _lazy
 
 def settings_of(form_class, run, **extra) -> dict:
     """The run's settings with the settings form's defaults filled in (settings saved before a
-    field was added still read right)."""
+    field was added still read right). Phase lengths left unset fill the agenda item's time,
+    as the set-up suggests them (see fitted_minutes)."""
     defaults = {name: field.initial for name, field in form_class.base_fields.items()}
+    defaults.update(fitted_minutes(form_class, run.exercise.agenda_item.duration_minutes))
     return {**defaults, **extra, **run.exercise.settings}
+
+
+def fitted_minutes(form_class, total: int | None) -> dict[str, int]:
+    """The lengths of a kind's phases (its settings form's PHASE_MINUTES, the fields that
+    time them) as the form suggests them, scaled to fill `total` minutes: the agenda item's.
+    A word cloud on a ten-minute item runs ten minutes; an IGP's I, G and P keep their
+    proportions. Each stays within its field's limits; the rounding's rest goes to the
+    longest phase. A kind whose length depends on the room (a gallery walk's visits, the
+    triads' rounds) names no fields, and its phases keep the lengths the form suggests."""
+    fields = {name: form_class.base_fields[name] for name in form_class.PHASE_MINUTES}
+    suggested = {name: field.initial for name, field in fields.items()}
+    planned = sum(suggested.values())
+    if not total or not planned:
+        return suggested
+
+    def within(name: str, minutes: int) -> int:
+        field = fields[name]
+        return max(field.min_value or 1, min(field.max_value or minutes, minutes))
+
+    fitted = {name: within(name, round(m * total / planned)) for name, m in suggested.items()}
+    longest = max(fitted, key=fitted.__getitem__)
+    fitted[longest] = within(longest, fitted[longest] + total - sum(fitted.values()))
+    return fitted
 
 
 def publish_group(run, group_id: int) -> None:

@@ -97,6 +97,8 @@ class SettingsForm(forms.Form):
     )
     minutes = forms.IntegerField(label=_("Minutes"), min_value=1, max_value=120, initial=8)
 
+    PHASE_MINUTES = ("minutes",)
+
     # Added with the group mode: a form sent without them (an older page, a script) means
     # what it meant before, each person with typed items.
     OPTIONAL = ("mode", "source", "grouping", "group_size", "secretary_rule")

@@ -36,6 +36,8 @@ class SettingsForm(forms.Form):
         label=_("Longest note (characters)"), min_value=50, max_value=5000, initial=1000
     )
 
+    PHASE_MINUTES = ("minutes",)
+
 
 def settings_of(run) -> dict:
     return common.settings_of(SettingsForm, run)

@@ -88,6 +88,10 @@ class SettingsForm(forms.Form):
         label=_("Longest comment (characters)"), min_value=20, max_value=1000, initial=300
     )
 
+    # How long the walk takes depends on how many stations (groups) there are: the phases
+    # keep the lengths set here, whatever the agenda item says.
+    PHASE_MINUTES = ()
+
 
 def source_run(run) -> Run | None:
     """The run whose groups' results are the stations: of the nearest exercise of the chosen

@@ -47,6 +47,7 @@ class SettingsForm(forms.Form):
     minutes_plenary = forms.IntegerField(
         label=_("Minutes in plenary (P)"), min_value=1, max_value=60, initial=3
     )
+
     grouping = forms.ChoiceField(
         label=_("Groups"), choices=common.GROUPINGS, initial=groups.NETWORK_GROUPS
     )
@@ -59,6 +60,8 @@ class SettingsForm(forms.Form):
     max_length = forms.IntegerField(
         label=_("Longest note or point (characters)"), min_value=20, max_value=500, initial=200
     )
+
+    PHASE_MINUTES = ("minutes_individual", "minutes_group", "minutes_plenary")
 
 
 def settings_of(run) -> dict:

@@ -126,6 +126,8 @@ class SettingsForm(forms.Form):
         label=_("Minutes to reveal and decide"), min_value=1, max_value=120, initial=5
     )
 
+    PHASE_MINUTES = ("collect_minutes", "merge_minutes", "prioritise_minutes", "reveal_minutes")
+
     # Only used when each group proposes: left empty, they keep their defaults.
     OPTIONAL = (
         "who_proposes",

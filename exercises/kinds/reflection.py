@@ -32,6 +32,8 @@ class SettingsForm(forms.Form):
         label=_("Longest answer (characters)"), min_value=50, max_value=5000, initial=1500
     )
 
+    PHASE_MINUTES = ("minutes",)
+
 
 def settings_of(run) -> dict:
     return common.settings_of(SettingsForm, run)

@@ -185,6 +185,7 @@ class SettingsForm(forms.Form):
             "there. Then edit it as you like and save again."
         ),
     )
+
     # Which template the text below came from: when `template` differs, it is to be loaded.
     loaded = forms.CharField(widget=forms.HiddenInput, required=False, initial=FIRST)
     intro = forms.CharField(
@@ -237,6 +238,8 @@ class SettingsForm(forms.Form):
         required=False,
         initial=True,
     )
+
+    PHASE_MINUTES = ("minutes",)
 
     def clean(self):
         cleaned = super().clean()

@@ -91,6 +91,10 @@ class SettingsForm(forms.Form):
         label=_("Longest note (characters)"), min_value=50, max_value=2000, initial=500
     )
 
+    # As many rounds as people in the largest triad, known once the groups are formed: the
+    # phases keep the lengths set here, whatever the agenda item says.
+    PHASE_MINUTES = ()
+
 
 def rounds_for(largest_group: int) -> int:
     """One round per person in the largest group, and at least three (one per role)."""

@@ -43,6 +43,8 @@ class SettingsForm(forms.Form):
         label=_("Hide the cloud until I reveal it"), required=False, initial=True
     )
 
+    PHASE_MINUTES = ("minutes",)
+
 
 def settings_of(run) -> dict:
     return common.settings_of(SettingsForm, run)
