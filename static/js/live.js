@@ -56,10 +56,11 @@
       }
     });
   }
-  // Duo: at half time the phones and the projector say "switch", once per deadline.
-  function halfway() {
-    document.querySelectorAll("[data-halfway]").forEach(function (el) {
-      var at = Number(el.dataset.halfway);
+  // Duo: at the switch (half time, or as set) the phones and the projector say "switch",
+  // once per deadline.
+  function switchTime() {
+    document.querySelectorAll("[data-switch-at]").forEach(function (el) {
+      var at = Number(el.dataset.switchAt);
       if (Date.now() + offset < at) return;
       if (el.hidden) {
         el.hidden = false;
@@ -72,7 +73,7 @@
       }
     });
   }
-  setInterval(halfway, 500);
+  setInterval(switchTime, 500);
 
   // Group views are drawn once for the whole group; a control meant for one member (the
   // person whose turn it is, the chair) is shown on that member's phone only. The server
