@@ -373,7 +373,13 @@ def test_duo(asgi_server, facilitator, new_phone, watch, alice, workshop):
 def test_reflection(asgi_server, facilitator, new_phone, watch, alice, workshop, programme):
     names = ["Ane Dahl", "Bo Lie", "Cato Ruud"]
     _network(programme, names)
-    _start(workshop, alice, "reflection", "Refleksjon", {"prompt": "Tenk på en leder."})
+    _start(
+        workshop,
+        alice,
+        "reflection",
+        "Refleksjon",
+        {"prompt": "Tenk på en leder. Hva gjorde hun?\nHva tar du med deg?"},
+    )
     console, presenter, phones = _day(
         asgi_server, facilitator, new_phone, watch, workshop, names, pick=True
     )
@@ -381,17 +387,22 @@ def test_reflection(asgi_server, facilitator, new_phone, watch, alice, workshop,
     support.showing(phones, "Refleksjon")
     run = Run.objects.get()
     typing = phones["Cato Ruud"]
-    typing.locator(f"#reflection-{run.pk} textarea").first.fill("Halvveis")
+    typing.locator(f"#reflection-text-{run.pk}-0").fill("Halvveis")
     support.reconnect(asgi_server, watch, phones["Bo Lie"], streams=2)
     for name in ("Ane Dahl", "Bo Lie"):
         phone = phones[name]
-        phone.locator(f"#reflection-{run.pk} textarea").first.fill(f"Svar fra {name}")
-        phone.locator(f"#reflection-{run.pk} input[type=checkbox]").first.check()
+        phone.locator(f"#reflection-text-{run.pk}-0").fill(f"Delt svar fra {name}")
+        phone.locator(f"#reflection-text-{run.pk}-1").fill(f"Privat svar fra {name}")
+        phone.locator(f"#reflection-{run.pk} input[name=shared-0]").check()
         phone.locator(f"#reflection-{run.pk} button[type=submit]").click()
         expect(phone.locator(f"#reflection-{run.pk} [role=status]")).to_be_visible()
     for phone in phones.values():
-        expect(phone.locator(f"#reflection-group-{run.pk}")).to_contain_text("Svar fra Bo Lie")
-    expect(typing.locator(f"#reflection-{run.pk} textarea").first).to_have_value("Halvveis")
+        group = phone.locator(f"#reflection-group-{run.pk}")
+        expect(group).to_contain_text("Delt svar fra Bo Lie")
+        expect(group).to_contain_text("Hva gjorde hun?")
+        expect(group).not_to_contain_text("Privat svar")
+    expect(typing.locator(f"#reflection-text-{run.pk}-0")).to_have_value("Halvveis")
+    expect(presenter.locator(".reflection-questions li")).to_have_count(2)
     expect(presenter.locator(".cloud-stage__count")).to_contain_text("2")
     watch.assert_clean()
 
