@@ -457,10 +457,40 @@ DIAMOND_ITEMS = [
     "Ansvar",
     "Åpenhet",
     "Lytte",
+    "Humør",
+    "Omsorg",
+    "Tålmodighet",
 ]
+# Where each phone puts nine of the twelve (the other three are left out).
+DIAMOND_ROWS = {
+    "Ane": {
+        "Tillit": 1,
+        "Respekt": 2,
+        "Mot": 2,
+        "Ærlighet": 3,
+        "Raushet": 3,
+        "Humor": 3,
+        "Ansvar": 4,
+        "Åpenhet": 4,
+        "Lytte": 5,
+    },
+    "Bo": {
+        "Tillit": 1,
+        "Omsorg": 2,
+        "Mot": 2,
+        "Ærlighet": 3,
+        "Raushet": 3,
+        "Humør": 3,
+        "Ansvar": 4,
+        "Tålmodighet": 4,
+        "Lytte": 5,
+    },
+}
 
 
-def test_diamond(asgi_server, facilitator, new_phone, watch, alice, workshop):
+def test_diamond_nine_of_twelve_by_touch_and_by_keyboard(
+    asgi_server, facilitator, new_phone, watch, alice, workshop
+):
     _start(
         workshop,
         alice,
@@ -473,18 +503,37 @@ def test_diamond(asgi_server, facilitator, new_phone, watch, alice, workshop):
     support.press_next(console, "Diamant")
     support.showing(phones, "Diamant")
     run = Run.objects.get()
-    rows = [1, 2, 2, 3, 3, 3, 4, 4, 5]
     support.reconnect(asgi_server, watch, phones["Bo"])
-    for phone in phones.values():
-        form = phone.locator(f"#mine-{run.pk}-place form")
-        expect(phone.locator("[data-diamond-board]")).to_be_visible()
-        for index, row in enumerate(rows):
-            form.locator(f"#diamond-{run.pk}-{index}").select_option(str(row))
-        form.locator("button[type=submit]").click()
+    for name, phone in phones.items():
+        board = phone.locator("[data-diamond-board]")
+        expect(board).to_be_visible()
+        expect(board.locator(".diamond__tray .diamond__chip")).to_have_count(12)
+        for item, row in DIAMOND_ROWS[name].items():
+            chip = board.locator(".diamond__chip", has_text=item).first
+            target = board.locator(f"[data-target-row='{row}']")
+            if name == "Ane":  # by touch: tap the item, then its row
+                chip.tap()
+                target.tap()
+            else:  # by keyboard: Enter on the item, then Enter on its row
+                chip.focus()
+                phone.keyboard.press("Enter")
+                target.focus()
+                phone.keyboard.press("Enter")
+            expect(
+                board.locator(f"[data-row='{row}'] .diamond__chip", has_text=item)
+            ).to_be_visible()
+        expect(board.locator(".diamond__tray .diamond__chip")).to_have_count(3)
+        phone.locator(f"#mine-{run.pk}-place button[type=submit]").click()
         expect(phone.locator(f"#mine-{run.pk}-place [role=status]")).to_be_visible()
     support.act(console, run.pk, "reveal")
     expect(presenter.locator(".room-diamond__item").first).to_contain_text("Tillit")
-    for phone in phones.values():
+    expect(presenter.locator(".diamond-stage__left-out")).to_contain_text("Humor")
+    for name, phone in phones.items():
         expect(phone.locator(".room-diamond__item").first).to_contain_text("Tillit")
-    assert Submission.objects.filter(run=run, key="placement").count() == 2
+        left_out = [item for item in DIAMOND_ITEMS if item not in DIAMOND_ROWS[name]]
+        expect(phone.locator(f"#mine-{run.pk}-revealed .diamond-left-out")).to_contain_text(
+            ", ".join(left_out)
+        )
+    placed = Submission.objects.filter(run=run, key="placement")
+    assert sorted(len([i for row in p.data["rows"] for i in row]) for p in placed) == [9, 9]
     watch.assert_clean()

@@ -219,7 +219,7 @@ def test_settings_say_what_does_not_fit(alice_client, agenda):
     url = reverse("exercises:setup", args=[agenda[2].pk])
     base = {"kind": "diamond", **diamond_settings(), "minutes": 8, "secretary_rule": "fair"}
     typed_empty = alice_client.post(url, {**base, "items": ""})
-    assert "Type the nine items, one per line." in typed_empty.text
+    assert "Type the items, at least nine, one per line." in typed_empty.text
     person_from_groups = alice_client.post(url, {**base, "mode": "person", "source": "igp"})
     assert "A group&#x27;s own result can only be placed in group mode." in person_from_groups.text
     assert not Exercise.objects.exists()
