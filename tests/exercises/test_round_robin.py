@@ -208,3 +208,54 @@ def test_another_group_never_sees_this_groups_points(workshop, setup):
     send(phones[whose(run)], workshop, run, step="point", text="Hemmelig punkt")
     assert "Hemmelig punkt" in groupcast.render(run, run.groups.get(name="Nettverk 1"), "en")
     assert "Hemmelig punkt" not in groupcast.render(run, run.groups.get(name="Nettverk 2"), "en")
+
+
+def test_the_set_up_chooses_the_grouping_the_order_and_the_points_per_turn(
+    alice_client, agenda, workshop, alice
+):
+    url = reverse("exercises:setup", args=[agenda[1].pk])
+    page = alice_client.get(url + "?kind=round_robin").text
+    for name in ("grouping", "group_size", "points_per_turn", "rotate_start", "keep"):
+        assert f'name="{name}"' in page
+    response = alice_client.post(
+        url,
+        {
+            "kind": "round_robin",
+            "prompt": "Gode eksempler",
+            "grouping": "size",
+            "group_size": 2,
+            "points_per_turn": 2,
+            "keep": 4,
+            "minutes_rounds": 10,
+            "minutes_arguments": 5,
+            "minutes_rank": 5,
+            "max_length": 200,
+        },
+    )
+    assert response.status_code == 302
+    settings = Exercise.objects.get().settings
+    assert (settings["points_per_turn"], settings["rotate_start"], settings["keep"]) == (
+        2,
+        False,
+        4,
+    )
+    workshop.start_day(by=alice)
+    for name in ("Ane", "Bo", "Cato", "Dina"):
+        Client(headers={"accept-language": "en"}).post(
+            reverse("workshops:join_day", args=[workshop.join_code]), {"display_name": name}
+        )
+    workshop.go(+1, by=alice, expected_version=None)
+    run = Run.objects.get()
+    assert sorted(g.members.count() for g in run.groups.all()) == [2, 2]
+    assert sorted(run.groups.values_list("name", flat=True)) == ["Group 1", "Group 2"]
+
+
+def test_settings_saved_before_these_choices_read_as_network_groups_in_a_fixed_order(
+    workshop, setup
+):
+    from exercises.kinds import round_robin
+
+    run, _phones = setup
+    settings = round_robin.settings_of(run)
+    assert settings["grouping"] == "network"
+    assert (settings["points_per_turn"], settings["rotate_start"]) == (1, False)
