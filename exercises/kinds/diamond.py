@@ -590,11 +590,9 @@ def context(run, attendee=None) -> dict:
         "my_left_out": _left_out(my_rows, items),
         # More to choose from than nine: the phone says so, the results count who left what out.
         "choosing": len(items) > ITEM_COUNT or any(result.left_out for result in ranked),
-        # Left out most often first (the room's result names them besides the diamond).
-        "most_left_out": sorted(
-            (result for result in ranked if result.left_out),
-            key=lambda result: (-result.left_out, result.rank),
-        ),
+        # What was left out, most often first, the items left out as often together: the
+        # room's result names them besides the diamond.
+        "most_left_out": _left_out_together(ranked),
         "item_count": len(items),
         # The projector shows each group's diamond side by side once the result is revealed.
         "group_diamonds": lambda: (
@@ -606,6 +604,19 @@ def context(run, attendee=None) -> dict:
         "fetch_mine": in_groups or run.submissions.filter(key__in=(PLACEMENT, DRAFT)).exists(),
         "form": _placement_form(run, items, attendee, group) if can_place else None,
     }
+
+
+def _left_out_together(ranked: list[Result]) -> list[tuple[Result, list[str]]]:
+    """The items that were left out, as (a result, the items left out as often as it),
+    most often first."""
+    together: dict[tuple[int, int], list[Result]] = {}
+    for result in ranked:
+        if result.left_out:
+            together.setdefault((result.left_out, result.offered), []).append(result)
+    return [
+        (results[0], [result.item for result in results])
+        for _count, results in sorted(together.items(), key=lambda entry: -entry[0][0])
+    ]
 
 
 def _left_out(rows: list[Row], items: list[str]) -> list[str]:

@@ -143,6 +143,10 @@ def context(run, attendee=None) -> dict:
         "partners": others,
         "me_first": bool(talk_order) and talk_order[0] == attendee,
         "talks_first": talk_order[0].display_name if talk_order else "",
+        # A trio (the odd room) shares the time three ways, in this order.
+        "trio_order": [gettext("you") if a == attendee else a.display_name for a in talk_order]
+        if len(talk_order) > 2
+        else [],
         "note": note,
         "notes_written": run.submissions.filter(key=KEY).values("author").distinct().count()
         + common.kept(run).get("notes_written", 0),

@@ -88,6 +88,9 @@
   // When this phone's role in its group changes (the group tapped who takes one), its own
   // part (its role, the secretary's form) is fetched again: that part is kept across pushes
   // (hx-preserve) and would otherwise show the role it had. Other phones keep what they type.
+  // Only a change within one exercise counts: the next exercise's group view names another
+  // run, and its own part was fetched as it came (fetching it again would throw away what the
+  // person has started to type in it).
   var roleSeen = null;
   function roleChanged() {
     var me = document.querySelector("[data-me]");
@@ -95,7 +98,8 @@
     var mine = me && document.querySelector("[data-role-of='" + me.dataset.me + "']");
     if (!mine || !host || !window.htmx) return;
     var role = mine.dataset.role;
-    if (roleSeen !== null && role !== roleSeen) {
+    var sameRun = roleSeen !== null && role.split(":")[0] === roleSeen.split(":")[0];
+    if (sameRun && role !== roleSeen) {
       document.querySelectorAll(".phone-now [hx-preserve][id]:not([sse-connect])").forEach(function (el) {
         window.htmx.ajax("GET", host.dataset.pollUrl, { target: "#" + el.id, select: "#" + el.id + " > *", swap: "innerHTML" });
       });

@@ -6,10 +6,11 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from exercises.models import Member, Run, Submission
+from exercises.models import Exercise, Member, Run, Submission
 from exercises.runs import change
 from tests.e2e import support
 from tests.e2e.conftest import exercise_agenda
+from workshops.models import AgendaItem
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -31,9 +32,7 @@ def test_a_half_chosen_ranking_survives_another_members_saved_one(
     names = ["Ane Dahl", "Bo Lie", "Cato Ruud"]
     for name in names:
         programme.participants.create(name=name, network_group=group)
-    exercise_agenda(
-        workshop, "round_robin", "Rekkeframlegg", {"keep": 2}, minutes=20, welcome=True
-    )
+    exercise_agenda(workshop, "round_robin", "Rekkeframlegg", {"keep": 2}, minutes=20, welcome=True)
     workshop.start_day(by=alice)
     console, phones = _phones_on_the_item(
         asgi_server, facilitator, new_phone, watch, workshop, names, "Rekkeframlegg"
@@ -111,4 +110,38 @@ def test_a_half_written_note_survives_the_secretarys_list_and_the_facilitators_c
         "Halvskrevet notat"
     )
     assert Submission.objects.filter(run=run, key="note").count() == 2
+    watch.assert_clean()
+
+
+def test_what_is_typed_in_the_next_exercise_survives_its_group_view_arriving(
+    asgi_server, facilitator, new_phone, watch, alice, workshop, programme
+):
+    """A phone that had a role in one group exercise (the chair of a rekkeframlegg) starts
+    typing in the next one (a reflection) as soon as its form shows; the next exercise's
+    group view arrives after, and must not fetch the form again under the typing."""
+    group = programme.groups.create(name="Nettverk 1")
+    names = ["Ane Dahl", "Bo Lie"]
+    for name in names:
+        programme.participants.create(name=name, network_group=group)
+    exercise_agenda(workshop, "round_robin", "Rekkeframlegg", {}, minutes=20, welcome=True)
+    item = AgendaItem.objects.create(
+        workshop=workshop, position=2, kind="exercise", title="Refleksjon", duration_minutes=5
+    )
+    Exercise.objects.create(agenda_item=item, kind="reflection", settings={"prompt": "Tenk"})
+    workshop.start_day(by=alice)
+    console, phones = _phones_on_the_item(
+        asgi_server, facilitator, new_phone, watch, workshop, names, "Rekkeframlegg"
+    )
+    run = Run.objects.get()
+    for phone in phones.values():  # each phone has its role in the rekkeframlegg
+        expect(phone.locator(f"#rr-group-{run.pk} .rr-members")).to_be_visible()
+    support.press_next(console, "Refleksjon")
+    run = Run.objects.get(exercise__kind="reflection")
+    for name, phone in phones.items():
+        field = phone.locator(f"#reflection-text-{run.pk}-0")
+        field.fill(f"Begynt av {name}")
+    for name, phone in phones.items():
+        expect(phone.locator(f"#reflection-group-{run.pk} .igp-group")).to_be_visible()
+        phone.wait_for_timeout(300)  # whatever the group view's arrival sets off, has run
+        expect(phone.locator(f"#reflection-text-{run.pk}-0")).to_have_value(f"Begynt av {name}")
     watch.assert_clean()
