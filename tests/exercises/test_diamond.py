@@ -543,7 +543,7 @@ def test_each_person_chooses_nine_and_the_room_counts_what_was_left_out(
     assert (results["Tillit"].left_out, results["Tillit"].offered) == (1, 2)
     assert (results["Lytte"].left_out, results["Lytte"].offered) == (0, 2)
     console = alice_client.get(reverse("workshops:console", args=[workshop.pk])).text
-    assert "<th scope=\"col\">Left out</th>" in console and "<td>1 of 2</td>" in console
+    assert '<th scope="col">Left out</th>' in console and "<td>1 of 2</td>" in console
     change(twelve, "reveal", by=alice, expected_version=0, data={})
     shown = bob_client.get(reverse("workshops:presenter", args=[workshop.pk])).text
     assert "Left out: " in shown and "(left out by 1 of 2)" in shown
