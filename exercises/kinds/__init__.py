@@ -17,7 +17,10 @@ grouping(settings)    optional: how the room is grouped when the run starts, e.g
                       {"mode": "pairs", "roles": [...], "rule": "fair"} (see exercises/grouping.py);
                       a kind without it is a whole-room exercise
 group_context(run, group)  optional: what one group's phones see, pushed over that group's
-                      own stream (the `group` partial; see exercises/groupcast.py)
+                      own stream (the `group` partial; see exercises/groupcast.py). It is
+                      redrawn whenever anyone in the group acts: what a person fills in
+                      belongs in their own `mine` partial, never here, or another person's
+                      send would wipe it
 group_output(run, group)  optional: the group's result as a list of lines, for a later
                       exercise that builds on it (a gallery walk's stations)
 export(run)           header and rows for the CSV export
