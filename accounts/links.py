@@ -50,12 +50,13 @@ def signup_of_token(token: str) -> Signup | None:
 
 
 def invitation_token(invitation: Invitation) -> str:
-    return signing.dumps(invitation.pk, salt=INVITATION_SALT)
+    # No timestamp in it (the row has the expiry): sent again, the invitation has the same link.
+    return signing.Signer(salt=INVITATION_SALT).sign_object(invitation.pk)
 
 
 def invitation_of_token(token: str) -> Invitation | None:
     try:
-        pk = signing.loads(token, salt=INVITATION_SALT)
+        pk = signing.Signer(salt=INVITATION_SALT).unsign_object(token)
     except signing.BadSignature:
         return None
     return (

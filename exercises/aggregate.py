@@ -6,7 +6,7 @@ import functools
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 RING_ABOVE = "\u030a"
 
@@ -335,7 +335,8 @@ def standings(scores: Mapping[str, int], keys: Iterable[str]) -> list[Standing]:
     return result
 
 
-# Diamond: nine items placed in rows of 1-2-3-2-1, the most important at the top.
+# Diamond: nine items placed in rows of 1-2-3-2-1, the most important at the top. There may
+# be more than nine to choose from: each diamond then leaves the rest out.
 
 DIAMOND_ROWS = (1, 2, 3, 2, 1)  # how many items each row takes, from the top
 
@@ -356,14 +357,15 @@ def diamond_overfull(rows_chosen: Iterable[int]) -> list[tuple[int, int, int]]:
 
 
 def is_complete_diamond(rows: Sequence[Sequence[str]], items: Sequence[str]) -> bool:
-    """Whether `rows` (five lists of items, top first) place every item exactly once, each row
-    holding exactly as many as it takes."""
+    """Whether `rows` (five lists of items, top first) make a whole diamond of `items`: each
+    row holding exactly as many as it takes, each item at most once, every one of them one of
+    `items` (with nine items, every item; with more, nine of them, the rest left out)."""
     if len(rows) != len(DIAMOND_ROWS):
         return False
     if any(len(row) != capacity for row, capacity in zip(rows, DIAMOND_ROWS, strict=True)):
         return False
     placed = [item for row in rows for item in row]
-    return len(set(placed)) == len(placed) and set(placed) == set(items)
+    return len(set(placed)) == len(placed) and set(placed) <= set(items)
 
 
 @dataclass(frozen=True)
@@ -372,42 +374,68 @@ class DiamondTally:
     rows: dict[str, tuple[int, ...]]  # item -> how many people put it in row 1, 2, 3, 4, 5
     counted: int  # diamonds that count
     ignored: int  # diamonds left out: incomplete, or of other items than these
+    # item -> how many counted diamonds could have placed it, and how many of those left it
+    # out (chose other items for their nine)
+    offered: dict[str, int] = field(default_factory=dict)
+    left_out: dict[str, int] = field(default_factory=dict)
+
+
+def _add_diamond(rows, own, scores, per_row, offered, left_out) -> None:
+    placed = set()
+    for number, row in enumerate(rows, start=1):
+        for item in row:
+            placed.add(item)
+            scores[item] += diamond_weight(number)
+            per_row.setdefault(item, [0] * len(DIAMOND_ROWS))[number - 1] += 1
+    for item in own:
+        offered[item] = offered.get(item, 0) + 1
+        if item not in placed:
+            left_out[item] = left_out.get(item, 0) + 1
 
 
 def diamond_tally(
     placements: Iterable[Sequence[Sequence[str]]], items: Sequence[str]
 ) -> DiamondTally:
-    """Add up everyone's diamonds by row weight (5 at the top .. 1 at the bottom).
+    """Add up everyone's diamonds by row weight (5 at the top .. 1 at the bottom), and count
+    how many left each item out.
 
-    Only complete diamonds of exactly these items count. A partial one would give its items
-    points while the rest got none, and one placed before the items were edited ranks words
-    the room no longer has; both are left out and counted in `ignored`, never guessed at.
+    Only whole diamonds of these items count. A partial one would give its items points
+    while the rest got none, and one placed before the items were edited ranks words the room
+    no longer has; both are left out and counted in `ignored`, never guessed at. (An item added
+    after someone placed counts as left out by them: their nine are still these items'.)
     """
     scores: Counter[str] = Counter(dict.fromkeys(items, 0))
     per_row = {item: [0] * len(DIAMOND_ROWS) for item in items}
+    offered: dict[str, int] = dict.fromkeys(items, 0)
+    left_out: dict[str, int] = dict.fromkeys(items, 0)
     counted = ignored = 0
     for rows in placements:
         if not is_complete_diamond(rows, items):
             ignored += 1
             continue
         counted += 1
-        for number, row in enumerate(rows, start=1):
-            for item in row:
-                scores[item] += diamond_weight(number)
-                per_row[item][number - 1] += 1
+        _add_diamond(rows, items, scores, per_row, offered, left_out)
     return DiamondTally(
         scores=scores,
         rows={item: tuple(counts) for item, counts in per_row.items()},
         counted=counted,
         ignored=ignored,
+        offered=offered,
+        left_out=left_out,
     )
 
 
 def diamond_with_kept(
-    tally: DiamondTally, rows: Mapping[str, Sequence[int]], counted: int, ignored: int
+    tally: DiamondTally,
+    rows: Mapping[str, Sequence[int]],
+    counted: int,
+    ignored: int,
+    offered: Mapping[str, int] | None = None,
+    left_out: Mapping[str, int] | None = None,
 ) -> DiamondTally:
     """The tally with diamonds that were deleted for privacy added back from their totals:
-    how many put each item in row 1..5 (`rows`), how many counted and how many did not."""
+    how many put each item in row 1..5 (`rows`), how many counted and how many did not, and
+    how many could place each item and left it out."""
     scores = Counter(tally.scores)
     per_row = {item: list(counts) for item, counts in tally.rows.items()}
     for item, counts in rows.items():
@@ -416,11 +444,14 @@ def diamond_with_kept(
         for number, count in enumerate(counts[: len(DIAMOND_ROWS)], start=1):
             per_row[item][number - 1] += count
             scores[item] += diamond_weight(number) * count
+    more_offered, more_left = dict(offered or {}), dict(left_out or {})
     return DiamondTally(
         scores=scores,
         rows={item: tuple(counts) for item, counts in per_row.items()},
         counted=tally.counted + counted,
         ignored=tally.ignored + ignored,
+        offered={item: n + more_offered.get(item, 0) for item, n in tally.offered.items()},
+        left_out={item: n + more_left.get(item, 0) for item, n in tally.left_out.items()},
     )
 
 
@@ -428,31 +459,33 @@ def diamond_tally_each(
     placements: Iterable[tuple[Sequence[Sequence[str]], Sequence[str]]],
     items: Sequence[str] = (),
 ) -> DiamondTally:
-    """Diamonds of different items added up by item: each group placed its own nine (its own
+    """Diamonds of different items added up by item: each group placed its own items (its own
     result from an earlier exercise), and the room's ranking takes every item any group had.
 
-    Each diamond counts only if it is complete for the items it was placed for; an item gets
+    Each diamond counts only if it is whole for the items it was placed for; an item gets
     points from the diamonds it was in, so an item nine groups shared can outrank one group's
     own top item, which is what a room's combined ranking should show. `items` are shown with
     0 points where no counted diamond had them.
     """
     scores: Counter[str] = Counter(dict.fromkeys(items, 0))
     per_row = {item: [0] * len(DIAMOND_ROWS) for item in items}
+    offered: dict[str, int] = dict.fromkeys(items, 0)
+    left_out: dict[str, int] = dict.fromkeys(items, 0)
     counted = ignored = 0
     for rows, own in placements:
-        one = diamond_tally([rows], own)
-        if not one.counted:
+        if not is_complete_diamond(rows, own):
             ignored += 1
             continue
         counted += 1
         for item in own:
-            scores[item] += one.scores[item]
-            counts = per_row.setdefault(item, [0] * len(DIAMOND_ROWS))
-            for number, count in enumerate(one.rows[item]):
-                counts[number] += count
+            scores.setdefault(item, 0)
+            per_row.setdefault(item, [0] * len(DIAMOND_ROWS))
+        _add_diamond(rows, own, scores, per_row, offered, left_out)
     return DiamondTally(
         scores=scores,
         rows={item: tuple(counts) for item, counts in per_row.items()},
         counted=counted,
         ignored=ignored,
+        offered=offered,
+        left_out=left_out,
     )

@@ -14,31 +14,13 @@ from types import ModuleType
 
 from django import forms
 from django.db import transaction
-from django.utils.functional import Promise
 
 from exercises import kinds
+from exercises.kinds.common import defaults, fit, planned_minutes, planned_phases
 from exercises.models import Exercise
 from exercises.phases import Phase
 from workshops.forms import AgendaItemForm
 from workshops.models import AgendaItem, Workshop
-
-
-def defaults(module: ModuleType) -> dict:
-    """The kind's settings as its form starts them, texts in the active language."""
-    settings = {}
-    for name, field in module.SettingsForm.base_fields.items():
-        value = field.initial() if callable(field.initial) else field.initial
-        settings[name] = str(value) if isinstance(value, Promise) else value
-    return settings
-
-
-def planned_phases(module: ModuleType, settings: dict) -> list[Phase]:
-    """The phases as planned, before there is a room to group (see kinds/__init__.py)."""
-    return getattr(module, "planned_phases", module.phases)(settings)
-
-
-def planned_minutes(module: ModuleType, settings: dict) -> int:
-    return sum(phase.minutes for phase in planned_phases(module, settings))
 
 
 @dataclass(frozen=True)
@@ -103,50 +85,6 @@ def entries() -> list[Entry]:
         Entry(name, module, planned_phases(module, defaults(module)))
         for name, module in kinds.KINDS.items()
     ]
-
-
-def _bounds(module: ModuleType, name: str) -> tuple[int, int]:
-    field = module.SettingsForm.base_fields[name]
-    return field.min_value or 1, field.max_value or 600
-
-
-def fit(module: ModuleType, settings: dict, minutes: int) -> dict:
-    """The settings with the phase minutes (the kind's MINUTES) changed so the phases fill
-    `minutes` as nearly as the kind allows, keeping their proportions.
-
-    A setting counts as often as it times a phase (a triad's three rounds each prepare), so a
-    total may be out of reach by a minute or two; a setting that times no phase as planned (a
-    duo's note when there is none) stays as it is.
-    """
-    fitted = dict(settings)
-    total = planned_minutes(module, fitted)
-    if total <= 0 or total == minutes:
-        return fitted
-    weights = {
-        name: planned_minutes(module, {**fitted, name: fitted[name] + 1}) - total
-        for name in module.MINUTES
-    }
-    timing = [name for name, weight in weights.items() if weight > 0]
-    for name in timing:
-        low, high = _bounds(module, name)
-        fitted[name] = min(high, max(low, round(fitted[name] * minutes / total)))
-    # Then a minute at a time, on the longest phase that brings the total nearer.
-    for _step in range(1000):
-        gap = minutes - planned_minutes(module, fitted)
-        if gap == 0:
-            break
-        step = 1 if gap > 0 else -1
-        candidates = []
-        for name in timing:
-            low, high = _bounds(module, name)
-            value = fitted[name] + step
-            if low <= value <= high and abs(gap - step * weights[name]) < abs(gap):
-                candidates.append((weights[name], fitted[name], name))
-        if not candidates:
-            break
-        _weight, _value, name = max(candidates)
-        fitted[name] += step
-    return fitted
 
 
 class ItemForm(forms.ModelForm):

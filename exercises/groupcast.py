@@ -55,7 +55,7 @@ def render(run: Run, group: Group, language: str) -> str:
 
 
 def snapshot(run_id: int, group_id: int, language: str) -> bytes:
-    run = Run.objects.select_related("exercise", "workshop").get(pk=run_id)
+    run = Run.objects.select_related("exercise__agenda_item", "workshop").get(pk=run_id)
     group = run.groups.get(pk=group_id)
     message = sse_message("group", render(run, group, language), run.version).encode()
     if not connection.in_atomic_block:
@@ -65,7 +65,7 @@ def snapshot(run_id: int, group_id: int, language: str) -> bytes:
 
 def groups_changed(run_id: int, group_ids: list[int] | None = None) -> None:
     """Redraw the groups' views (all of them, or the ones named) for their phones."""
-    run = Run.objects.select_related("exercise", "workshop").get(pk=run_id)
+    run = Run.objects.select_related("exercise__agenda_item", "workshop").get(pk=run_id)
     if not hasattr(run.module, "group_context"):
         return
     bus = get_bus()

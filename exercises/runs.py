@@ -141,7 +141,8 @@ def _same_as(plan: dict, ids: list[int]) -> list[tuple[int, str, list[int]]] | N
 
 
 def _group_name(mode: str, number: int, member_ids: list[int], by_id: dict) -> str:
-    # Network groups keep the names people know them by; other groups are numbered.
+    # Network groups keep the names people know them by; other groups are numbered, as what
+    # they are: a pair, a trio, a group.
     first = by_id[member_ids[0]] if member_ids else None
     if (
         mode == grouping.NETWORK_GROUPS
@@ -150,6 +151,14 @@ def _group_name(mode: str, number: int, member_ids: list[int], by_id: dict) -> s
         and (first.participant.network_group)
     ):
         return first.participant.network_group.name
+    return numbered(mode, number)
+
+
+def numbered(mode: str, number: int) -> str:
+    if mode == grouping.PAIRS:
+        return _("Pair %(number)s") % {"number": number}
+    if mode == grouping.TRIADS:
+        return _("Trio %(number)s") % {"number": number}
     return _("Group %(number)s") % {"number": number}
 
 
@@ -180,9 +189,7 @@ def place_late(run: Run | None, attendee: Attendee) -> Member | None:
         if group is None and groups:
             group = min(groups, key=lambda g: (g.size, g.number))
         elif group is None:
-            group = Group.objects.create(
-                run=run, number=1, name=_("Group %(number)s") % {"number": 1}
-            )
+            group = Group.objects.create(run=run, number=1, name=numbered(plan["mode"], 1))
         member, _created = Member.objects.get_or_create(
             run=run, attendee=attendee, defaults={"group": group, "joined_late": True}
         )
@@ -297,7 +304,7 @@ def current_run(workshop: Workshop) -> Run | None:
     if not workshop.is_live or workshop.current_item_id is None:
         return None
     return (
-        Run.objects.select_related("exercise")
+        Run.objects.select_related("exercise__agenda_item")
         .filter(workshop=workshop, exercise__agenda_item_id=workshop.current_item_id)
         .first()
     )

@@ -422,7 +422,9 @@ class Workshop(models.Model):
                 raise TransitionRefused(_("The day is not running."))
             timer = locked.timer
             if action == "start":
-                minutes = locked.current_item.duration_minutes if locked.current_item else 5
+                # As when the item came up: an exercise's current phase, else the item's time.
+                item = locked.current_item
+                minutes = _item_minutes(locked, item) if item else 5
                 timer = timer.start(now, dt.timedelta(minutes=minutes))
             elif action == "pause":
                 timer = timer.pause(now)

@@ -2,7 +2,10 @@
 
 NAME, LABEL           the kind's code name and its label in the UI
 SUMMARY, EXAMPLE      a line on what the kind does and an example of it (the exercise library)
-MINUTES               the settings that time the phases (the library fits them to an item)
+MINUTES               the settings that time the phases: they fill the agenda item's minutes unless
+                      set (common.fit), in the library, the set-up and at run time
+LENGTH_FROM_ROOM      optional: True when the number of phases comes from the room (visits per
+                      group, rounds per person); then only the set-up fits them to the item
 SettingsForm          a form that validates the kind's settings and holds their defaults
 phases(settings)      the timed phases, as Phase(key, label, minutes)
 settings_of(run)      the run's settings with the form's defaults filled in
@@ -21,7 +24,10 @@ grouping(settings)    optional: how the room is grouped when the run starts, e.g
                       {"mode": "pairs", "roles": [...], "rule": "fair"} (see exercises/grouping.py);
                       a kind without it is a whole-room exercise
 group_context(run, group)  optional: what one group's phones see, pushed over that group's
-                      own stream (the `group` partial; see exercises/groupcast.py)
+                      own stream (the `group` partial; see exercises/groupcast.py). It is
+                      redrawn whenever anyone in the group acts: what a person fills in
+                      belongs in their own `mine` partial, never here, or another person's
+                      send would wipe it
 group_output(run, group)  optional: the group's result as a list of lines, for a later
                       exercise that builds on it (a gallery walk's stations)
 export(run)           header and rows for the CSV export

@@ -3,16 +3,95 @@
 from __future__ import annotations
 
 from functools import partial
+from types import ModuleType
 
 from django.db import transaction
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy
+
+from exercises.phases import Phase
 
 
 def settings_of(form_class, run, **extra) -> dict:
     """The run's settings with the settings form's defaults filled in (settings saved before a
-    field was added still read right)."""
-    defaults = {name: field.initial for name, field in form_class.base_fields.items()}
-    return {**defaults, **extra, **run.exercise.settings}
+    field was added still read right). Settings saved without phase lengths run as long as
+    the agenda item says, as the set-up suggests them (see fit)."""
+    settings = {name: field.initial for name, field in form_class.base_fields.items()}
+    stored = run.exercise.settings
+    module = run.module
+    # A kind whose length comes from the room (a gallery walk's visits, the triads' rounds)
+    # keeps the lengths its form suggests once it runs.
+    if not getattr(module, "LENGTH_FROM_ROOM", False) and not any(
+        name in stored for name in module.MINUTES
+    ):
+        settings = fit(module, {**settings, **extra}, run.exercise.agenda_item.duration_minutes)
+    return {**settings, **extra, **stored}
+
+
+# How long an exercise runs. Each kind names the settings that time its phases (MINUTES); its
+# phases fill the agenda item's minutes unless the facilitator times them.
+
+
+def defaults(module: ModuleType) -> dict:
+    """The kind's settings as its form starts them, texts in the active language."""
+    settings = {}
+    for name, field in module.SettingsForm.base_fields.items():
+        value = field.initial() if callable(field.initial) else field.initial
+        settings[name] = str(value) if isinstance(value, Promise) else value
+    return settings
+
+
+def planned_phases(module: ModuleType, settings: dict) -> list[Phase]:
+    """The phases as planned, before there is a room to group (see kinds/__init__.py)."""
+    return getattr(module, "planned_phases", module.phases)(settings)
+
+
+def planned_minutes(module: ModuleType, settings: dict) -> int:
+    return sum(phase.minutes for phase in planned_phases(module, settings))
+
+
+def _bounds(module: ModuleType, name: str) -> tuple[int, int]:
+    field = module.SettingsForm.base_fields[name]
+    return field.min_value or 1, field.max_value or 600
+
+
+def fit(module: ModuleType, settings: dict, minutes: int) -> dict:
+    """The settings with the phase minutes (the kind's MINUTES) changed so the phases fill
+    `minutes` as nearly as the kind allows, keeping their proportions.
+
+    A setting counts as often as it times a phase (a triad's three rounds each prepare), so a
+    total may be out of reach by a minute or two; a setting that times no phase as planned (a
+    duo's note when there is none) stays as it is.
+    """
+    fitted = dict(settings)
+    total = planned_minutes(module, fitted)
+    if total <= 0 or total == minutes:
+        return fitted
+    weights = {
+        name: planned_minutes(module, {**fitted, name: fitted[name] + 1}) - total
+        for name in module.MINUTES
+    }
+    timing = [name for name, weight in weights.items() if weight > 0]
+    for name in timing:
+        low, high = _bounds(module, name)
+        fitted[name] = min(high, max(low, round(fitted[name] * minutes / total)))
+    # Then a minute at a time, on the longest phase that brings the total nearer.
+    for _step in range(1000):
+        gap = minutes - planned_minutes(module, fitted)
+        if gap == 0:
+            break
+        step = 1 if gap > 0 else -1
+        candidates = []
+        for name in timing:
+            low, high = _bounds(module, name)
+            value = fitted[name] + step
+            if low <= value <= high and abs(gap - step * weights[name]) < abs(gap):
+                candidates.append((weights[name], fitted[name], name))
+        if not candidates:
+            break
+        _weight, _value, name = max(candidates)
+        fitted[name] += step
+    return fitted
 
 
 def publish_group(run, group_id: int) -> None:

@@ -1,7 +1,12 @@
 """Diamond (diamant): nine items placed in rows of 1-2-3-2-1, the most important at the top.
 
-Each person places the nine on their phone: by choosing a row for each item in a plain form,
-or (with diamond.js) by tapping an item and then a row, or dragging it there. The room's
+There may be more than nine to choose from (ten, twelve statements): each person or group then
+picks the nine to place and leaves the rest out, and the room's result counts how often each
+item was left out ("left out by 6 of 8") besides its points.
+
+Each person places nine on their phone: by choosing a row for each item in a plain form (an
+item left without a row is left out), or (with diamond.js) by tapping an item and then a row,
+or dragging it there. The room's
 result adds everyone's diamonds by row weight (5 at the top down to 1 at the bottom); equal
 totals share a place. The projector shows only how many have placed until the facilitator
 reveals the result; placements close while it is shown.
@@ -55,7 +60,8 @@ PLACEMENT = "placement"
 DRAFT = "draft"
 # A group's diamond is the group's, though its secretary placed it (workshops.personal.erase).
 GROUP_RESULTS = frozenset({PLACEMENT})
-ITEM_COUNT = sum(DIAMOND_ROWS)
+ITEM_COUNT = sum(DIAMOND_ROWS)  # the nine a diamond places
+MOST_ITEMS = 20  # the most it chooses from
 ITEM_LENGTH = 80
 PERSON, GROUP = "person", "group"
 TYPED = "typed"  # the source of the items: typed in the settings, or a kind's group results
@@ -77,17 +83,20 @@ class SettingsForm(forms.Form):
         initial=PERSON,
     )
     source = forms.ChoiceField(
-        label=_("The nine items"),
+        label=_("The items"),
         choices=lambda: [(TYPED, _("Typed below"))] + common.group_sources(),
         initial=TYPED,
         help_text=_(
-            "A group's own result needs group mode: each group places its own nine, in the "
-            "same groups as then. The typed items fill in where a group's list is short."
+            "A group's own result needs group mode: each group places nine of its own items, "
+            "in the same groups as then. The typed items fill in where a group's list is short."
         ),
     )
     items = forms.CharField(
-        label=_("The nine items, one per line"),
-        help_text=_("Exactly nine, each at most 80 characters, no two alike."),
+        label=_("The items, one per line"),
+        help_text=_(
+            "Nine, or up to twenty: with more than nine, each person (or group) chooses the nine "
+            "to place and leaves the rest out. Each at most 80 characters, no two alike."
+        ),
         widget=forms.Textarea(attrs={"rows": 9}),
         required=False,
     )
@@ -120,7 +129,7 @@ class SettingsForm(forms.Form):
                 cleaned[name] = self.fields[name].initial
         source = cleaned.get("source")
         if source == TYPED and "items" in cleaned and not cleaned["items"]:
-            self.add_error("items", gettext("Type the nine items, one per line."))
+            self.add_error("items", gettext("Type the items, at least nine, one per line."))
         if source not in (None, TYPED) and cleaned.get("mode") == PERSON:
             self.add_error(
                 "source",
@@ -134,14 +143,19 @@ class SettingsForm(forms.Form):
         if not lines:
             return ""  # whether that is allowed depends on the source (see clean)
         problems = []
-        if len(lines) != ITEM_COUNT:
+        if len(lines) < ITEM_COUNT:
             problems.append(
                 ngettext(
-                    "Write exactly nine items, one per line (this has %(count)s).",
-                    "Write exactly nine items, one per line (this has %(count)s).",
+                    "Write at least nine items, one per line (this has %(count)s).",
+                    "Write at least nine items, one per line (this has %(count)s).",
                     len(lines),
                 )
                 % {"count": len(lines)}
+            )
+        if len(lines) > MOST_ITEMS:
+            problems.append(
+                gettext("Write at most %(most)s items (this has %(count)s).")
+                % {"most": MOST_ITEMS, "count": len(lines)}
             )
         for number, line in enumerate(lines, start=1):
             if len(line) > ITEM_LENGTH:
@@ -197,8 +211,9 @@ def typed_items(settings: dict) -> list[str]:
 
 
 def items_of(run, group: Group | None = None) -> list[str]:
-    """The nine a person or a group places: typed, or the group's own result from the source
-    exercise (its first nine, each once), filled in from the typed items where it is short."""
+    """The items a person or a group chooses nine of: typed, or the group's own result from
+    the source exercise (each once, up to MOST_ITEMS), filled in from the typed items where it
+    has fewer than nine."""
     settings = settings_of(run)
     typed = typed_items(settings)
     source = _source(run, settings)
@@ -207,9 +222,12 @@ def items_of(run, group: Group | None = None) -> list[str]:
     if group is None:
         return []  # each group has its own nine; the room has none of its own
     items: dict[str, str] = {}
-    for text in [*common.source_output(source, group), *typed]:
+    for text in common.source_output(source, group):
         text = " ".join(text.split())[:ITEM_LENGTH]
-        if text and len(items) < ITEM_COUNT:
+        if text and len(items) < MOST_ITEMS:
+            items.setdefault(word_key(text), text)
+    for text in typed:
+        if len(items) < ITEM_COUNT:
             items.setdefault(word_key(text), text)
     return list(items.values())
 
@@ -318,8 +336,8 @@ class PlacementForm(forms.Form):
             % {"row": row, "capacity": capacity, "chosen": count, "extra": count - capacity}
             for row, capacity, count in self.overfull
         ]
-        missing = len(self.items) - len(chosen)
-        if missing:
+        missing = ITEM_COUNT - len(chosen)
+        if missing > 0 and len(self.items) == ITEM_COUNT:
             problems.append(
                 ngettext(
                     "Place every item: %(count)s is not placed yet.",
@@ -328,10 +346,19 @@ class PlacementForm(forms.Form):
                 )
                 % {"count": missing}
             )
+        elif missing > 0:
+            problems.append(
+                ngettext(
+                    "Choose nine to place: %(count)s more to go.",
+                    "Choose nine to place: %(count)s more to go.",
+                    missing,
+                )
+                % {"count": missing}
+            )
         if problems:
             raise forms.ValidationError(problems)
         cleaned["rows"] = [
-            [item for index, item in enumerate(self.items) if chosen[index] == number]
+            [item for index, item in enumerate(self.items) if chosen.get(index) == number]
             for number in range(1, len(DIAMOND_ROWS) + 1)
         ]
         return cleaned
@@ -429,6 +456,8 @@ class Result:
     tied: bool
     rows: tuple[int, ...]  # how many put it in row 1..5
     bar: int  # 0..10, relative to the top score
+    left_out: int = 0  # how many of the diamonds that could place it left it out
+    offered: int = 0  # how many diamonds could place it (had it to choose from)
 
 
 def results(items: list[str], placements: list[dict], kept: dict | None = None):
@@ -455,7 +484,12 @@ def results(items: list[str], placements: list[dict], kept: dict | None = None):
     if kept:
         if kept.get("own") or set(kept.get("items", [])) == set(items):
             tally = diamond_with_kept(
-                tally, kept_rows, kept.get("counted", 0), kept.get("ignored", 0)
+                tally,
+                kept_rows,
+                kept.get("counted", 0),
+                kept.get("ignored", 0),
+                offered=_kept_counts(kept, "offered", items),
+                left_out=_kept_counts(kept, "left_out", items),
             )
         else:
             counted = kept.get("counted", 0) + kept.get("ignored", 0)
@@ -469,10 +503,23 @@ def results(items: list[str], placements: list[dict], kept: dict | None = None):
             tied=standing.tied,
             rows=tally.rows[standing.key],
             bar=round(10 * standing.score / top) if top else 0,
+            left_out=tally.left_out.get(standing.key, 0),
+            offered=tally.offered.get(standing.key, 0),
         )
         for standing in standings(tally.scores, items)
     ]
     return ranked, tally
+
+
+def _kept_counts(kept: dict, name: str, items: list[str]) -> dict[str, int]:
+    """Kept per-item counts (offered, left out), spelt as the room spells the items. Kept
+    before items could be left out, a diamond offered exactly its nine and left none out."""
+    if name in kept:
+        spelling = {word_key(item): item for item in items}
+        return {spelling.get(word_key(item), item): count for item, count in kept[name]}
+    if name == "offered" and not kept.get("own"):
+        return dict.fromkeys(items, kept.get("counted", 0))
+    return {}
 
 
 def _rows(saved: dict | None) -> list[Row]:
@@ -524,9 +571,10 @@ def context(run, attendee=None) -> dict:
         mine = run.submissions.filter(key=PLACEMENT)
         mine = mine.filter(group=group) if in_groups else mine.filter(author=attendee)
         my_rows = _rows(next(iter(mine.values_list("data", flat=True)), None))
-    # Each person places their own; in groups only the secretary does, and only a full nine.
+    # Each person places their own; in groups only the secretary does, and only from nine
+    # or more.
     places = not in_groups or (member is not None and member.role == "secretary")
-    can_place = places and not revealed and (not in_groups or len(items) == ITEM_COUNT)
+    can_place = places and not revealed and (not in_groups or len(items) >= ITEM_COUNT)
     by_group = dict(saved)
     return {
         "settings": settings,
@@ -544,6 +592,13 @@ def context(run, attendee=None) -> dict:
         "results": ranked,
         "row_numbers": list(range(1, len(DIAMOND_ROWS) + 1)),
         "my_rows": my_rows,
+        "my_left_out": _left_out(my_rows, items),
+        # More to choose from than nine: the phone says so, the results count who left what out.
+        "choosing": len(items) > ITEM_COUNT or any(result.left_out for result in ranked),
+        # What was left out, most often first, the items left out as often together: the
+        # room's result names them besides the diamond.
+        "most_left_out": _left_out_together(ranked),
+        "item_count": len(items),
         # The projector shows each group's diamond side by side once the result is revealed.
         "group_diamonds": lambda: (
             [(g, _rows(by_group.get(g.pk))) for g in run.groups.all()] if in_groups else []
@@ -556,13 +611,34 @@ def context(run, attendee=None) -> dict:
     }
 
 
+def _left_out_together(ranked: list[Result]) -> list[tuple[Result, list[str]]]:
+    """The items that were left out, as (a result, the items left out as often as it),
+    most often first."""
+    together: dict[tuple[int, int], list[Result]] = {}
+    for result in ranked:
+        if result.left_out:
+            together.setdefault((result.left_out, result.offered), []).append(result)
+    return [
+        (results[0], [result.item for result in results])
+        for _count, results in sorted(together.items(), key=lambda entry: -entry[0][0])
+    ]
+
+
+def _left_out(rows: list[Row], items: list[str]) -> list[str]:
+    """The items a whole diamond left out; none while nothing is placed."""
+    placed = {item for row in rows for item in row.items}
+    return [item for item in items if item not in placed] if placed else []
+
+
 def group_context(run, group) -> dict:
-    """What the group's phones watch: the nine and where its secretary has put them."""
+    """What the group's phones watch: the items and where its secretary has put nine."""
     saved = run.submissions.filter(key=PLACEMENT, group=group).values_list("data", flat=True)
     rows = _rows(next(iter(saved), None))
+    items = items_of(run, group)
     return {
-        "items": items_of(run, group),
+        "items": items,
         "rows": rows,
+        "left_out": _left_out(rows, items),
         "placed": any(row.items for row in rows),
         "secretary": next(
             (m for m in group.members.select_related("attendee") if m.role == "secretary"), None
@@ -604,12 +680,20 @@ def keep(run, leaving) -> dict:
     for item, counts in tally.rows.items():
         before = rows.get(item, [0] * len(DIAMOND_ROWS))
         rows[item] = [a + b for a, b in zip(before, counts, strict=True)]
+    # How many diamonds could place each item, and how many of them left it out.
+    per_item = {}
+    for name, added in (("offered", tally.offered), ("left_out", tally.left_out)):
+        before = _kept_counts(kept, name, items) if kept else {}
+        per_item[name] = [
+            [item, before.get(item, 0) + added.get(item, 0)] for item in {**before, **added}
+        ]
     return {
         "items": [] if own else items,
         "own": own,
         "rows": [[item, counts] for item, counts in rows.items()],
         "counted": kept.get("counted", 0) + tally.counted,
         "ignored": kept.get("ignored", 0) + tally.ignored,
+        **per_item,
     }
 
 
@@ -622,6 +706,9 @@ def export(run) -> tuple[list[str], list[list]]:
         gettext("Shared place"),
         *[gettext("In row %(number)s") % {"number": number} for number in ctx["row_numbers"]],
     ]
+    # With more than nine to choose from: how many left each item out, of how many could.
+    if ctx["choosing"]:
+        header += [gettext("Left out"), gettext("Could place it")]
     rows = [
         [
             result.rank,
@@ -629,6 +716,7 @@ def export(run) -> tuple[list[str], list[list]]:
             result.score,
             gettext("yes") if result.tied else "",
             *result.rows,
+            *([result.left_out, result.offered] if ctx["choosing"] else []),
         ]
         for result in ctx["results"]
     ]
@@ -636,7 +724,8 @@ def export(run) -> tuple[list[str], list[list]]:
 
 
 def onward(run) -> list:
-    """The room's diamond, best first: the platform's nine values (exercises/onward.py)."""
+    """The room's diamond, best first: the platform's nine values (exercises/onward.py). With
+    more than nine to choose from, the nine at the top; an item nobody placed is never one."""
     from exercises.onward import VALUES, Onward
 
     ctx = context(run)
@@ -646,7 +735,7 @@ def onward(run) -> list:
         Onward(
             key="room",
             label=gettext("The room's diamond"),
-            items=tuple(result.item for result in ctx["results"]),
+            items=tuple(result.item for result in ctx["results"][:ITEM_COUNT] if result.score),
             targets=(VALUES,),
             replaces=True,
         )

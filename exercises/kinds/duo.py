@@ -1,5 +1,6 @@
-"""Duo: the room talks in pairs (a trio when the room is odd), on one timer with a signal at
-half time to switch who talks; afterwards, optionally, a private note."""
+"""Duo: the room talks in pairs (a trio when the room is odd), on one timer with a signal to
+switch who talks: at half time, or after as many minutes as the facilitator set. Each phone says
+who talks first. Afterwards, optionally, a private note."""
 
 from __future__ import annotations
 
@@ -34,6 +35,13 @@ class SettingsForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
     )
     minutes = forms.IntegerField(label=_("Minutes in all"), min_value=2, max_value=60, initial=7)
+    switch_minutes = forms.IntegerField(
+        label=_("Switch who talks after (minutes)"),
+        min_value=1,
+        max_value=59,
+        required=False,
+        help_text=_("Leave it empty to switch at half time."),
+    )
     note = forms.BooleanField(label=_("A private note afterwards"), required=False, initial=False)
     note_minutes = forms.IntegerField(
         label=_("Minutes for the note"), min_value=1, max_value=30, initial=2
@@ -41,6 +49,17 @@ class SettingsForm(forms.Form):
     note_length = forms.IntegerField(
         label=_("Longest note (characters)"), min_value=50, max_value=5000, initial=1000
     )
+
+    def clean(self):
+        cleaned = super().clean()
+        minutes, switch = cleaned.get("minutes"), cleaned.get("switch_minutes")
+        if minutes and switch and switch >= minutes:
+            self.add_error(
+                "switch_minutes",
+                gettext("Switch before the time is up: at most %(most)s minutes.")
+                % {"most": minutes - 1},
+            )
+        return cleaned
 
 
 def settings_of(run) -> dict:
@@ -87,35 +106,51 @@ def submit(run, attendee, data, token):
     return form
 
 
+def switch_after(settings: dict) -> dt.timedelta:
+    """How long the first person talks: as set, else half the time (within the time there is,
+    should the settings have been shortened since)."""
+    total = dt.timedelta(minutes=settings["minutes"])
+    switch = settings.get("switch_minutes")
+    if switch and dt.timedelta(minutes=switch) < total:
+        return dt.timedelta(minutes=switch)
+    return total / 2
+
+
 def context(run, attendee=None) -> dict:
     settings = settings_of(run)
     workshop = run.workshop
-    half_at = None
+    switch_at = None
     if workshop.timer_ends_at and workshop.timer_duration and run.phase == 0:
-        half_at = workshop.timer_ends_at - workshop.timer_duration / 2
+        # From when the talk started (paused time moves it on, as it moves the deadline).
+        started = workshop.timer_ends_at - workshop.timer_duration
+        switch_at = started + switch_after(settings)
     pairs = [
         {"group": group, "names": [m.attendee.display_name for m in group.members.all()]}
         for group in run.groups.prefetch_related("members__attendee")
     ]
-    partners, note = [], ""
+    talk_order, note = [], ""
     if attendee is not None:
         mine = Member.objects.filter(run=run, attendee=attendee).first()
         if mine is not None:
-            partners = [
-                m.attendee.display_name
-                for m in mine.group.members.select_related("attendee")
-                if m.attendee_id != attendee.pk
-            ]
+            # The pair's own order, random as the pairs were drawn: the first talks first.
+            talk_order = [m.attendee for m in mine.group.members.select_related("attendee")]
         note = (
             run.submissions.filter(key=KEY, author=attendee).values_list("text", flat=True).last()
             or ""
         )
+    others = [a.display_name for a in talk_order if a != attendee]
     return {
         "settings": settings,
         "pairs": pairs,
-        "half_at_ms": int(half_at.timestamp() * 1000) if half_at else None,
-        "half_minutes": dt.timedelta(minutes=settings["minutes"]) / 2,
-        "partners": partners,
+        "switch_at_ms": int(switch_at.timestamp() * 1000) if switch_at else None,
+        "switch_minutes": settings.get("switch_minutes"),
+        "partners": others,
+        "me_first": bool(talk_order) and talk_order[0] == attendee,
+        "talks_first": talk_order[0].display_name if talk_order else "",
+        # A trio (the odd room) shares the time three ways, in this order.
+        "trio_order": [gettext("you") if a == attendee else a.display_name for a in talk_order]
+        if len(talk_order) > 2
+        else [],
         "note": note,
         "notes_written": run.submissions.filter(key=KEY).values("author").distinct().count()
         + common.kept(run).get("notes_written", 0),
@@ -134,6 +169,9 @@ def keep(run, leaving) -> dict:
 
 def export(run) -> tuple[list[str], list[list]]:
     # The notes are private: the export lists who talked with whom, never what anyone wrote.
-    header = [gettext("Pair"), gettext("People")]
-    rows = [[pair["group"].name, ", ".join(pair["names"])] for pair in context(run)["pairs"]]
+    header = [gettext("Pair"), gettext("Talks first"), gettext("People")]
+    rows = [
+        [pair["group"].name, pair["names"][0] if pair["names"] else "", ", ".join(pair["names"])]
+        for pair in context(run)["pairs"]
+    ]
     return header, rows

@@ -41,6 +41,7 @@ EXAMPLE = _(
 )
 # The settings that time the phases: the exercise library fits them to the agenda item.
 MINUTES = ("minutes_write", "minutes_visit", "minutes_home")
+LENGTH_FROM_ROOM = True  # its phases repeat per group or person (common.settings_of)
 TEMPLATE = "exercises/kinds/gallery.html"
 STATION, COMMENT, FINAL = "station", "comment", "final"
 WRITTEN_NOW = "now"
@@ -96,6 +97,9 @@ class SettingsForm(forms.Form):
     max_length = forms.IntegerField(
         label=_("Longest comment (characters)"), min_value=20, max_value=1000, initial=300
     )
+
+    # How long the walk takes depends on how many stations (groups) there are: the phases
+    # keep the lengths set here, whatever the agenda item says.
 
 
 def source_run(run) -> Run | None:

@@ -56,6 +56,7 @@ class SettingsForm(forms.Form):
     minutes_plenary = forms.IntegerField(
         label=_("Minutes in plenary (P)"), min_value=1, max_value=60, initial=3
     )
+
     grouping = forms.ChoiceField(
         label=_("Groups"), choices=common.GROUPINGS, initial=groups.NETWORK_GROUPS
     )

@@ -1,10 +1,18 @@
-"""Rekkeframlegg (round robin): in each group, turns go round in order; each turn a person adds
-one point or passes. Replies are locked until the rounds are done; then arguments for each point
-come before arguments against; the group ends by each member ranking the points, combined by
-Borda count with ties shown, and keeps the top ones. No voting.
+"""Rekkeframlegg (round robin): in each group, turns go round in a fixed order (or, if the
+facilitator chooses, a new person starts each round); each turn a person adds one point (or up
+to two, as set) or passes. Replies are locked until the rounds are done; then arguments for the
+points come before arguments against; the group ends by each member ranking the points,
+combined by Borda count with ties shown, and keeps the top ones. No voting.
 
 Whose turn it is is never stored: it follows from the turns taken so far, so it cannot drift
 from what the group actually did.
+
+What the group's phones share (whose turn it is, the points, the arguments, the standings) comes
+over the group's stream and is redrawn whenever someone in the group acts. What a person fills
+in themselves (an argument, their ranking) is in their own part of the page, which those
+redraws never touch: one member saving their ranking can't wipe another's half-chosen one.
+Only the turn's form is drawn for the group (shown on the phone whose turn it is), and its
+field is kept across redraws while the turn lasts.
 """
 
 from __future__ import annotations
@@ -44,6 +52,27 @@ class SettingsForm(forms.Form):
         initial=_("Share good examples from practice, one at a time, with the reason."),
         widget=forms.Textarea(attrs={"rows": 2}),
     )
+    grouping = forms.ChoiceField(
+        label=_("Groups"), choices=common.GROUPINGS, initial=groups.NETWORK_GROUPS
+    )
+    group_size = forms.IntegerField(
+        label=_("Group size (for random groups)"), min_value=2, max_value=12, initial=4
+    )
+    points_per_turn = forms.TypedChoiceField(
+        label=_("Points per person per turn"),
+        choices=[(1, _("One point, or pass")), (2, _("One or two points, or pass"))],
+        coerce=int,
+        initial=1,
+    )
+    rotate_start = forms.BooleanField(
+        label=_("A new person starts each round"),
+        required=False,
+        initial=False,
+        help_text=_(
+            "Without it, the turn goes round in the same order every round, and the same "
+            "person starts."
+        ),
+    )
     keep = forms.IntegerField(
         label=_("Points the group keeps"), min_value=1, max_value=20, initial=3
     )
@@ -66,7 +95,7 @@ def settings_of(run) -> dict:
 
 
 def grouping(settings: dict) -> dict:
-    return {"mode": groups.NETWORK_GROUPS, "roles": ["chair", "secretary"], "rule": "fair"}
+    return common.group_plan(settings, ["chair", "secretary"], "fair")
 
 
 def phases(settings: dict) -> list[Phase]:
@@ -84,11 +113,12 @@ def phase_key(run) -> str:
 # The rules, as pure functions.
 
 
-def round_order[T](members: list[T], round_number: int) -> list[T]:
-    """The turn order of a round: the starting person moves one on each round."""
+def round_order[T](members: list[T], round_number: int, *, rotate: bool = False) -> list[T]:
+    """The turn order of a round: the group's own order every round, or with `rotate`, the
+    starting person moving one on each round."""
     if not members:
         return []
-    start = round_number % len(members)
+    start = round_number % len(members) if rotate else 0
     return members[start:] + members[:start]
 
 
@@ -98,20 +128,39 @@ class Turns:
     whose: object | None  # the member whose turn it is; None when the rounds are over
     complete_rounds: int
     finished: bool  # a whole round passed without a new point
+    order: tuple = ()  # the round's turn order, the one who starts first
+    added: int = 0  # points the person whose turn it is has added in this turn so far
+    taken: int = 0  # how many points and passes so far: each one is a new moment of the turn
 
 
-def turns(members: list, taken: list[tuple[object, bool]]) -> Turns:
-    """Where the rounds stand, from the turns taken: (member, added_a_point) in order."""
+def turns(
+    members: list, taken: list[tuple[object, bool]], *, per_turn: int = 1, rotate: bool = False
+) -> Turns:
+    """Where the rounds stand, from what was sent: (member, added_a_point) in order.
+
+    A turn ends when the person has added `per_turn` points or passes (after a point, a pass
+    means "that was all from me"). The rounds end when a whole round passes without a point.
+    """
     n = len(members)
     if n == 0:
         return Turns(0, None, 0, True)
-    complete = len(taken) // n
-    for r in range(complete):
-        if not any(point for _m, point in taken[r * n : (r + 1) * n]):
-            return Turns(r, None, r + 1, True)
-    current = len(taken) // n
-    order = round_order(members, current)
-    return Turns(current, order[len(taken) % n], complete, False)
+    done, added, round_had_point = 0, 0, False
+    for _member, point in taken:
+        if point:
+            added += 1
+            round_had_point = True
+        if point and added < per_turn:
+            continue
+        done, added = done + 1, 0
+        if done % n == 0:
+            if not round_had_point:
+                last = done // n - 1
+                order = tuple(round_order(members, last, rotate=rotate))
+                return Turns(last, None, last + 1, True, order, 0, len(taken))
+            round_had_point = False
+    current = done // n
+    order = tuple(round_order(members, current, rotate=rotate))
+    return Turns(current, order[done % n], current, False, order, added, len(taken))
 
 
 # Reading a group's state from its submissions.
@@ -131,22 +180,44 @@ def _taken(run, group: Group) -> list[tuple[int, bool]]:
     ]
 
 
+def _turns(run, group: Group, members: list[Member], settings: dict) -> Turns:
+    return turns(
+        [m.pk for m in members],
+        _taken(run, group),
+        per_turn=settings["points_per_turn"],
+        rotate=settings["rotate_start"],
+    )
+
+
+def _stage(run, group: Group) -> str:
+    """Arguments for come first; once the chair moves the group on, arguments against."""
+    return "against" if run.submissions.filter(group=group, key=AGAINST).exists() else "for"
+
+
 def group_context(run, group) -> dict:
+    settings = settings_of(run)
     members = _members(group)
-    state = turns([m.pk for m in members], _taken(run, group))
-    whose = next((m for m in members if m.pk == state.whose), None)
+    state = _turns(run, group, members, settings)
+    by_pk = {m.pk: m for m in members}
     points = list(run.submissions.filter(group=group, key=POINT).select_related("author"))
     arguments = list(run.submissions.filter(group=group, key=ARGUMENT))
     rankings = [s.data.get("order", []) for s in run.submissions.filter(group=group, key=RANKING)]
-    keep = settings_of(run)["keep"]
+    keep = settings["keep"]
     scores = borda_points([[str(p) for p in order] for order in rankings], len(points))
     table = standings(scores, [str(p.pk) for p in points])
     by_id = {str(p.pk): p for p in points}
+    whose = by_pk.get(state.whose)
     return {
         "members": members,
+        # The round's turn order, the one who starts first.
+        "order": [by_pk[pk] for pk in state.order if pk in by_pk],
         "whose": whose,
         "round": state.round + 1,
         "finished": state.finished,
+        "added": state.added,
+        # More points this turn, or only a pass ("that was all from me")?
+        "may_add": whose is not None and state.added < settings["points_per_turn"],
+        "turn_key": state.taken,
         "points": [
             {
                 "point": p,
@@ -163,7 +234,7 @@ def group_context(run, group) -> dict:
             }
             for p in points
         ],
-        "stage": "against" if run.submissions.filter(group=group, key=AGAINST).exists() else "for",
+        "stage": _stage(run, group),
         "ranked": len(rankings),
         "standings": [(by_id[s.key], s) for s in table],
         "kept": [by_id[s.key] for s in table if s.rank <= keep and s.score > 0],
@@ -179,6 +250,8 @@ def group_output(run, group) -> list[str]:
 
 
 class PointForm(forms.Form):
+    """A point in the rounds, or an argument after them."""
+
     def __init__(self, *args, max_length: int, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["text"] = forms.CharField(
@@ -189,6 +262,56 @@ class PointForm(forms.Form):
                 "max_length": _("Keep it to %(limit_value)d characters (this has %(show_value)d).")
             },
         )
+        # The point an argument is about; kept when the argument is refused, so it stays chosen.
+        self.fields["point"] = forms.CharField(required=False)
+
+
+class RankingForm(forms.Form):
+    """A place for each of the group's points, 1 to N, each place once."""
+
+    def __init__(self, *args, points: list, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.points = points
+        places = [("", "–")] + [(place, str(place)) for place in range(1, len(points) + 1)]
+        for point in points:
+            self.fields[f"place-{point.pk}"] = forms.TypedChoiceField(
+                label=point.text, choices=places, coerce=int, required=False
+            )
+
+    def clean(self):
+        cleaned = super().clean()
+        chosen = [cleaned.get(f"place-{point.pk}") for point in self.points]
+        if sorted(place for place in chosen if place) != list(range(1, len(self.points) + 1)):
+            raise forms.ValidationError(
+                gettext("Give every point its own place, 1 to %(count)s.")
+                % {"count": len(self.points)}
+            )
+        placed = sorted(zip(chosen, self.points, strict=True), key=lambda pair: pair[0])
+        cleaned["order"] = [point.pk for _place, point in placed]
+        return cleaned
+
+    # What the template draws: a template can't look a field up by a computed name.
+    def rows(self) -> list[dict]:
+        return [
+            {
+                "point": point,
+                "name": f"place-{point.pk}",
+                "value": str(self[f"place-{point.pk}"].value() or ""),
+                "places": range(1, len(self.points) + 1),
+            }
+            for point in self.points
+        ]
+
+
+def _ranking_form(run, group, attendee) -> RankingForm:
+    """The person's ranking form with the places they saved (none before they have)."""
+    points = list(run.submissions.filter(group=group, key=POINT))
+    saved = run.submissions.filter(group=group, key=RANKING, author=attendee).first()
+    order = saved.data.get("order", []) if saved else []
+    return RankingForm(
+        points=points,
+        initial={f"place-{pk}": place for place, pk in enumerate(order, start=1)},
+    )
 
 
 def submit(run, attendee, data, token):
@@ -206,7 +329,7 @@ def submit(run, attendee, data, token):
         if step in (POINT, PASS):
             if key != "rounds":
                 return common.refuse(form, gettext("The rounds are over."))
-            state = turns([m.pk for m in _members(group)], _taken(run, group))
+            state = _turns(run, group, _members(group), settings)
             if state.finished or state.whose != member.pk:
                 return common.refuse(form, gettext("It is not your turn. Wait for it, please."))
             if step == POINT:
@@ -219,51 +342,35 @@ def submit(run, attendee, data, token):
                 text = "–"
             submission, created = save(run, attendee, key=step, text=text, token=token)
         elif step == ARGUMENT:
-            side = data.get("side")
             if key != "arguments":
                 return common.refuse(form, gettext("Replies open when the rounds are over."))
-            if side not in ("for", "against"):
-                return common.refuse(form, gettext("Say whether it is an argument for or against."))
-            against = run.submissions.filter(group=group, key=AGAINST).exists()
-            if side == "against" and not against:
-                return common.refuse(
-                    form, gettext("Arguments for come first; the chair opens 'against'.")
-                )
-            if side == "for" and against:
-                return common.refuse(form, gettext("The group has moved on to arguments against."))
             point = run.submissions.filter(group=group, key=POINT, pk=data.get("point")).first()
-            text = (data.get("text") or "").strip()
+            if not form.is_valid():
+                return form
+            text = form.cleaned_data["text"].strip()
             if point is None or not text:
                 return common.refuse(form, gettext("Choose a point and write the argument."))
+            # For or against is where the group stands when it arrives, not what the phone
+            # showed when it was typed: the chair may have moved the group on meanwhile.
             submission, created = save(
                 run,
                 attendee,
                 key=ARGUMENT,
-                text=text[: settings["max_length"]],
+                text=text,
                 token=token,
-                data={"point": point.pk, "side": side},
+                data={"point": point.pk, "side": _stage(run, group)},
             )
         elif step == AGAINST:
             if member.role != "chair":
                 return common.refuse(form, gettext("The chair moves the group on."))
             submission, created = save(run, attendee, key=AGAINST, text="–", token=token)
         elif step == RANKING:
+            points = list(run.submissions.filter(group=group, key=POINT))
+            ranking = RankingForm(data, points=points)
             if key != "rank":
-                return common.refuse(form, gettext("Ranking comes last."))
-            points = [
-                str(p)
-                for p in run.submissions.filter(group=group, key=POINT).values_list("pk", flat=True)
-            ]
-            places = {p: data.get(f"place-{p}") for p in points}
-            chosen = sorted((int(v), p) for p, v in places.items() if v and v.isdigit())
-            if len(chosen) != len(points) or sorted(v for v, _p in chosen) != list(
-                range(1, len(points) + 1)
-            ):
-                return common.refuse(
-                    form,
-                    gettext("Give every point its own place, 1 to %(count)s.")
-                    % {"count": len(points)},
-                )
+                return common.refuse(ranking, gettext("Ranking comes last."))
+            if not ranking.is_valid():
+                return ranking
             submission, created = save(
                 run,
                 attendee,
@@ -271,7 +378,7 @@ def submit(run, attendee, data, token):
                 text="–",
                 token=token,
                 replace=True,
-                data={"order": [int(p) for _v, p in chosen]},
+                data={"order": ranking.cleaned_data["order"]},
             )
         else:
             return common.refuse(form, gettext("That is not something this exercise takes."))
@@ -284,18 +391,29 @@ def submit(run, attendee, data, token):
 
 def context(run, attendee=None) -> dict:
     settings = settings_of(run)
+    key = phase_key(run)
     member = (
         Member.objects.filter(run=run, attendee=attendee).select_related("group").first()
         if attendee
         else None
     )
+    groups_view = [{"group": g, **group_context(run, g)} for g in run.groups.all()]
+    mine = next((entry for entry in groups_view if member and entry["group"] == member.group), None)
+    if mine is not None and key == "rank":
+        form = _ranking_form(run, member.group, attendee)
+    else:
+        form = PointForm(max_length=settings["max_length"])
     return {
         "settings": settings,
         "member": member,
         "role_label": member.get_role_display() if member and member.role else "",
-        "phase_key": phase_key(run),
-        "groups": [{"group": g, **group_context(run, g)} for g in run.groups.all()],
-        "form": PointForm(max_length=settings["max_length"]),
+        "phase_key": key,
+        "groups": groups_view,
+        # The person's own group, for their own part: the points to argue about and to rank.
+        "mine": mine,
+        "ranked": mine is not None
+        and run.submissions.filter(key=RANKING, author=attendee, group=member.group).exists(),
+        "form": form,
     }
 
 

@@ -191,6 +191,7 @@ class SettingsForm(forms.Form):
             "there. Then edit it as you like and save again."
         ),
     )
+
     # Which template the text below came from: when `template` differs, it is to be loaded.
     loaded = forms.CharField(widget=forms.HiddenInput, required=False, initial=FIRST)
     intro = forms.CharField(
@@ -523,6 +524,8 @@ def context(run, attendee=None) -> dict:
         "needed": needed,
         "enough": respondents >= needed,
         "sections": sections,
+        # A survey of written answers only has no statements: no scale, no table of totals.
+        "has_statements": bool(survey.statements),
         "open": list(zip(survey.questions, written, strict=True)) if written is not None else [],
         "revealed": run.state.get("revealed", False) or not settings["hidden_until_reveal"],
         "scale": SCALE,
@@ -693,7 +696,7 @@ def export_sheets(run) -> list[tuple[str, list[str], list[list]]]:
     else:
         questions = parse(ctx["settings"]["statements"], ctx["settings"]["questions"]).questions
         written += [[q, _not_shown(ctx["needed"], ctx["respondents"])] for q in questions]
-    return [
+    sheets = [
         (
             gettext("Statements"),
             [
@@ -708,11 +711,17 @@ def export_sheets(run) -> list[tuple[str, list[str], list[list]]]:
         ),
         (gettext("Written answers"), [gettext("Question"), gettext("Answer")], written),
     ]
+    # A survey of written answers only has no statements to sum up: no empty sheet for them.
+    return sheets if ctx["has_statements"] else sheets[1:]
 
 
 def export(run) -> tuple[list[str], list[list]]:
     """The same totals as one table for CSV: the statements, then the written answers."""
-    (_title, header, statements), (_title2, _header2, written) = export_sheets(run)
+    sheets = export_sheets(run)
+    if len(sheets) == 1:  # written answers only: their own table
+        _title, header, written = sheets[0]
+        return header, written
+    (_title, header, statements), (_title2, _header2, written) = sheets
     rows = [
         [
             *row[:3],

@@ -42,6 +42,7 @@ EXAMPLE = _(
 )
 # The settings that time the phases: the exercise library fits them to the agenda item.
 MINUTES = ("minutes_prepare", "minutes_practise", "minutes_debrief")
+LENGTH_FROM_ROOM = True  # its phases repeat per group or person (common.settings_of)
 TEMPLATE = "exercises/kinds/triads.html"
 GIVER, RECEIVER, OBSERVER = "giver", "receiver", "observer"
 STEPS = ("prepare", "practise", "debrief")
@@ -99,6 +100,9 @@ class SettingsForm(forms.Form):
     max_length = forms.IntegerField(
         label=_("Longest note (characters)"), min_value=50, max_value=2000, initial=500
     )
+
+    # As many rounds as people in the largest triad, known once the groups are formed: the
+    # phases keep the lengths set here, whatever the agenda item says.
 
 
 def rounds_for(largest_group: int) -> int:

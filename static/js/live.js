@@ -56,10 +56,11 @@
       }
     });
   }
-  // Duo: at half time the phones and the projector say "switch", once per deadline.
-  function halfway() {
-    document.querySelectorAll("[data-halfway]").forEach(function (el) {
-      var at = Number(el.dataset.halfway);
+  // Duo: at the switch (half time, or as set) the phones and the projector say "switch",
+  // once per deadline.
+  function switchTime() {
+    document.querySelectorAll("[data-switch-at]").forEach(function (el) {
+      var at = Number(el.dataset.switchAt);
       if (Date.now() + offset < at) return;
       if (el.hidden) {
         el.hidden = false;
@@ -72,7 +73,7 @@
       }
     });
   }
-  setInterval(halfway, 500);
+  setInterval(switchTime, 500);
 
   // Group views are drawn once for the whole group; a control meant for one member (the
   // person whose turn it is, the chair) is shown on that member's phone only. The server
@@ -87,6 +88,9 @@
   // When this phone's role in its group changes (the group tapped who takes one), its own
   // part (its role, the secretary's form) is fetched again: that part is kept across pushes
   // (hx-preserve) and would otherwise show the role it had. Other phones keep what they type.
+  // Only a change within one exercise counts: the next exercise's group view names another
+  // run, and its own part was fetched as it came (fetching it again would throw away what the
+  // person has started to type in it).
   var roleSeen = null;
   function roleChanged() {
     var me = document.querySelector("[data-me]");
@@ -94,7 +98,8 @@
     var mine = me && document.querySelector("[data-role-of='" + me.dataset.me + "']");
     if (!mine || !host || !window.htmx) return;
     var role = mine.dataset.role;
-    if (roleSeen !== null && role !== roleSeen) {
+    var sameRun = roleSeen !== null && role.split(":")[0] === roleSeen.split(":")[0];
+    if (sameRun && role !== roleSeen) {
       document.querySelectorAll(".phone-now [hx-preserve][id]:not([sse-connect])").forEach(function (el) {
         window.htmx.ajax("GET", host.dataset.pollUrl, { target: "#" + el.id, select: "#" + el.id + " > *", swap: "innerHTML" });
       });

@@ -162,6 +162,18 @@ class AsgiServer:
     server: uvicorn.Server
     loop: asyncio.AbstractEventLoop
 
+    def _streams(self, cookie: str) -> list:
+        # A phone's streams: the day's (.../stream/) and its group's (.../runs/<pk>/group/).
+        found = []
+        for connection in list(self.server.server_state.connections):
+            scope = getattr(connection, "scope", None)
+            if not scope or not scope["path"].endswith(("/stream/", "/group/")):
+                continue
+            cookies = b"".join(v for k, v in scope["headers"] if k == b"cookie").decode()
+            if cookie in cookies and not connection.transport.is_closing():
+                found.append(connection)
+        return found
+
     def cut_streams(self, cookie: str) -> int:
         """Drop the TCP connections of the open SSE streams that carry `cookie`.
 
@@ -171,18 +183,20 @@ class AsgiServer:
         """
 
         async def cut() -> int:
-            cut = 0
-            for connection in list(self.server.server_state.connections):
-                scope = getattr(connection, "scope", None)
-                if not scope or not scope["path"].endswith("/stream/"):
-                    continue
-                cookies = b"".join(v for k, v in scope["headers"] if k == b"cookie").decode()
-                if cookie in cookies:
-                    connection.transport.close()
-                    cut += 1
-            return cut
+            connections = self._streams(cookie)
+            for connection in connections:
+                connection.transport.close()
+            return len(connections)
 
         return asyncio.run_coroutine_threadsafe(cut(), self.loop).result(timeout=5)
+
+    def open_streams(self, cookie: str) -> int:
+        """How many SSE streams that carry `cookie` are open now."""
+
+        async def count() -> int:
+            return len(self._streams(cookie))
+
+        return asyncio.run_coroutine_threadsafe(count(), self.loop).result(timeout=5)
 
 
 @pytest.fixture
@@ -306,3 +320,11 @@ def exercise_agenda(
     )
     Exercise.objects.create(agenda_item=item, kind=kind, settings=settings)
     return [*items, item]
+
+
+@pytest.fixture
+def watch():
+    """A watch over the browser contexts a test hands it (see tests/e2e/support.py)."""
+    from tests.e2e.support import Watch
+
+    return Watch()

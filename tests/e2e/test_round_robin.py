@@ -56,7 +56,7 @@ def test_one_round_goes_round_the_group(asgi_server, new_phone, axe, alice, work
             else:
                 expect(form).to_be_hidden()
         page = phones[current]
-        page.locator(f"#rr-point-{run.pk}").fill(f"Punkt fra {current}")
+        page.locator(f"#rr-group-{run.pk} .rr-point").fill(f"Punkt fra {current}")
         page.locator("button[value=point]").click()
         for other in phones.values():
             expect(other.locator(f"#rr-group-{run.pk} .rr-points")).to_contain_text(

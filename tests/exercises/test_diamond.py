@@ -129,10 +129,13 @@ def test_settings_take_nine_items_one_per_line():
     assert form.cleaned_data["items"] == "\n".join(ITEMS)  # trimmed, blank lines dropped
 
 
-def test_settings_refuse_other_than_nine_too_long_and_duplicates():
+def test_settings_refuse_fewer_than_nine_more_than_twenty_too_long_and_duplicates():
     form = settings_form("\n".join(ITEMS[:8]))
     assert not form.is_valid()
-    assert form.errors["items"] == ["Write exactly nine items, one per line (this has 8)."]
+    assert form.errors["items"] == ["Write at least nine items, one per line (this has 8)."]
+    assert settings_form("\n".join(f"Verdi {n}" for n in range(20))).is_valid()
+    form = settings_form("\n".join(f"Verdi {n}" for n in range(21)))
+    assert form.errors["items"] == ["Write at most 20 items (this has 21)."]
     form = settings_form("\n".join([*ITEMS[:8], "x" * 81]))
     assert form.errors["items"] == ["Line 9 is 81 characters; keep each item to 80."]
     assert settings_form("\n".join([*ITEMS[:8], "x" * 80])).is_valid()
@@ -153,7 +156,7 @@ def test_settings_saved_before_the_group_mode_read_as_each_person_with_typed_ite
 def test_setup_page_offers_the_kind_and_saves_the_items(alice_client, agenda):
     url = reverse("exercises:setup", args=[agenda[3].pk])
     page = alice_client.get(url, {"kind": "diamond"})
-    assert "The nine items, one per line" in page.text
+    assert "The items, one per line" in page.text
     response = alice_client.post(url, {"kind": "diamond", **SETTINGS, **FORM_DEFAULTS})
     assert response.status_code == 302
     assert agenda[3].exercise.settings["items"].splitlines() == ITEMS
@@ -477,3 +480,99 @@ def test_hr_cannot_reveal_and_outsiders_see_nothing(run, bob_client, charlie_cli
     assert charlie_client.get(reverse("exercises:export_csv", args=[run.pk])).status_code == 404
     run.refresh_from_db()
     assert not run.state.get("revealed")
+
+
+# More to choose from than nine
+
+
+TWELVE = [*ITEMS, "Humør", "Omsorg", "Tålmodighet"]
+
+
+def place12(phone: Client, workshop, run, placement: dict[str, int]):
+    return phone.post(
+        reverse("exercises:submit", args=[workshop.join_code, run.pk]),
+        {
+            **{f"item-{TWELVE.index(item)}": str(row) for item, row in placement.items()},
+            "token": uuid.uuid4(),
+        },
+        **HTMX,
+    )
+
+
+@pytest.fixture
+def twelve(workshop, agenda, alice) -> Run:
+    Exercise.objects.create(
+        agenda_item=agenda[3],
+        kind="diamond",
+        settings={**SETTINGS, "items": "\n".join(TWELVE)},
+    )
+    workshop.start_day(by=alice)
+    for _ in range(3):
+        workshop.go(+1, by=alice, expected_version=None)
+    return Run.objects.get()
+
+
+def test_a_complete_diamond_of_nine_of_more_leaves_the_rest_out():
+    rows = [["a"], ["b", "c"], ["d", "e", "f"], ["g", "h"], ["i"]]
+    assert is_complete_diamond(rows, list("abcdefghijkl"))
+    assert not is_complete_diamond(rows, list("abcdefghXkl"))  # "i" is not one of them
+    tally = diamond_tally([rows, rows], list("abcdefghijkl"))
+    assert tally.counted == 2
+    assert tally.left_out == {**dict.fromkeys("abcdefghi", 0), "j": 2, "k": 2, "l": 2}
+    assert tally.offered == dict.fromkeys("abcdefghijkl", 2)
+
+
+def test_each_person_chooses_nine_and_the_room_counts_what_was_left_out(
+    workshop, twelve, alice, alice_client, bob_client
+):
+    page = phone_for(workshop, "Ola").get(reverse("workshops:phone", args=[workshop.join_code]))
+    assert "Choose nine of the 12 and leave the rest out." in page.text
+    phones = {name: phone_for(workshop, name) for name in ("Kari", "Per")}
+    # Kari leaves out the last three; Per leaves out Tillit, Respekt and Mot instead.
+    kari = rows_of(*TOP_DOWN)
+    short = place12(phones["Kari"], workshop, twelve, {k: v for k, v in kari.items() if v != 3})
+    assert "Choose nine to place: 3 more to go." in short.text
+    saved = place12(phones["Kari"], workshop, twelve, kari)
+    assert "Saved." in saved.text
+    per = {item: kari[item] for item in ITEMS[3:]}
+    per.update({"Humør": 1, "Omsorg": 2, "Tålmodighet": 2})
+    saved = place12(phones["Per"], workshop, twelve, per)
+    assert "Saved." in saved.text
+    assert len(placements(twelve)) == 2
+    results = {r.item: r for r in diamond.context(twelve)["results"]}
+    assert (results["Tillit"].left_out, results["Tillit"].offered) == (1, 2)
+    assert (results["Lytte"].left_out, results["Lytte"].offered) == (0, 2)
+    console = alice_client.get(reverse("workshops:console", args=[workshop.pk])).text
+    assert '<th scope="col">Left out</th>' in console and "<td>1 of 2</td>" in console
+    change(twelve, "reveal", by=alice, expected_version=0, data={})
+    shown = bob_client.get(reverse("workshops:presenter", args=[workshop.pk])).text
+    assert "Left out: " in shown and "(left out by 1 of 2)" in shown
+    after = phones["Kari"].get(reverse("workshops:phone", args=[workshop.join_code])).text
+    assert "Left out: Humør, Omsorg, Tålmodighet" in after
+    rows = list(
+        csv.reader(
+            io.StringIO(
+                bob_client.get(reverse("exercises:export_csv", args=[twelve.pk])).content.decode(
+                    "utf-8-sig"
+                )
+            ),
+            delimiter=";",
+        )
+    )
+    assert rows[0][-2:] == ["Left out", "Could place it"]
+    tillit = next(row for row in rows if row[1] == "Tillit")
+    assert tillit[-2:] == ["1", "2"]
+    [offer] = diamond.onward(twelve)
+    assert len(offer.items) == 9
+
+
+def test_what_was_left_out_survives_deletion_for_privacy(workshop, twelve):
+    phone = phone_for(workshop, "Kari")
+    place12(phone, workshop, twelve, rows_of(*TOP_DOWN))
+    before = {r.item: (r.score, r.left_out, r.offered) for r in diamond.context(twelve)["results"]}
+    twelve.state["kept"] = diamond.keep(twelve, twelve.submissions.all())
+    twelve.save()
+    twelve.submissions.all().delete()
+    after = {r.item: (r.score, r.left_out, r.offered) for r in diamond.context(twelve)["results"]}
+    assert after == before
+    assert after["Humør"] == (0, 1, 1)

@@ -219,7 +219,7 @@ def test_settings_say_what_does_not_fit(alice_client, agenda):
     url = reverse("exercises:setup", args=[agenda[2].pk])
     base = {"kind": "diamond", **diamond_settings(), "minutes": 8, "secretary_rule": "fair"}
     typed_empty = alice_client.post(url, {**base, "items": ""})
-    assert "Type the nine items, one per line." in typed_empty.text
+    assert "Type the items, at least nine, one per line." in typed_empty.text
     person_from_groups = alice_client.post(url, {**base, "mode": "person", "source": "igp"})
     assert "A group&#x27;s own result can only be placed in group mode." in person_from_groups.text
     assert not Exercise.objects.exists()
@@ -252,3 +252,33 @@ def test_diamonds_of_different_items_add_up_by_item():
     assert tally.rows["a"] == (2, 0, 0, 0, 0)
     assert tally.scores["j"] == 4 and tally.scores["b"] == 4
     assert tally.scores["z"] == 0  # shown, with no points
+
+
+def test_a_group_with_more_than_nine_of_its_own_chooses_nine(workshop, igp_then_diamond, alice):
+    source, phones = igp_then_diamond
+    one, two = source.groups.order_by("number")
+    longer = [*FIRST, "Glede", "Mot til å si fra"]
+    write_list(source, one, longer)
+    write_list(source, two, SECOND)
+    workshop.go(+1, by=alice, expected_version=None)
+    run = Run.objects.get(exercise__kind="diamond")
+    first, second = run.groups.order_by("number")
+    assert diamond.items_of(run, first) == longer  # eleven: nine to place, two left out
+    writer = secretary_of(first)
+    page = phones[writer].get(reverse("workshops:phone", args=[workshop.join_code])).text
+    assert "Choose nine of the 11 and leave the rest out." in page
+    chosen = [*longer[2:]]  # leaves out Tillit and Mot
+    response = place(phones[writer], workshop, run, longer, top_down(chosen))
+    assert "Saved." in response.text
+    place(phones[secretary_of(second)], workshop, run, SECOND, top_down(SECOND))
+    results = {r.item: r for r in diamond.context(Run.objects.get(pk=run.pk))["results"]}
+    # Tillit was in both lists: the first group left it out, the second put it on top.
+    assert (results["Tillit"].score, results["Tillit"].left_out, results["Tillit"].offered) == (
+        5,
+        1,
+        2,
+    )
+    assert (results["Mot"].left_out, results["Mot"].offered) == (1, 1)
+    assert (results["Samhold"].left_out, results["Samhold"].offered) == (0, 1)
+    view = groupcast.render(run, first, "en")
+    assert "Left out: Tillit, Mot" in view

@@ -157,3 +157,65 @@ def test_roles_by_a_playful_rule_and_fairly_over_a_programme_of_three_days(
         Member.objects.get(run=run, role="chair").attendee.display_name for run in runs
     )
     assert max(chairs.values()) == 1
+
+
+def test_each_phone_says_who_talks_first_and_the_console_calls_them_pairs(day, alice, alice_client):
+    phones = {name: phone_for(day, name) for name in ["Ane", "Bo", "Cato", "Dina"]}
+    run = reach_duo(day, alice)
+    assert sorted(run.groups.values_list("name", flat=True)) == ["Pair 1", "Pair 2"]
+    for group in run.groups.all():
+        first, second = [m.attendee.display_name for m in group.members.order_by("pk")]
+        page = phones[first].get(reverse("workshops:phone", args=[day.join_code])).text
+        assert f"You talk first. At the signal, it is {second}'s turn." in page
+        page = phones[second].get(reverse("workshops:phone", args=[day.join_code])).text
+        assert f"{first} talks first. At the signal, it is your turn." in page
+    console = alice_client.get(reverse("workshops:console", args=[day.pk])).text
+    assert "<strong>Pair 1</strong>" in console and "Group 1" not in console
+    export = alice_client.get(reverse("exercises:export_csv", args=[run.pk]))
+    rows = export.content.decode("utf-8-sig").splitlines()
+    assert rows[0] == "Pair;Talks first;People"
+
+
+def test_the_switch_comes_at_half_time_or_as_set(day, alice, bob_client):
+    phone_for(day, "Ane")
+    phone_for(day, "Bo")
+    run = reach_duo(day, alice)
+    day.refresh_from_db()
+    started = day.timer_ends_at - day.timer_duration
+    half = duo.context(run)["switch_at_ms"]
+    assert half == int((started + dt.timedelta(minutes=4)).timestamp() * 1000)
+    run.exercise.settings = {**run.exercise.settings, "switch_minutes": 3}
+    run.exercise.save()
+    set_at = duo.context(run)["switch_at_ms"]
+    assert set_at == int((started + dt.timedelta(minutes=3)).timestamp() * 1000)
+    shown = bob_client.get(reverse("workshops:presenter", args=[day.pk])).text
+    assert "Switch after 3 minutes" in shown and f'data-switch-at="{set_at}"' in shown
+    # Paused, there is no time to switch at; resumed, it moves on with the deadline.
+    day.change_timer("pause", by=alice, expected_version=None)
+    run = Run.objects.get()
+    assert duo.context(run)["switch_at_ms"] is None
+
+
+def test_the_switch_must_come_before_the_time_is_up():
+    form = duo.SettingsForm(
+        {
+            "prompt": "Hva nå?",
+            "minutes": 6,
+            "switch_minutes": 6,
+            "note_minutes": 2,
+            "note_length": 500,
+        }
+    )
+    assert form.errors["switch_minutes"] == ["Switch before the time is up: at most 5 minutes."]
+    form = duo.SettingsForm(
+        {
+            "prompt": "Hva nå?",
+            "minutes": 6,
+            "switch_minutes": 2,
+            "note_minutes": 2,
+            "note_length": 500,
+        }
+    )
+    assert form.is_valid(), form.errors
+    assert duo.switch_after(form.cleaned_data) == dt.timedelta(minutes=2)
+    assert duo.switch_after({"minutes": 6, "switch_minutes": None}) == dt.timedelta(minutes=3)

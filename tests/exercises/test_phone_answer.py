@@ -32,7 +32,7 @@ def test_an_answer_with_a_plain_form_in_it_carries_a_working_csrf_token(workshop
     run = Run.objects.get()
     phone, _page, header = phone_with_csrf_checks(workshop)
     url = reverse("exercises:submit", args=[workshop.join_code, run.pk])
-    data = {"text": "Jeg lytter mer", "token": uuid.uuid4()}
+    data = {"text-0": "Jeg lytter mer", "token": uuid.uuid4()}
     answer = phone.post(url, data, HTTP_X_CSRFTOKEN=header, HTTP_HX_REQUEST="true")
     assert answer.status_code == 200
     token = CSRF_FIELD.search(answer.text).group(1)

@@ -162,7 +162,9 @@ def day(programme, workshop, group):
         data = {"step": "prioritise", **{f"dots-{ids[text]}": n for text, n in dots.items()}}
         _send(runs["proposals"], attendees[name], data)
     for name, shared in [("Kari", True), ("Per", False), ("Ola", True)]:
-        data = {"text": f"{name.upper()}-WROTE refleksjon", **({"shared": "on"} if shared else {})}
+        data = {"text-0": f"{name.upper()}-WROTE refleksjon"}
+        if shared:
+            data["shared-0"] = "on"
         _send(runs["reflection"], attendees[name], data)
     return runs, people
 

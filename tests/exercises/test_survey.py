@@ -373,7 +373,11 @@ def test_a_facilitator_never_sees_an_individual(workshop, run, alice, alice_clie
     change(run, "reveal", by=alice, expected_version=0, data={})
     shown = bob_client.get(presenter).text
     assert "survey-result__mean" in shown
-    assert "Styrke" not in shown  # written answers stay off the projector
+    # The written answers too, as the phones promise: without names, in alphabetical order.
+    written = shown[shown.index("survey-stage__written") :]
+    assert written.index("Styrke Kari") < written.index("Styrke Nils") < written.index("Styrke Per")
+    for name in names:
+        assert name not in written.replace(f"Styrke {name}x", "")
     section = page[page.index("survey-table") :]
     for name in names:
         assert f"Styrke {name}x" in page
@@ -525,3 +529,35 @@ def test_a_survey_of_written_questions_only_needs_one_answer():
         "scores": [],
         "answers": [["Hva tar du med deg?", ""], ["Hva bør endres?", "Mer pause"]],
     }
+
+
+def test_a_survey_of_written_questions_only_shows_no_empty_table(
+    workshop, agenda, alice, alice_client, bob_client
+):
+    make_survey(agenda[3], statements="", questions="Hva tar du med deg?")
+    workshop.start_day(by=alice)
+    for _ in range(3):
+        workshop.go(+1, by=alice, expected_version=None)
+    run = Run.objects.get()
+    for name in ["Kari", "Ola", "Per", "Siri", "Nils"]:
+        send(
+            phone_for(workshop, name),
+            workshop,
+            run,
+            {survey.field_name("q", "Hva tar du med deg?"): f"Ro fra {name}x"},
+        )
+    console = alice_client.get(reverse("workshops:console", args=[workshop.pk])).text
+    assert "survey-table" not in console and "Totals per statement" not in console
+    assert "Ro fra Kari" in console
+    change(run, "reveal", by=alice, expected_version=0, data={})
+    shown = bob_client.get(reverse("workshops:presenter", args=[workshop.pk])).text
+    assert "survey-stage__scale" not in shown  # no statements, no scale to explain
+    assert "Ro fra Nilsx" in shown
+    rows = exported_rows(bob_client, run)
+    assert rows[0] == ["Question", "Answer"]
+    assert [row[1] for row in rows[1:]] == [
+        f"Ro fra {n}x" for n in ["Kari", "Nils", "Ola", "Per", "Siri"]
+    ]
+    response = bob_client.get(reverse("exercises:export_xlsx", args=[run.pk]))
+    workbook = openpyxl.load_workbook(io.BytesIO(response.content))
+    assert workbook.sheetnames == ["Written answers"]
