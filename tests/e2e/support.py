@@ -17,7 +17,7 @@ from playwright.sync_api import BrowserContext, ConsoleMessage, Page, Response, 
 
 from tests.e2e import test_live as live
 from tests.e2e.conftest import AsgiServer
-from workshops.live_views import DEVICE_COOKIE
+from workshops.identity import DEVICE_COOKIE
 from workshops.models import Workshop
 
 # A phone shows the item the facilitator moved to within this many milliseconds.
