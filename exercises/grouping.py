@@ -72,12 +72,19 @@ def triads[T: Hashable](people: Sequence[T], rng: random.Random) -> list[list[T]
 def by_network[T: Hashable](
     people: Sequence[T], network_of: Mapping[T, Hashable | None]
 ) -> list[list[T]]:
-    """The programme's network groups; people without one form their own group."""
+    """The programme's network groups. People without one (guests, people not yet placed)
+    form a group of their own when there are two or more of them; one alone would have no one
+    to work with, and joins the smallest group instead."""
     groups: dict[Hashable | None, list[T]] = {}
     for person in people:
         groups.setdefault(network_of.get(person), []).append(person)
     named = [members for key, members in groups.items() if key is not None]
-    return named + ([groups[None]] if None in groups else [])
+    without = groups.get(None, [])
+    if len(without) >= 2 or not named:
+        return named + ([without] if without else [])
+    for person in without:
+        min(named, key=len).append(person)
+    return named
 
 
 def follow[T: Hashable, K: Hashable](

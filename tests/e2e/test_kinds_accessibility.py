@@ -125,7 +125,7 @@ def test_the_kinds_new_parts_have_no_serious_violations(
         for item, row in rows.items():
             form.locator(f"#diamond-{run.pk}-{DIAMOND_ITEMS.index(item)}").select_option(str(row))
         form.locator("button[type=submit]").click()
-        expect(phones[name].locator(f"#mine-{run.pk}-place [role=status]")).to_be_visible()
+        expect(phones[name].locator(f"#mine-{run.pk}-place .meta[role=status]")).to_be_visible()
     support.act(console, run.pk, "reveal")
     expect(presenter.locator(".diamond-stage__left-out")).to_be_visible()
     _check(axe, presenter, language, found)

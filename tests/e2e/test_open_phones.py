@@ -10,7 +10,9 @@ from playwright.sync_api import expect
 
 from exercises.models import Run, Submission
 from tests.e2e import support
+from tests.e2e import test_live as live
 from tests.e2e.conftest import exercise_agenda
+from workshops import personal
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -159,9 +161,13 @@ def test_check_in(asgi_server, facilitator, new_phone, watch, alice, workshop, p
     names = ["Ane Dahl", "Bo Lie"]
     _network(programme, names)
     _start(workshop, alice, "checkin", "Innsjekk", {})
+    codes = {name: personal.personal_code(programme.participants.get(name=name)) for name in names}
     console, presenter, phones = _day(
         asgi_server, facilitator, new_phone, watch, workshop, names, pick=True
     )
+    # A check-in goes on the person's own page: each phone shows with the code that it is them.
+    for name, phone in phones.items():
+        live._prove(phone, asgi_server, workshop.join_code, codes[name])
     support.press_next(console, "Innsjekk")
     support.showing(phones, "Innsjekk")
     run = Run.objects.get()
@@ -524,7 +530,7 @@ def test_diamond_nine_of_twelve_by_touch_and_by_keyboard(
             ).to_be_visible()
         expect(board.locator(".diamond__tray .diamond__chip")).to_have_count(3)
         phone.locator(f"#mine-{run.pk}-place button[type=submit]").click()
-        expect(phone.locator(f"#mine-{run.pk}-place [role=status]")).to_be_visible()
+        expect(phone.locator(f"#mine-{run.pk}-place .meta[role=status]")).to_be_visible()
     support.act(console, run.pk, "reveal")
     expect(presenter.locator(".room-diamond__item").first).to_contain_text("Tillit")
     expect(presenter.locator(".diamond-stage__left-out")).to_contain_text("Humor")

@@ -69,6 +69,12 @@ def test_network_groups_keep_their_members_and_the_unplaced_go_together():
     assert groups == [["a", "c"], ["b"], ["d", "e"]]
 
 
+def test_one_person_without_a_network_group_joins_the_smallest_instead_of_being_alone():
+    groups = by_network(["a", "b", "c", "guest"], {"a": 1, "b": 2, "c": 1})
+    assert groups == [["a", "c"], ["b", "guest"]]
+    assert by_network(["guest"], {}) == [["guest"]]  # nobody else in the room
+
+
 def test_following_an_earlier_exercise_keeps_its_groups_and_places_newcomers_as_latecomers():
     earlier = {"a": 1, "b": 1, "c": 2, "d": 3, "e": 3}
     people = ["a", "b", "c", "d", "e", "new1", "new2", "new3"]
