@@ -13,6 +13,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils import translation
 from django.utils.html import format_html
 from django.utils.text import slugify
@@ -30,7 +31,13 @@ from exercises.svg import cloud_png, cloud_svg
 from workshops import broadcast
 from workshops.access import get_workshop_for
 from workshops.http import AuthenticatedHttpRequest, HttpRequest
-from workshops.live_views import phone_attendee, phone_page, sse_response
+from workshops.live_views import (
+    phone_attendee,
+    phone_lost,
+    phone_page,
+    phone_problem,
+    sse_response,
+)
 from workshops.models import StaleVersion, TransitionRefused
 from workshops.views import agenda_response
 
@@ -112,22 +119,24 @@ def library_add(request: AuthenticatedHttpRequest, pk: int, kind: str) -> HttpRe
 @require_POST
 def submit(request: HttpRequest, code: str, run_pk: int) -> HttpResponse:
     """A phone sends something to the current exercise."""
-    workshop, attendee, run = phone_attendee(request, code)
+    try:
+        workshop, attendee, run = phone_attendee(request, code)
+    except Http404:
+        return phone_lost(request, code)
     try:
         token = uuid.UUID(request.POST.get("token", ""))
     except ValueError:
         token = uuid.uuid4()
     if run is None or run.pk != run_pk:
         # The day moved on while the phone was offline: say so, instead of saving it elsewhere.
-        if request.htmx:
-            return HttpResponse(
-                format_html(
-                    '<p class="message message--warning" role="alert">{}</p>',
-                    _("This exercise has ended; nothing was saved."),
-                ),
-                status=409,
-            )
-        return redirect("workshops:phone", code=workshop.join_code)
+        return phone_problem(
+            request,
+            _("Not sent"),
+            _("This exercise has ended, so nothing was saved. What you typed is still here."),
+            workshop=workshop,
+            link=reverse("workshops:phone", args=[workshop.join_code]),
+            link_label=_("Go to what is on now"),
+        )
     form = run.module.submit(run, attendee, request.POST, token)
     refused = form if form.errors else None
     if not request.htmx:
@@ -149,7 +158,10 @@ def submit(request: HttpRequest, code: str, run_pk: int) -> HttpResponse:
 @require_POST
 def choose_role(request: HttpRequest, code: str, run_pk: int) -> HttpResponse:
     """A phone taps who in its group takes the role the group chooses itself."""
-    workshop, attendee, run = phone_attendee(request, code)
+    try:
+        workshop, attendee, run = phone_attendee(request, code)
+    except Http404:
+        return phone_lost(request, code)
     if run is None or run.pk != run_pk or not hasattr(run.module, "group_context"):
         raise Http404
     notice = ""

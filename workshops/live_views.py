@@ -19,12 +19,12 @@ from django.contrib.auth.decorators import login_required
 from django.db import connection, transaction
 from django.http import Http404, HttpResponse, HttpResponseBadRequest, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect
-from django.template.response import TemplateResponse
+from django.template.response import SimpleTemplateResponse, TemplateResponse
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from django_htmx.http import HttpResponseClientRedirect
+from django_htmx.http import HttpResponseClientRedirect, reswap, retarget
 
 from workshops import broadcast, identity, personal, tasks, throttle
 from workshops.access import get_workshop_for
@@ -315,16 +315,30 @@ def _wait_page(request: HttpRequest) -> HttpResponse:
     )
 
 
-async def _delayed(response: HttpResponse, seconds: float) -> HttpResponse:
-    if seconds > 0:
-        await asyncio.sleep(seconds)  # on the event loop: a delayed answer holds no thread
-    return response
+def _delayed(response: HttpResponse, seconds: float) -> HttpResponse:
+    """The response, sent `seconds` later (the flood of wrong codes, workshops/throttle.py).
+    The wait is an async stream's: under ASGI it holds no thread, so a flood of delayed
+    answers costs the server nothing but open sockets."""
+    if seconds <= 0:
+        return response
+    if isinstance(response, SimpleTemplateResponse):
+        response.render()
+    body = response.content
+
+    async def later():
+        await asyncio.sleep(seconds)
+        yield body
+
+    delayed = StreamingHttpResponse(
+        later(), status=response.status_code, content_type=response["Content-Type"]
+    )
+    delayed.cookies = response.cookies  # the device cookie, when this answer set one
+    return delayed
 
 
 @require_http_methods(["GET", "POST"])
-async def join_day(request: HttpRequest, code: str) -> HttpResponse:
-    response, delay = await sync_to_async(_join_day)(request, code)
-    return await _delayed(response, delay)
+def join_day(request: HttpRequest, code: str) -> HttpResponse:
+    return _delayed(*_join_day(request, code))
 
 
 def _join_day(request: HttpRequest, code: str) -> tuple[HttpResponse, float]:
@@ -421,9 +435,8 @@ def _pick_name(request: HttpRequest, workshop: Workshop, mine: Attendee | None) 
 
 
 @require_http_methods(["GET", "POST"])
-async def join_taken(request: HttpRequest, code: str, pk: int) -> HttpResponse:
-    response, delay = await sync_to_async(_join_taken)(request, code, pk)
-    return await _delayed(response, delay)
+def join_taken(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    return _delayed(*_join_taken(request, code, pk))
 
 
 def _join_taken(request: HttpRequest, code: str, pk: int) -> tuple[HttpResponse, float]:
@@ -555,9 +568,78 @@ def phone_attendee(request: HttpRequest, code: str) -> tuple[Workshop, Attendee,
     return attendee.workshop, attendee, current_run(attendee.workshop)
 
 
+def phone_problem(
+    request: HttpRequest,
+    title: str,
+    message: str,
+    *,
+    workshop: Workshop | None = None,
+    link: str = "",
+    link_label: str = "",
+    status: int = 409,
+) -> HttpResponse:
+    """Something a phone sent could not be done: say what happened and what to do. To htmx
+    the answer goes into the phone's alert region and leaves the form as it was, so what the
+    person typed stays where they typed it; without JavaScript it is a page of its own."""
+    context = {
+        "title": title,
+        "message": message,
+        "workshop": workshop,
+        "link": link,
+        "link_label": link_label,
+    }
+    if request.htmx:
+        # 409: htmx swaps it (base.html's responseHandling); into the alert, not the form.
+        response = TemplateResponse(
+            request, "workshops/live/_phone_alert.html", context, status=409
+        )
+        return reswap(retarget(response, "#phone-alert"), "innerHTML")
+    return TemplateResponse(request, "workshops/live/phone_problem.html", context, status=status)
+
+
+def phone_lost(request: HttpRequest, code: str) -> HttpResponse:
+    """The answer to a phone that sends something but is no one on the day (any more)."""
+    workshop = _live_day(code)
+    join_again = reverse("workshops:join_day", args=[normalise_join_code(code)])
+    if workshop is None:
+        return phone_problem(
+            request,
+            _("The day is over"),
+            _("The day has ended, so nothing more can be sent. Nothing you sent before is lost."),
+            status=410,
+        )
+    gone = identity.why_gone(workshop, identity.device_of(request))
+    if gone is not None and gone.reason == "removed":
+        message = _(
+            "The facilitator has taken this phone off the day. Ask them if this is a mistake."
+        )
+        return phone_problem(request, _("Not sent"), message, workshop=workshop, status=410)
+    if gone is not None:
+        return phone_problem(
+            request,
+            _("Not sent"),
+            _(
+                "You have moved to another phone, so this one is signed out. Send it from the "
+                "new phone: what you typed is still here to copy."
+            ),
+            workshop=workshop,
+            status=410,
+        )
+    return phone_problem(
+        request,
+        _("Not sent"),
+        _("This phone is not on the day. Join again with the code; what you typed is still here."),
+        workshop=workshop,
+        link=join_again,
+        link_label=_("Join again"),
+        status=403,
+    )
+
+
 def _gone_page(request: HttpRequest, workshop: Workshop, gone: identity.Gone) -> HttpResponse:
+    # A page like any other (200): the phone asked what it is now, and this is the answer.
     return TemplateResponse(
-        request, "workshops/live/gone.html", {"workshop": workshop, "gone": gone}, status=410
+        request, "workshops/live/gone.html", {"workshop": workshop, "gone": gone}
     )
 
 
@@ -608,9 +690,8 @@ def phone_page(
 
 
 @require_http_methods(["GET", "POST"])
-async def phone_prove(request: HttpRequest, code: str) -> HttpResponse:
-    response, delay = await sync_to_async(_phone_prove)(request, code)
-    return await _delayed(response, delay)
+def phone_prove(request: HttpRequest, code: str) -> HttpResponse:
+    return _delayed(*_phone_prove(request, code))
 
 
 def _phone_prove(request: HttpRequest, code: str) -> tuple[HttpResponse, float]:

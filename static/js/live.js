@@ -166,6 +166,29 @@
     if (event.detail && event.detail.data === el.dataset.gone) window.location.reload();
   });
 
+  // A phone's send that fails (offline, a server error, too many tries) says so in the
+  // phone's alert region and leaves the form as it was, with what was typed; the next send
+  // that gets through clears the message.
+  function phoneAlert() {
+    return document.body.classList.contains("phone-page") && document.getElementById("phone-alert");
+  }
+  document.addEventListener("htmx:sendError", function () {
+    var alert = phoneAlert();
+    if (alert) alert.textContent = alert.dataset.notSent;
+  });
+  document.addEventListener("htmx:responseError", function (event) {
+    var alert = phoneAlert();
+    if (!alert) return;
+    var status = event.detail.xhr ? event.detail.xhr.status : 0;
+    alert.textContent = status === 429 ? alert.dataset.tooMany : alert.dataset.failed;
+  });
+  document.addEventListener("htmx:afterRequest", function (event) {
+    var alert = phoneAlert();
+    var xhr = event.detail.xhr;
+    if (!alert || !xhr || event.detail.requestConfig.verb !== "post") return;
+    if (xhr.status >= 200 && xhr.status < 300) alert.textContent = "";
+  });
+
   // When the stream cannot connect, fetch the same snapshot every few seconds instead.
   var polling = {};
   document.addEventListener("htmx:sseError", function (event) {

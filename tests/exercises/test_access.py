@@ -49,23 +49,25 @@ RULES = {
         404,
         404,
     ),
+    # A browser that is no one on the day hears so, with a way to join (workshops.live_views).
     "decide_role": (
         "post",
         lambda o: {"code": o["workshop"].join_code, "run_pk": o["run"].pk},
         {"member": 1},
-        404,
-        404,
-        404,
-        404,
+        403,
+        403,
+        403,
+        403,
     ),
+    # A browser that is no one on the day hears so, with a way to join (workshops.live_views).
     "submit": (
         "post",
         lambda o: {"code": o["workshop"].join_code, "run_pk": o["run"].pk},
         {"text": "x"},
-        404,
-        404,
-        404,
-        404,
+        403,
+        403,
+        403,
+        403,
     ),
 }
 

@@ -160,7 +160,8 @@ def test_a_phone_of_another_day_cannot_tap(workshop, agenda, alice, client):
         reverse("exercises:decide_role", args=[workshop.join_code, run.pk]),
         {"member": member("Ane").pk},
     )
-    assert response.status_code == 404
+    assert response.status_code == 403
+    assert "This phone is not on the day." in response.text
 
 
 @pytest.mark.postgres

@@ -128,10 +128,14 @@ def test_a_phone_that_never_joined_saves_nothing(workshop, run):
     send(phone_for(workshop, "Kari"), workshop, run, "Tillit")
     stranger = Client()
     stranger.cookies[DEVICE_COOKIE] = "a device that never joined"
-    assert send(stranger, workshop, run, "Tull").status_code == 404
+    refused = send(stranger, workshop, run, "Tull")
+    # To htmx the message goes to the phone's alert region; the form keeps what was typed.
+    assert refused.status_code == 409
+    assert refused["HX-Retarget"] == "#phone-alert"
+    assert "This phone is not on the day. Join again with the code" in refused.text
     other_day = phone_for(workshop, "Ola")
     other_day.cookies[DEVICE_COOKIE] = "another device that never joined"
-    assert send(other_day, workshop, run, "Tull").status_code == 404
+    assert send(other_day, workshop, run, "Tull").status_code == 409
     assert list(run.submissions.values_list("text", flat=True)) == ["Tillit"]
 
 
@@ -198,7 +202,10 @@ def test_sending_to_an_old_run_is_refused(workshop, run, alice):
     workshop.go(+1, by=alice, expected_version=None)
     response = send(phone, workshop, run, "Tillit")
     assert response.status_code == 409
-    assert "This exercise has ended; nothing was saved." in response.text
+    assert response["HX-Retarget"] == "#phone-alert"
+    assert "This exercise has ended, so nothing was saved. What you typed is still here." in (
+        response.text
+    )
     assert not Submission.objects.exists()
 
 
@@ -206,7 +213,8 @@ def test_a_phone_without_cookie_cannot_send(client, workshop, run):
     response = client.post(
         reverse("exercises:submit", args=[workshop.join_code, run.pk]), {"text": "x"}
     )
-    assert response.status_code == 404
+    assert response.status_code == 403
+    assert "Join again" in response.text  # a page of its own, with the way back in
 
 
 def test_cloud_is_hidden_until_revealed_and_escaped(workshop, run, alice, bob_client):
