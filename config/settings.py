@@ -141,7 +141,8 @@ CELERY_WORKER_MAX_MEMORY_PER_CHILD = env_int(
 # (platforms/pdf.py): the worker above only replaces a child after its task, so it cannot
 # stop a render that is growing. The demo poster takes about a second.
 RENDER_TIME_LIMIT = env_int("RENDER_TIME_LIMIT", 60, minimum=1)
-RENDER_MEMORY_LIMIT_MB = env_int("RENDER_MEMORY_LIMIT_MB", 1024, minimum=128)
+# Below about 200 MiB not even a small poster fits.
+RENDER_MEMORY_LIMIT_MB = env_int("RENDER_MEMORY_LIMIT_MB", 1024, minimum=256)
 # A job still "rendering" this long after it started has lost its worker (killed, host
 # restarted): it is queued again when someone looks at it or by beat (platforms/jobs.py). It
 # must be longer than a render can take, or a slow render would be made twice.

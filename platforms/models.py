@@ -11,6 +11,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from workshops.models import NetworkGroup, Programme, Workshop
 
@@ -253,9 +254,12 @@ class RenderJob(models.Model):
     def advice(self) -> str:
         """What the person who asked can do about a failure."""
         if self.failure == self.Failure.TOO_SLOW:
-            return _(
+            return ngettext(
+                "Making the PDF took longer than %(seconds)s second, so it was stopped. "
+                "Shorten the longest texts or use a smaller logo, and make it again.",
                 "Making the PDF took longer than %(seconds)s seconds, so it was stopped. "
-                "Shorten the longest texts or use a smaller logo, and make it again."
+                "Shorten the longest texts or use a smaller logo, and make it again.",
+                settings.RENDER_TIME_LIMIT,
             ) % {"seconds": settings.RENDER_TIME_LIMIT}
         if self.failure == self.Failure.TOO_BIG:
             return _(
@@ -263,9 +267,12 @@ class RenderJob(models.Model):
                 "Shorten the longest texts or use a smaller logo, and make it again."
             )
         if self.failure == self.Failure.LOST:
-            return _(
+            return ngettext(
+                "The PDF service stopped %(attempts)s time while making this. Try again in a "
+                "few minutes; if it happens again, tell your administrator.",
                 "The PDF service stopped %(attempts)s times while making this. Try again in a "
-                "few minutes; if it happens again, tell your administrator."
+                "few minutes; if it happens again, tell your administrator.",
+                self.attempts,
             ) % {"attempts": self.attempts}
         if self.failure == self.Failure.ERROR or self.status == self.Status.FAILED:
             return _(

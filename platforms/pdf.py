@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import mimetypes
 import multiprocessing
+import os
 import resource
 import signal
 from dataclasses import dataclass, field
@@ -37,6 +38,8 @@ from weasyprint.urls import URLFetcherResponse
 
 # Why a render failed, as RenderJob.Failure names it.
 TOO_SLOW, TOO_BIG, ERROR = "too_slow", "too_big", "error"
+# How a child that met a MemoryError ends (sending a message could need memory it hasn't got).
+EXIT_OUT_OF_MEMORY = 3
 
 # The parent waits this much longer than the child's own alarm, for the PDF to come through.
 GRACE_SECONDS = 5
@@ -126,7 +129,7 @@ def write_pdf(
             outcome = receive.recv()
         except EOFError:
             child.join(GRACE_SECONDS)
-            raise _ended(child.exitcode, time_limit) from None
+            raise _ended(child.exitcode, time_limit, memory_limit) from None
     finally:
         receive.close()
         if child.is_alive():
@@ -138,12 +141,26 @@ def write_pdf(
     return Rendered(payload, served, refused)
 
 
-def _ended(exitcode: int | None, time_limit: int) -> RenderFailed:
+# How a render that runs out of address space usually ends: GLib (under Pango and cairo) aborts
+# when an allocation fails (SIGTRAP or SIGABRT), a thread can't get its stack, or C code that
+# took a failed allocation for memory crashes (SIGSEGV, SIGBUS). Python's own MemoryError ends
+# the child with EXIT_OUT_OF_MEMORY.
+OUT_OF_MEMORY_SIGNALS = {signal.SIGTRAP, signal.SIGABRT, signal.SIGSEGV, signal.SIGBUS}
+
+
+def _ended(exitcode: int | None, time_limit: int, memory_limit: int) -> RenderFailed:
     """Why a child that sent nothing is gone."""
     if exitcode in (-signal.SIGALRM, -signal.SIGXCPU):
         return RenderFailed(TOO_SLOW, f"stopped at the time limit of {time_limit} s")
-    # The kernel's OOM killer (or someone) sent SIGKILL; a crash in C code that ran out of
-    # memory may end in SIGSEGV or SIGABRT. Neither is certain to be memory, so say what it was.
+    if exitcode == EXIT_OUT_OF_MEMORY:
+        return RenderFailed(TOO_BIG, f"more than {memory_limit // 2**20} MiB")
+    if exitcode is not None and exitcode < 0 and -exitcode in OUT_OF_MEMORY_SIGNALS:
+        return RenderFailed(
+            TOO_BIG,
+            f"the PDF process ended with {signal.Signals(-exitcode).name}, which under the "
+            f"limit of {memory_limit // 2**20} MiB is how it runs out of memory",
+        )
+    # SIGKILL: the kernel's OOM killer, or an operator.
     return RenderFailed(ERROR, f"the PDF process ended without a PDF (exit code {exitcode})")
 
 
@@ -171,8 +188,12 @@ def _render(
         )
         outcome = ("pdf", pdf, fetcher.served, fetcher.refused)
     except MemoryError:
-        outcome = (TOO_BIG, f"more than {memory_limit // 2**20} MiB", [], [])
+        # What WeasyPrint built may still hold the memory: say it with the exit code alone.
+        os._exit(EXIT_OUT_OF_MEMORY)
     except Exception as exc:  # the parent records it; a child has nobody else to tell
         outcome = (ERROR, f"{type(exc).__name__}: {exc}"[:2000], [], [])
-    send.send(outcome)
+    try:
+        send.send(outcome)
+    except MemoryError:
+        os._exit(EXIT_OUT_OF_MEMORY)
     send.close()

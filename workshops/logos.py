@@ -73,7 +73,11 @@ def open_header(file) -> Image.Image:
             image = Image.open(file, formats=FORMATS)
         except (Image.DecompressionBombError, Image.DecompressionBombWarning):
             raise ValidationError(
-                _("The logo has far too many pixels. Save it smaller and upload it again.")
+                _(
+                    "The logo has far too many pixels; it may be at most %(side)s × %(side)s. "
+                    "Save it smaller and upload it again."
+                )
+                % {"side": number_format(MAX_SIDE, force_grouping=True)}
             ) from None
         except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
             raise _not_an_image() from None

@@ -25,7 +25,7 @@ from django.db import connection
 
 from config.celery import app
 from platforms import poster
-from platforms.models import PosterRender, Practice, Value
+from platforms.models import PosterRender
 
 pytestmark = [
     pytest.mark.postgres,
@@ -36,10 +36,6 @@ pytestmark = [
 
 ROOT = Path(__file__).resolve().parents[2]
 TIME_LIMIT = 90  # seconds for one round, start of the worker to the ready poster
-# A platform far larger than any real one, so the layout takes seconds (about 3 s here) and
-# the kill lands inside it; the test checks that it did rather than trusting the timing.
-EXTRA_VALUES = 100
-PRACTICE_TEXT = "Vi gir hverandre tydelige og ærlige tilbakemeldinger i hverdagen. " * 6
 
 
 def _worker_database_url() -> str:
@@ -127,21 +123,6 @@ def worker(db, media, tmp_path):
         # A forked child outlives its parent only by moments; never leave one behind.
         with contextlib.suppress(ProcessLookupError):
             os.killpg(process.pid, signal.SIGKILL)
-
-
-@pytest.fixture
-def large_platform(platform):
-    values = Value.objects.bulk_create(
-        Value(platform=platform, name=f"Verdi {i}", meaning=PRACTICE_TEXT[:400], position=9 + i)
-        for i in range(EXTRA_VALUES)
-    )
-    Practice.objects.bulk_create(
-        Practice(value=value, side=side, position=n, text=PRACTICE_TEXT[:480])
-        for value in values
-        for side in Practice.Side.values
-        for n in range(3)
-    )
-    return platform
 
 
 @pytest.mark.parametrize("kill_after", [0.0, 0.3, 0.8], ids=["round1", "round2", "round3"])
