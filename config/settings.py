@@ -143,16 +143,15 @@ CELERY_WORKER_MAX_MEMORY_PER_CHILD = env_int(
 RENDER_TIME_LIMIT = env_int("RENDER_TIME_LIMIT", 60, minimum=1)
 # Below about 200 MiB not even a small poster fits.
 RENDER_MEMORY_LIMIT_MB = env_int("RENDER_MEMORY_LIMIT_MB", 1024, minimum=256)
-# A job still "rendering" this long after it started has lost its worker (killed, host
-# restarted): it is queued again when someone looks at it or by beat (platforms/jobs.py). It
-# must be longer than a render can take, or a slow render would be made twice.
-RENDER_LOST_AFTER = env_int(
-    "RENDER_LOST_AFTER", 3 * RENDER_TIME_LIMIT, minimum=RENDER_TIME_LIMIT + 5
-)
+# A render under way says it is alive every RENDER_LOST_AFTER / 3 seconds; a job "rendering"
+# with no sign of life for RENDER_LOST_AFTER seconds has lost its worker (killed, its host
+# restarted), and is queued again when someone looks at it or by beat (platforms/jobs.py).
+RENDER_LOST_AFTER = env_int("RENDER_LOST_AFTER", 30, minimum=6)
 # Redis hands an unacknowledged message (its worker died) to another worker only after this
 # many seconds: a few times the longest task (a render's Celery hard limit, RENDER_TIME_LIMIT
 # + 60 s, and the retries' longest wait, 120 s), so a slow task is never handed out twice, and
-# far less than Redis's default hour. The lost-job check above brings a poster back sooner.
+# far less than Redis's default hour. A job still queued after it has lost its message (the
+# broker was down when it was sent) and is sent again (platforms/jobs.py).
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": env_int(
         "CELERY_VISIBILITY_TIMEOUT", 5 * (RENDER_TIME_LIMIT + 60), minimum=RENDER_TIME_LIMIT + 180

@@ -5,11 +5,13 @@ be lost (the broker was down when it was sent) or come twice (a worker died hold
 Redis hands it out again after the visibility timeout), so every step below is safe to repeat,
 and a job no worker is making any more is found and queued again:
 
-- A job "rendering" for longer than RENDER_LOST_AFTER lost its worker (killed, its host
-  restarted): rendering is bounded well below that (platforms/pdf.py). It is queued again,
-  and the attempt it lost counts.
-- A job "queued" for longer than that lost its message, or waits behind a dead worker: the
-  message is sent again (a second copy finds the job done and does nothing).
+- The process making a job says so every RENDER_LOST_AFTER / 3 seconds (beat()). A job
+  "rendering" with no sign of life for RENDER_LOST_AFTER (30 s) lost its worker (killed, its
+  host restarted): it is queued again, and the attempt it lost counts. Renders may take as long
+  as their time limit allows; only silence counts.
+- A job still "queued" after the broker's visibility timeout (10 min), by when Redis would have
+  handed a dead worker's message out again, lost its message (the broker was down when it was
+  sent): it is sent again (a second copy finds the job done and does nothing).
 - After MAX_ATTEMPTS renders that died or failed, the job fails, with advice for the person
   who asked (RenderJob.advice); asking again starts afresh.
 
@@ -29,7 +31,7 @@ import uuid
 from pathlib import Path
 
 from django.conf import settings
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
@@ -60,14 +62,36 @@ def _send_after_commit(job: RenderJob) -> None:
     transaction.on_commit(lambda: task.delay(job.pk), robust=True)
 
 
-def lost_before() -> dt.datetime:
+def _silent_since() -> dt.datetime:
+    """A render with no sign of life since this has lost its worker."""
     return timezone.now() - dt.timedelta(seconds=settings.RENDER_LOST_AFTER)
 
 
+def _queued_since() -> dt.datetime:
+    """A job queued since this has lost its message."""
+    visibility = settings.CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"]
+    return timezone.now() - dt.timedelta(seconds=visibility)
+
+
+def beat_every() -> float:
+    return settings.RENDER_LOST_AFTER / 3
+
+
 def is_lost(job: RenderJob) -> bool:
-    """Pending for longer than any render can take: nobody is making it."""
-    since = job.started_at if job.status == Status.RENDERING else job.queued_at
-    return job.is_pending and since is not None and since < lost_before()
+    """Pending, and nobody is making it."""
+    if job.status == Status.RENDERING:
+        alive = job.alive_at or job.started_at
+        return alive is None or alive < _silent_since()
+    return job.status == Status.QUEUED and job.queued_at < _queued_since()
+
+
+def beat(job: RenderJob) -> None:
+    """The render of `job` is alive (called while waiting for it, see platforms/pdf.py)."""
+    try:
+        type(job).objects.filter(pk=job.pk, status=Status.RENDERING).update(alive_at=timezone.now())
+    except DatabaseError:
+        # A missed beat costs at most a second render of the same job, if silence lasts.
+        logger.warning("%s %d: could not record that it is alive", type(job).__name__, job.pk)
 
 
 def queue(job: RenderJob, *, by=None) -> None:
@@ -76,7 +100,7 @@ def queue(job: RenderJob, *, by=None) -> None:
     job.status, job.failure, job.error = Status.QUEUED, "", ""
     job.attempts = 0
     job.requested_at = job.queued_at = timezone.now()
-    job.started_at = job.finished_at = None
+    job.started_at = job.alive_at = job.finished_at = None
     if by is not None:
         job.requested_by = by
     job.save()
@@ -107,9 +131,13 @@ def start(model: type[RenderJob], job_id: int, *related: str) -> RenderJob | Non
             return None
         job.status, job.failure, job.error = Status.RENDERING, "", ""
         job.attempts += 1
-        job.started_at, job.finished_at = timezone.now(), None
+        job.started_at = job.alive_at = timezone.now()
+        job.finished_at = None
         job.save(
-            update_fields=["status", "failure", "error", "attempts", "started_at", "finished_at"]
+            update_fields=[
+                *("status", "failure", "error", "attempts"),
+                *("started_at", "alive_at", "finished_at"),
+            ]
         )
         live.announce(job.platform_id, job.pk, job.status)
     return job
@@ -149,10 +177,11 @@ def _fail(job: RenderJob, failure: str, detail: str) -> None:
 def recover_lost(jobs: QuerySet) -> int:
     """Queue again (or fail, after MAX_ATTEMPTS) each job of `jobs` that nobody is making;
     returns how many there were. When there are none, that is one query of a small table."""
-    before = lost_before()
+    silent, queued = _silent_since(), _queued_since()
     lost = jobs.filter(
-        Q(status=Status.RENDERING, started_at__lt=before)
-        | Q(status=Status.QUEUED, queued_at__lt=before)
+        Q(status=Status.RENDERING, alive_at__lt=silent)
+        | Q(status=Status.RENDERING, alive_at__isnull=True, started_at__lt=silent)
+        | Q(status=Status.QUEUED, queued_at__lt=queued)
     )
     found = 0
     for job_id in lost.values_list("pk", flat=True):
@@ -165,11 +194,11 @@ def recover_lost(jobs: QuerySet) -> int:
                 _fail(job, Failure.LOST, f"{job.attempts} attempts did not finish")
                 continue
             logger.warning(
-                "%s %d was %s since %s with no worker on it: queued again",
+                "%s %d was %s with no worker on it (last sign %s): queued again",
                 jobs.model.__name__,
                 job.pk,
                 job.status,
-                job.started_at if job.status == Status.RENDERING else job.queued_at,
+                job.alive_at if job.status == Status.RENDERING else job.queued_at,
             )
             if job.status == Status.RENDERING:
                 job.failure, job.error = Failure.LOST, "the worker stopped during the render"

@@ -242,6 +242,9 @@ class RenderJob(models.Model):
     # When its message was last sent: a job queued long before that is lost (jobs.recover_lost).
     queued_at = models.DateTimeField(default=timezone.now)
     started_at = models.DateTimeField(null=True, blank=True)
+    # The render under way says it is alive every few seconds: one that stops saying so has
+    # lost its worker (jobs.recover_lost), however long renders may take.
+    alive_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

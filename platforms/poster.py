@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 from django.conf import settings
@@ -175,19 +176,26 @@ def render_html(
 
 
 def limits() -> dict:
-    """How far one render may go (platforms/pdf.py), from the settings."""
+    """How far one render may go (platforms/pdf.py), from the settings, and how often the
+    process waiting for it says it is alive (platforms/jobs.py)."""
     return {
         "time_limit": settings.RENDER_TIME_LIMIT,
         "memory_limit": settings.RENDER_MEMORY_LIMIT_MB * 2**20,
         "max_image_pixels": logos.MAX_PIXELS,
+        "every": jobs.beat_every(),
     }
 
 
 def render_pdf(
-    organisation: Organisation, data: dict, *, size: str = "a3", language: str = "nb"
+    organisation: Organisation,
+    data: dict,
+    *,
+    size: str = "a3",
+    language: str = "nb",
+    while_waiting: Callable[[], None] | None = None,
 ) -> tuple[bytes, pdf.Rendered]:
     """The poster's PDF and what its URL fetcher served and refused; raises pdf.RenderFailed
-    when the render runs out of time or memory."""
+    when the render runs out of time or memory. `while_waiting` is called now and then."""
     allowed = [_static_path(STYLESHEET), *(_static_path(f) for f in FONTS)]
     if logo := _logo_path(organisation):
         allowed.append(logo)
@@ -196,6 +204,7 @@ def render_pdf(
         html,
         base_url=_static_path(STYLESHEET).parent.as_uri() + "/",
         allowed=allowed,
+        while_waiting=while_waiting,
         **limits(),
     )
     return rendered.pdf, rendered
@@ -249,6 +258,7 @@ def render(render_id: int) -> PosterRender | None:
             job.version.snapshot,
             size=job.size,
             language=job.language,
+            while_waiting=lambda: jobs.beat(job),
         )
         name = _write_atomically(job, content)
     except pdf.RenderFailed as exc:

@@ -123,7 +123,7 @@ def render_report_html(platform: LeadershipPlatform, *, language: str) -> str:
 
 
 def render_report_pdf(
-    platform: LeadershipPlatform, *, language: str = "nb"
+    platform: LeadershipPlatform, *, language: str = "nb", while_waiting=None
 ) -> tuple[bytes, pdf.Rendered]:
     """The report's PDF and what its URL fetcher served and refused; raises pdf.RenderFailed
     when the render runs out of time or memory."""
@@ -135,6 +135,7 @@ def render_report_pdf(
         html,
         base_url=_static_path(STYLESHEET).parent.as_uri() + "/",
         allowed=allowed,
+        while_waiting=while_waiting,
         **limits(),  # the poster's, and its shipped fonts only
     )
     return rendered.pdf, rendered
@@ -164,7 +165,9 @@ def render(report_id: int) -> ReportRender | None:
     if job is None:
         return ReportRender.objects.filter(pk=report_id).first()
     try:
-        content, _rendered = render_report_pdf(job.platform, language=job.language)
+        content, _rendered = render_report_pdf(
+            job.platform, language=job.language, while_waiting=lambda: jobs.beat(job)
+        )
         # A fixed name per report and language: the next one replaces it.
         name = jobs.write_file(
             f"reports/{job.platform_id}/programmerapport-{job.pk}-{job.language}.pdf", content

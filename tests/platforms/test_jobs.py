@@ -24,14 +24,26 @@ def url(name, *args):
     return reverse(f"platforms:{name}", args=args)
 
 
-def long_ago() -> dt.datetime:
+def silent() -> dt.datetime:
+    """Longer ago than a render under way may go without a sign of life."""
     return timezone.now() - dt.timedelta(seconds=settings.RENDER_LOST_AFTER + 1)
 
 
+def long_queued() -> dt.datetime:
+    """Longer ago than Redis takes to hand out a dead worker's message again."""
+    visibility = app.conf.broker_transport_options["visibility_timeout"]
+    return timezone.now() - dt.timedelta(seconds=visibility + 1)
+
+
 def stuck(job, *, attempts: int = 1, status: str = "rendering"):
-    """As a worker killed mid-render leaves its job: rendering since long ago."""
+    """As a worker killed mid-render leaves its job: rendering, silent since long ago (or
+    queued, when the message never came)."""
     type(job).objects.filter(pk=job.pk).update(
-        status=status, attempts=attempts, started_at=long_ago(), queued_at=long_ago()
+        status=status,
+        attempts=attempts,
+        started_at=silent() - dt.timedelta(minutes=1),
+        alive_at=silent(),
+        queued_at=long_queued(),
     )
     job.refresh_from_db()
     return job
@@ -58,13 +70,37 @@ def test_a_stuck_poster_is_queued_again_when_someone_looks_and_the_attempt_count
     assert job.failure == "" and job.error == ""
 
 
-def test_a_poster_just_started_is_left_to_its_worker(bob_client, queued_poster, platform):
+def test_a_long_render_that_says_it_is_alive_is_left_to_its_worker(
+    bob_client, queued_poster, platform
+):
     PosterRender.objects.filter(pk=queued_poster.pk).update(
-        status="rendering", attempts=1, started_at=timezone.now()
+        status="rendering",
+        attempts=1,
+        started_at=silent() - dt.timedelta(minutes=5),
+        alive_at=timezone.now(),
     )
     bob_client.get(url("platform_detail", platform.programme_id))
     queued_poster.refresh_from_db()
     assert queued_poster.status == "rendering" and queued_poster.attempts == 1
+
+
+def test_the_process_waiting_for_a_render_says_it_is_alive(queued_poster, monkeypatch):
+    """While WeasyPrint works in its child, the asker beats (every RENDER_LOST_AFTER / 3;
+    here every 0.1 s, so that a render of a second beats several times)."""
+    beats = []
+    real_beat = jobs.beat
+
+    def beat(job):
+        job.refresh_from_db()
+        beats.append((job.status, timezone.now()))
+        real_beat(job)
+
+    monkeypatch.setattr(jobs, "beat", beat)
+    monkeypatch.setattr(jobs, "beat_every", lambda: 0.1)
+    assert render_poster_task.apply(args=[queued_poster.pk]).get() == "ready"
+    assert len(beats) >= 2 and {status for status, _at in beats} == {"rendering"}
+    queued_poster.refresh_from_db()
+    assert queued_poster.alive_at >= beats[-1][1] - dt.timedelta(seconds=1)
 
 
 def test_a_poster_whose_renders_keep_dying_ends_failed_with_advice(
@@ -107,7 +143,7 @@ def test_asking_again_while_it_is_being_made_changes_nothing(
     queued_poster, platform, alice, django_capture_on_commit_callbacks
 ):
     PosterRender.objects.filter(pk=queued_poster.pk).update(
-        status="rendering", attempts=1, started_at=timezone.now()
+        status="rendering", attempts=1, started_at=timezone.now(), alive_at=timezone.now()
     )
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         again, queued = poster.request_render(platform, size="a3", language="nb", by=alice)
@@ -164,16 +200,11 @@ def test_beat_checks_every_minute_and_redis_hands_out_a_lost_message_within_minu
     visibility = app.conf.broker_transport_options["visibility_timeout"]
     hard_limit = settings.RENDER_TIME_LIMIT + 60
     assert 3 * hard_limit <= visibility <= 3600 / 4
-    assert settings.RENDER_TIME_LIMIT + pdf_grace() < settings.RENDER_LOST_AFTER
+    # A render says it is alive three times in the time it may be silent.
+    assert jobs.beat_every() * 3 == settings.RENDER_LOST_AFTER
     task = app.tasks["platforms.tasks.render_poster_task"]
     assert task.acks_late and task.reject_on_worker_lost
     assert task.time_limit == hard_limit
-
-
-def pdf_grace() -> int:
-    from platforms import pdf
-
-    return pdf.GRACE_SECONDS
 
 
 # The programme report, made by the worker like the poster
