@@ -71,6 +71,8 @@ class RenderForm(forms.Form):
 
 
 class ReportForm(forms.Form):
+    """Used with prefix="report": the poster's form on the same page has a language too."""
+
     language = forms.ChoiceField(label=_("Language"), choices=settings.LANGUAGES, initial="nb")
 
 

@@ -85,7 +85,9 @@ def _context(platform: LeadershipPlatform, access: Access, **extra) -> dict:
         "pending": any(job.is_pending for job in renders),
         "reports": reports,
         "reports_pending": any(job.is_pending for job in reports),
-        "report_form": ReportForm(initial={"language": translation.get_language()}),
+        "report_form": ReportForm(
+            prefix="report", initial={"language": translation.get_language()}
+        ),
         # Called only where the page shows it (the full page, for facilitators).
         "onward_runs": lambda: services.runs_with_results(platform.programme),
         "render_form": RenderForm(),
@@ -646,7 +648,7 @@ def _report_section(request: AuthenticatedHttpRequest, platform, access, **extra
 def report_request(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     # HR reads the platform, and the report is theirs to make too.
     platform, access = get_platform_for(request, pk)
-    form = ReportForm(request.POST)
+    form = ReportForm(request.POST, prefix="report")
     if form.is_valid():
         _job, queued = report.request_report(
             platform, language=form.cleaned_data["language"], by=request.user

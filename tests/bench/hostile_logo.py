@@ -102,7 +102,7 @@ def ask_for_report(client: httpx.Client, programme: int) -> dict:
             "seconds": round(time.monotonic() - started, 2),
         }
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text).group(1)
-    client.post(form.group(1), data={"language": "nb", "csrfmiddlewaretoken": token})
+    client.post(form.group(1), data={"report-language": "nb", "csrfmiddlewaretoken": token})
     while time.monotonic() - started < REPORT_WAIT:
         rows = client.get(f"/programmes/{programme}/platform/reports/").text
         status = re.search(r'class="status status--(\w+)"', rows)

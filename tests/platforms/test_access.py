@@ -91,7 +91,9 @@ ROUTES: dict[str, Route] = {
     "export_markdown": Route("get", by_programme, 200, 200, 404),
     "export_json": Route("get", by_programme, 200, 200, 404),
     # HR makes the programme report: a job like the poster, in the worker's queue.
-    "report_request": Route("post", by_programme, 302, 302, 404, lambda o: {"language": "nn"}),
+    "report_request": Route(
+        "post", by_programme, 302, 302, 404, lambda o: {"report-language": "nn"}
+    ),
     "report_status": Route("get", by_programme, 200, 200, 404),
     "report_download": Route("get", lambda o: {"pk": o["report"].pk}, 200, 200, 404),
 }

@@ -113,7 +113,7 @@ def test_programme_report_lists_each_days_agenda_and_what_was_taken_onward(
     )
     # Asked for on the platform page, made by the (here eager) worker, then downloaded.
     with django_capture_on_commit_callbacks(execute=True):
-        asked = alice_client.post(url("report_request", platform), {"language": "en"})
+        asked = alice_client.post(url("report_request", platform), {"report-language": "en"})
     assert asked.status_code == 302
     job = platform.reports.get()
     assert job.status == "ready" and job.language == "en" and job.requested_by == alice

@@ -214,7 +214,9 @@ def test_hr_asks_for_the_report_and_downloads_it_when_ready(
     bob_client, bob, platform, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        response = bob_client.post(url("report_request", platform.programme_id), {"language": "nb"})
+        response = bob_client.post(
+            url("report_request", platform.programme_id), {"report-language": "nb"}
+        )
     assert response.status_code == 302 and response["Location"].endswith("#reports")
     job = ReportRender.objects.get()
     assert job.status == "queued" and job.requested_by == bob
@@ -242,7 +244,7 @@ def test_a_double_click_makes_one_report_and_asking_later_makes_it_again(
     monkeypatch.setattr(render_report_task, "delay", sent.append)
     with django_capture_on_commit_callbacks(execute=True):
         for _click in range(2):
-            bob_client.post(url("report_request", platform.programme_id), {"language": "en"})
+            bob_client.post(url("report_request", platform.programme_id), {"report-language": "en"})
     job = ReportRender.objects.get()
     assert sent == [job.pk]
     monkeypatch.undo()
@@ -252,7 +254,7 @@ def test_a_double_click_makes_one_report_and_asking_later_makes_it_again(
     assert job.status == "ready"
     with django_capture_on_commit_callbacks(execute=True):
         page = bob_client.post(
-            url("report_request", platform.programme_id), {"language": "en"}, **HTMX
+            url("report_request", platform.programme_id), {"report-language": "en"}, **HTMX
         )
     assert "The programme report is being made." in page.text
     job.refresh_from_db()
@@ -261,7 +263,9 @@ def test_a_double_click_makes_one_report_and_asking_later_makes_it_again(
 
 
 def test_no_report_for_a_language_that_is_not_offered(bob_client, platform):
-    page = bob_client.post(url("report_request", platform.programme_id), {"language": "sv"}, **HTMX)
+    page = bob_client.post(
+        url("report_request", platform.programme_id), {"report-language": "sv"}, **HTMX
+    )
     assert "Choose a language." in page.text
     assert not ReportRender.objects.exists()
 
@@ -273,7 +277,9 @@ def test_the_report_is_not_made_in_the_web_request(bob_client, platform, monkeyp
         raise AssertionError("rendered in the request")
 
     monkeypatch.setattr(report, "render_report_pdf", no_render)
-    response = bob_client.post(url("report_request", platform.programme_id), {"language": "nb"})
+    response = bob_client.post(
+        url("report_request", platform.programme_id), {"report-language": "nb"}
+    )
     assert response.status_code == 302
     assert ReportRender.objects.get().status == "queued"
 
