@@ -198,7 +198,11 @@ import django
 django.setup()
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import translation
 from workshops import logos
+
+translation.activate("en")
+
 
 def peak_kib():
     for line in Path("/proc/self/status").read_text().splitlines():
