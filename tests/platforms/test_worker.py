@@ -1,10 +1,17 @@
-"""A real Celery worker loses its child mid-render: the poster still ends ready, exactly once.
+"""A real Celery worker dies mid-render: the poster still ends ready, exactly once.
 
-This is what acks_late + reject_on_worker_lost are for. The test starts `celery -A config
-worker` (prefork, one child) against the test's own PostgreSQL database and Redis, queues a
-poster the way the page does, SIGKILLs the child while WeasyPrint lays the poster out, and
-waits for the redelivered message to finish the job. Runs in CI (DATABASE_URL and REDIS_URL
-set) and is skipped with a reason elsewhere.
+The tests start `celery -A config worker` (prefork, one child) against the test's own
+PostgreSQL database and Redis and queue a poster the way the page does, then, while WeasyPrint
+lays the poster out:
+
+- SIGKILL the worker's child: acks_late + reject_on_worker_lost hand the message to a new child
+  at once, and it finishes the job;
+- SIGKILL the whole worker, main process and child (an OOM kill, a host restart), and start a
+  new one: nobody hands the message back (Redis would, after its visibility timeout), so the
+  job is found lost when someone looks at the poster list (platforms/jobs.py), queued again and
+  made by the new worker; five rounds, killed at different moments of the render.
+
+Run in CI (DATABASE_URL and REDIS_URL set) and skipped with a reason elsewhere.
 """
 
 from __future__ import annotations
