@@ -205,10 +205,15 @@ class _RenderServer:
                     if while_waiting is not None:
                         while_waiting()
                 return _read_message(answers, deadline)
+            except TimeoutError:  # an OSError too, but not a broken pipe
+                self.stop()
+                raise
             except OSError:  # a broken pipe: the server is gone (killed, out of memory)
                 self.stop()
                 raise EOFError from None
-            except (TimeoutError, EOFError):
+            except BaseException:
+                # Timed out, gone, or interrupted (Celery's soft time limit): a server still at
+                # work would answer the next request with this one's PDF, so it goes.
                 self.stop()
                 raise
 

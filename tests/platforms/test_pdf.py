@@ -134,3 +134,24 @@ def test_pillow_in_the_render_refuses_a_bomb_even_if_it_is_handed_one(tmp_path):
     )
     assert rendered.pdf.startswith(b"%PDF")
     assert time.monotonic() - started < 10
+
+
+def test_a_render_server_that_answers_nothing_in_time_is_stopped_and_replaced():
+    """Should the child's own alarm not end it in time (a wedged server), the asker stops
+    waiting, and the server goes: a server still at work would answer the next request with
+    this one's PDF. The next render gets a new server and its own PDF."""
+    request = {
+        "html": SLOW_HTML,
+        "base_url": "file:///nowhere/",
+        "allowed": [],
+        "time_limit": 60,  # the child's alarm, far off
+        "memory_limit": 1024 * 2**20,
+        "max_image_pixels": 16_000_000,
+    }
+    started = time.monotonic()
+    with pytest.raises(TimeoutError):
+        pdf._server.ask(request, timeout=1)
+    assert time.monotonic() - started < 5
+    assert pdf._server.process is None
+    rendered = write("<html><body><p>Den neste</p></body></html>")
+    assert rendered.pdf.startswith(b"%PDF") and rendered.refused == []
