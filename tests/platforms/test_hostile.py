@@ -20,7 +20,7 @@ from PIL import Image
 
 from exercises.kinds import igp
 from exercises.models import Group, Submission
-from platforms import exports, poster, report, services
+from platforms import exports, pdf, poster, report, services
 from platforms.models import Practice
 from workshops.models import AgendaItem
 
@@ -169,7 +169,7 @@ def test_hostile_svg_logo_is_drawn_without_fetching(platform, alice, canary, tmp
 def test_fetcher_refuses_everything_off_the_list(canary, tmp_path):
     allowed = tmp_path / "ok.css"
     allowed.write_text("body{}")
-    fetcher = poster.PosterURLFetcher([allowed])
+    fetcher = pdf.PosterURLFetcher([allowed])
     assert fetcher.fetch(allowed.as_uri()).read() == b"body{}"
     for url in [
         "file:///etc/passwd",
