@@ -136,6 +136,28 @@ CELERY_WORKER_MAX_MEMORY_PER_CHILD = env_int(
     "CELERY_WORKER_MAX_MEMORY_PER_CHILD", 512_000, minimum=50_000
 )
 
+# PDFs (posters, programme reports) are made in a child process of their own, which stops at
+# RENDER_TIME_LIMIT seconds or RENDER_MEMORY_LIMIT_MB of address space and says which
+# (platforms/pdf.py): the worker above only replaces a child after its task, so it cannot
+# stop a render that is growing. The demo poster takes about a second.
+RENDER_TIME_LIMIT = env_int("RENDER_TIME_LIMIT", 60, minimum=1)
+# Below about 200 MiB not even a small poster fits.
+RENDER_MEMORY_LIMIT_MB = env_int("RENDER_MEMORY_LIMIT_MB", 1024, minimum=256)
+# A render under way says it is alive every RENDER_LOST_AFTER / 3 seconds; a job "rendering"
+# with no sign of life for RENDER_LOST_AFTER seconds has lost its worker (killed, its host
+# restarted), and is queued again when someone looks at it or by beat (platforms/jobs.py).
+RENDER_LOST_AFTER = env_int("RENDER_LOST_AFTER", 30, minimum=6)
+# Redis hands an unacknowledged message (its worker died) to another worker only after this
+# many seconds: a few times the longest task (a render's Celery hard limit, RENDER_TIME_LIMIT
+# + 60 s, and the retries' longest wait, 120 s), so a slow task is never handed out twice, and
+# far less than Redis's default hour. A job still queued after it has lost its message (the
+# broker was down when it was sent) and is sent again (platforms/jobs.py).
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env_int(
+        "CELERY_VISIBILITY_TIMEOUT", 5 * (RENDER_TIME_LIMIT + 60), minimum=RENDER_TIME_LIMIT + 180
+    )
+}
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -213,16 +235,23 @@ USE_TZ = True
 LANGUAGE_COOKIE_NAME = "samling_language"
 LANGUAGE_COOKIE_SAMESITE = "Lax"
 
-# The daily duties between the days, run by Celery beat (`celery -A config beat`) where there is
-# a broker, at these times of day in TIME_ZONE. Both tasks are idempotent: a run missed while
-# beat was down is made up by the next, and a repeated one changes nothing. Without a broker,
-# cron runs the same as `manage.py purge_expired_content` and `send_checkin_reminders`.
+# The duties on a schedule, run by Celery beat (`celery -A config beat`) where there is a broker:
+# two daily ones between the days, at these times of day in TIME_ZONE, and the check for lost
+# PDF jobs every minute. All are idempotent: a run missed while beat was down is made up by the
+# next, and a repeated one changes nothing. Without a broker, cron runs the daily ones as
+# `manage.py purge_expired_content` and `send_checkin_reminders` (a PDF job there runs in the
+# web process, and looking at it is what brings a lost one back).
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
     # Deletes participants' content of programmes whose retention period has ended.
     "purge-expired-content": {
         "task": "workshops.tasks.purge_expired_content",
         "schedule": crontab(hour=3, minute=30),
+    },
+    # Queues again the PDF jobs whose worker died (see RENDER_LOST_AFTER).
+    "recover-lost-renders": {
+        "task": "platforms.tasks.recover_lost_renders",
+        "schedule": 60.0,
     },
     # Reminds those who have not checked in, two days before each day (once per person).
     "remind-upcoming-days": {

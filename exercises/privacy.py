@@ -1,13 +1,18 @@
 """Deleting what participants sent, for good, while the room's results stay right.
 
 Erasure (a person asks) and retention (the programme's period has run out) delete submission
-rows; nothing is only flagged. A word cloud's counts, a survey's means, a diamond's ranking were
-built from those rows, though, and the room and HR keep them. So before the rows go, each run's
-kind folds what they added into `run.state["kept"]` (its `keep(run, leaving)`): counts, score
-distributions, points, and for word clouds and proposals the words and proposals the room saw,
-with nothing that links any of it to a person. The kinds add the kept part to what the rows
-that remain give, so results read the same before and after, and a run that goes on (an
-erasure in the middle of a live day) keeps counting.
+rows; nothing is only flagged, and no text of the rows stays anywhere (tests/
+test_erasure_canary.py searches the whole database for it). A survey's means, a diamond's
+ranking, the points on proposals were built from those rows, though, and the room and HR keep
+them. So before the rows go, each run's kind folds what they added into `run.state["kept"]`
+(its `keep(run, leaving)`): counts, score distributions, points, never a text. The kinds add the
+kept part to what the rows that remain give, so numbers read the same before and after, and a
+run that goes on (an erasure in the middle of a live day) keeps counting. A word in a cloud or a
+proposal is its writer's text: it leaves the results with them.
+
+Where the facilitator's choices quote an entry (a hidden or merged word, a decision's
+alternatives), the kind takes it out of the run's state (its `forget(run, leaving)`), and the
+run's log loses the detail of each line that quotes it.
 """
 
 from __future__ import annotations
@@ -16,8 +21,9 @@ from django.db import transaction
 from django.db.models import Q
 
 from exercises import kinds
+from exercises.aggregate import word_key
 from exercises.kinds import checkin, common
-from exercises.models import Run
+from exercises.models import Run, RunEvent
 
 
 def delete_submissions(submissions) -> int:
@@ -33,13 +39,32 @@ def delete_submissions(submissions) -> int:
         )
         for run in runs:
             module = kinds.KINDS.get(run.exercise.kind)
+            leaving = submissions.filter(run=run)
             keep = getattr(module, "keep", None)
-            if keep is None:
-                continue
-            run.state["kept"] = keep(run, submissions.filter(run=run))
+            if keep is not None:
+                run.state["kept"] = keep(run, leaving)
+            forget = getattr(module, "forget", None)
+            if forget is not None:
+                forget(run, leaving)
             # Not a facilitator's change: the version stays, so an open console isn't stale.
             run.save(update_fields=["state"])
+            _forget_in_log(run, leaving)
         return submissions.delete()[0]
+
+
+def _forget_in_log(run: Run, leaving) -> None:
+    """The run's log says which entry the facilitator hid or merged, in the entry's own words:
+    a text that leaves (no remaining entry of the run has it) takes each line quoting it along;
+    the line stays, without its detail."""
+    remaining = run.submissions.exclude(pk__in=leaving.values("pk")).values_list("text", flat=True)
+    texts = {word_key(text) for text in leaving.values_list("text", flat=True)}
+    texts -= {word_key(text) for text in remaining} | {""}
+    quoting = [
+        event.pk
+        for event in RunEvent.objects.filter(run=run).exclude(detail="")
+        if any(text in word_key(event.detail) for text in texts)
+    ]
+    RunEvent.objects.filter(pk__in=quoting).update(detail="")
 
 
 def keep_check_ins(answers, attendees) -> None:

@@ -13,6 +13,7 @@ from platforms.models import (
     LeadershipPlatform,
     PlatformVersion,
     PosterRender,
+    ReportRender,
     Value,
     VisionProposal,
 )
@@ -61,6 +62,12 @@ def get_render_for(
     request: AuthenticatedHttpRequest, pk: int, *, edit: bool = False
 ) -> tuple[PosterRender, Access]:
     return _owned(request, PosterRender, pk, "platform", edit=edit)
+
+
+def get_report_for(
+    request: AuthenticatedHttpRequest, pk: int, *, edit: bool = False
+) -> tuple[ReportRender, Access]:
+    return _owned(request, ReportRender, pk, "platform", edit=edit)
 
 
 def get_run_for(

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from platforms.models import PosterRender, Step
 from platforms.services import clean_lines
+from workshops import logos
 from workshops.models import Organisation
 
 ONE_PER_LINE = _("One per line.")
@@ -69,6 +70,12 @@ class RenderForm(forms.Form):
     language = forms.ChoiceField(label=_("Language"), choices=settings.LANGUAGES, initial="nb")
 
 
+class ReportForm(forms.Form):
+    """Used with prefix="report": the poster's form on the same page has a language too."""
+
+    language = forms.ChoiceField(label=_("Language"), choices=settings.LANGUAGES, initial="nb")
+
+
 class BrandForm(forms.ModelForm):
     class Meta:
         model = Organisation
@@ -76,4 +83,10 @@ class BrandForm(forms.ModelForm):
         widgets = {
             "brand_primary": forms.TextInput(attrs={"type": "color"}),
             "brand_secondary": forms.TextInput(attrs={"type": "color"}),
+            "logo": forms.ClearableFileInput(attrs={"accept": "image/png,image/jpeg"}),
         }
+        help_texts = {"logo": logos.HELP_TEXT}
+
+    def clean_logo(self):
+        # A new upload is checked and stored as a PNG Samling wrote (workshops/logos.py).
+        return logos.clean_upload(self.cleaned_data["logo"])

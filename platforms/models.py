@@ -9,7 +9,9 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from workshops.models import NetworkGroup, Programme, Workshop
 
@@ -209,14 +211,82 @@ class PlatformVersion(models.Model):
         return self.name or _("Version %(number)s") % {"number": self.number}
 
 
-class PosterRender(models.Model):
-    """One lederplakat file for one platform version, size and language: the row is the truth."""
+class RenderJob(models.Model):
+    """A PDF made by a Celery worker, its life in platforms/jobs.py: the row is the truth, and
+    the message in the queue only asks for it to be made (it may come twice, or be lost)."""
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("Queued")
         RENDERING = "rendering", _("Rendering")
         READY = "ready", _("Ready")
         FAILED = "failed", _("Failed")
+
+    class Failure(models.TextChoices):
+        TOO_SLOW = "too_slow", _("It took too long to make")
+        TOO_BIG = "too_big", _("It needed too much memory")
+        LOST = "lost", _("The PDF service stopped while making it")
+        ERROR = "error", _("Something went wrong")
+
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED
+    )
+    # Why it failed, for the person who asked (see advice()); `error` is the technical detail.
+    failure = models.CharField(_("failure"), max_length=10, choices=Failure.choices, blank=True)
+    error = models.TextField(blank=True)
+    # Renders started since it was last asked for, lost ones included (see jobs.MAX_ATTEMPTS).
+    attempts = models.PositiveSmallIntegerField(default=0)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    requested_at = models.DateTimeField(auto_now_add=True)
+    # When its message was last sent: a job queued long before that is lost (jobs.recover_lost).
+    queued_at = models.DateTimeField(default=timezone.now)
+    started_at = models.DateTimeField(null=True, blank=True)
+    # The render under way says it is alive every few seconds: one that stops saying so has
+    # lost its worker (jobs.recover_lost), however long renders may take.
+    alive_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status in (self.Status.QUEUED, self.Status.RENDERING)
+
+    def advice(self) -> str:
+        """What the person who asked can do about a failure."""
+        if self.failure == self.Failure.TOO_SLOW:
+            return ngettext(
+                "Making the PDF took longer than %(seconds)s second, so it was stopped. "
+                "Shorten the longest texts or use a smaller logo, and make it again.",
+                "Making the PDF took longer than %(seconds)s seconds, so it was stopped. "
+                "Shorten the longest texts or use a smaller logo, and make it again.",
+                settings.RENDER_TIME_LIMIT,
+            ) % {"seconds": settings.RENDER_TIME_LIMIT}
+        if self.failure == self.Failure.TOO_BIG:
+            return _(
+                "Making the PDF needed more memory than it may use, so it was stopped. "
+                "Shorten the longest texts or use a smaller logo, and make it again."
+            )
+        if self.failure == self.Failure.LOST:
+            return ngettext(
+                "The PDF service stopped %(attempts)s time while making this. Try again in a "
+                "few minutes; if it happens again, tell your administrator.",
+                "The PDF service stopped %(attempts)s times while making this. Try again in a "
+                "few minutes; if it happens again, tell your administrator.",
+                self.attempts,
+            ) % {"attempts": self.attempts}
+        if self.failure == self.Failure.ERROR or self.status == self.Status.FAILED:
+            return _(
+                "Something went wrong while making the PDF. Try again; if it fails again, "
+                "tell your administrator what it says below."
+            )
+        return ""
+
+
+class PosterRender(RenderJob):
+    """One lederplakat file for one platform version, size and language."""
 
     class Size(models.TextChoices):
         A3 = "a3", "A3"
@@ -230,18 +300,7 @@ class PosterRender(models.Model):
     language = models.CharField(
         _("language"), max_length=5, choices=settings.LANGUAGES, default="nb"
     )
-    status = models.CharField(
-        _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED
-    )
     file = models.FileField(upload_to="posters/", blank=True)
-    error = models.TextField(blank=True)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    requested_at = models.DateTimeField(auto_now_add=True)
-    started_at = models.DateTimeField(null=True, blank=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-requested_at", "-pk"]
@@ -257,6 +316,27 @@ class PosterRender(models.Model):
     def __str__(self) -> str:
         return f"{self.version} {self.get_size_display()} {self.language}"
 
-    @property
-    def is_pending(self) -> bool:
-        return self.status in (self.Status.QUEUED, self.Status.RENDERING)
+
+class ReportRender(RenderJob):
+    """The programme report (platforms/report.py) in one language: made again each time it is
+    asked for, since the days and the platform it reads from change."""
+
+    platform = models.ForeignKey(
+        LeadershipPlatform, on_delete=models.CASCADE, related_name="reports"
+    )
+    language = models.CharField(
+        _("language"), max_length=5, choices=settings.LANGUAGES, default="nb"
+    )
+    file = models.FileField(upload_to="reports/", blank=True)
+
+    class Meta:
+        ordering = ["language"]
+        verbose_name = _("programme report")
+        verbose_name_plural = _("programme reports")
+        constraints = [
+            # One row per language: asking again while it is being made changes nothing.
+            models.UniqueConstraint(fields=["platform", "language"], name="one_report_per_language")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.platform} {self.language}"

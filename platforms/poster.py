@@ -3,35 +3,29 @@
 Participant text reaches the poster only as autoescaped element text. WeasyPrint still gets a
 URL fetcher that serves exactly the poster stylesheet, the shipped fonts and the organisation's
 logo, read from disk, and refuses every other URL: whatever someone manages to smuggle into
-the page can make WeasyPrint read no file and call no server.
+the page can make WeasyPrint read no file and call no server. It runs in a child process
+bounded in time and memory (platforms/pdf.py); the job's life is in platforms/jobs.py.
 """
 
 from __future__ import annotations
 
 import logging
-import mimetypes
-import os
 import re
-import threading
-import uuid
+from collections.abc import Callable
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
-from urllib.request import url2pathname
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.templatetags.static import static
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext as _
-from weasyprint import HTML, URLFetcher
-from weasyprint.text.fonts import FontConfiguration
-from weasyprint.urls import URLFetcherResponse
 
-from platforms import live
+from platforms import jobs, pdf
 from platforms.models import LeadershipPlatform, PosterRender
 from platforms.services import clean_text, record_version
+from workshops import logos
 from workshops.models import Organisation
 
 STYLESHEET = "css/poster.css"
@@ -43,17 +37,6 @@ _HEX = re.compile(r"^#[0-9A-Fa-f]{6}$")
 
 # WeasyPrint logs every layout step at INFO; a worker rendering hundreds of posters needs none.
 logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
-
-# WeasyPrint makes a new fontconfig/Pango font configuration for every document unless given
-# one, and never frees all of it: a worker grew by about half a MiB per poster (make bench).
-# Posters load only the shipped fonts, so each thread keeps one configuration and reuses it.
-_fonts = threading.local()
-
-
-def font_config() -> FontConfiguration:
-    if not hasattr(_fonts, "config"):
-        _fonts.config = FontConfiguration()
-    return _fonts.config
 
 
 # Colours
@@ -111,37 +94,7 @@ def contrast_warnings(organisation: Organisation) -> list[str]:
     return warnings
 
 
-# The URL fetcher
-
-
-class PosterURLFetcher(URLFetcher):
-    """Serve only the listed files, from disk; refuse and record every other URL."""
-
-    def __init__(self, allowed: list[Path]) -> None:
-        super().__init__(timeout=5, allowed_protocols={"file"}, allow_redirects=False)
-        self.allowed = {path.resolve() for path in allowed}
-        self.served: list[str] = []
-        self.refused: list[str] = []
-
-    def fetch(self, url, headers=None):
-        path = self._local_path(url)
-        if path is None or path not in self.allowed:
-            self.refused.append(url)
-            raise ValueError(f"The poster may not load {url[:200]!r}")
-        self.served.append(url)
-        content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-        if path.suffix == ".ttf":
-            content_type = "font/ttf"
-        return URLFetcherResponse(
-            path.as_uri(), body=path.read_bytes(), headers={"Content-Type": content_type}
-        )
-
-    @staticmethod
-    def _local_path(url: str) -> Path | None:
-        parts = urlsplit(url)
-        if parts.scheme != "file" or parts.netloc not in ("", "localhost") or parts.query:
-            return None
-        return Path(url2pathname(unquote(parts.path))).resolve()
+# The files WeasyPrint may read (PosterURLFetcher, in platforms/pdf.py, refuses all others)
 
 
 def _static_path(name: str) -> Path:
@@ -152,10 +105,14 @@ def _static_path(name: str) -> Path:
 
 
 def _logo_path(organisation: Organisation) -> Path | None:
+    """The logo's file, unless it is missing or one the renderer must not decode (an old one,
+    stored before uploads were checked, of more pixels than logos.MAX_PIXELS)."""
     if not organisation.logo:
         return None
     path = Path(organisation.logo.path)
-    return path if path.is_file() else None
+    if not path.is_file() or logos.problem_of_stored(path):
+        return None
+    return path
 
 
 # Rendering
@@ -218,18 +175,39 @@ def render_html(
         return render_to_string("platforms/poster.html", {**context, **extra})
 
 
+def limits() -> dict:
+    """How far one render may go (platforms/pdf.py), from the settings, and how often the
+    process waiting for it says it is alive (platforms/jobs.py)."""
+    return {
+        "time_limit": settings.RENDER_TIME_LIMIT,
+        "memory_limit": settings.RENDER_MEMORY_LIMIT_MB * 2**20,
+        "max_image_pixels": logos.MAX_PIXELS,
+        "every": jobs.beat_every(),
+    }
+
+
 def render_pdf(
-    organisation: Organisation, data: dict, *, size: str = "a3", language: str = "nb"
-) -> tuple[bytes, PosterURLFetcher]:
+    organisation: Organisation,
+    data: dict,
+    *,
+    size: str = "a3",
+    language: str = "nb",
+    while_waiting: Callable[[], None] | None = None,
+) -> tuple[bytes, pdf.Rendered]:
+    """The poster's PDF and what its URL fetcher served and refused; raises pdf.RenderFailed
+    when the render runs out of time or memory. `while_waiting` is called now and then."""
     allowed = [_static_path(STYLESHEET), *(_static_path(f) for f in FONTS)]
     if logo := _logo_path(organisation):
         allowed.append(logo)
-    fetcher = PosterURLFetcher(allowed)
     html = render_html(organisation, data, size=size, language=language, for_pdf=True)
-    pdf = HTML(
-        string=html, base_url=_static_path(STYLESHEET).parent.as_uri() + "/", url_fetcher=fetcher
-    ).write_pdf(font_config=font_config())
-    return pdf, fetcher
+    rendered = pdf.write_pdf(
+        html,
+        base_url=_static_path(STYLESHEET).parent.as_uri() + "/",
+        allowed=allowed,
+        while_waiting=while_waiting,
+        **limits(),
+    )
+    return rendered.pdf, rendered
 
 
 def render_platform_pdf(
@@ -237,21 +215,20 @@ def render_platform_pdf(
 ) -> bytes:
     """The current state, straight to bytes (the render_poster command)."""
     version = record_version(platform, by=None, summary="poster")
-    pdf, _fetcher = render_pdf(
+    content, _rendered = render_pdf(
         platform.programme.organisation, version.snapshot, size=size, language=language
     )
-    return pdf
+    return content
 
 
-# The PosterRender life cycle: queued → rendering → ready | failed
+# The PosterRender's life (platforms/jobs.py): queued → rendering → ready | failed
 
 
 def request_render(
     platform: LeadershipPlatform, *, size: str, language: str, by
 ) -> tuple[PosterRender, bool]:
-    """The poster of the current version; queued (after commit) unless it exists already."""
-    from platforms.tasks import render_poster_task  # the task module imports this one
-
+    """The poster of the current version, and whether it is queued now (after commit): it
+    is when it is new, failed, lost (nobody is making it) or its file is gone."""
     with transaction.atomic():
         LeadershipPlatform.objects.select_for_update().get(pk=platform.pk)
         version = record_version(platform, by=by, summary="poster")
@@ -261,83 +238,53 @@ def request_render(
             language=language,
             defaults={"platform": platform, "requested_by": by},
         )
-        if not created and job.status == PosterRender.Status.FAILED:
-            job.status, job.error = PosterRender.Status.QUEUED, ""
-            job.save(update_fields=["status", "error"])
-            created = True
-        if created:
-            live.announce(platform.pk, job.pk, job.status)
-            # robust: with eager tasks (no broker) a failed render must not fail the request;
-            # the row records the failure.
-            transaction.on_commit(lambda: render_poster_task.delay(job.pk), robust=True)
-    return job, created
+        if created or jobs.needs_queueing(job):
+            jobs.queue(job, by=by)
+            return job, True
+    return job, False
 
 
-def render(render_id: int, *, final: bool = True) -> PosterRender:
-    """Render one PosterRender; safe to run twice (a redelivered task finds it ready)."""
-    with transaction.atomic():
-        job = (
-            PosterRender.objects.select_for_update()
-            .select_related("version", "platform__programme__organisation")
-            .get(pk=render_id)
-        )
-        if (
-            job.status == PosterRender.Status.READY
-            and job.file
-            and job.file.storage.exists(job.file.name)
-        ):
-            return job
-        job.status = PosterRender.Status.RENDERING
-        job.attempts += 1
-        job.started_at = timezone.now()
-        job.save(update_fields=["status", "attempts", "started_at"])
-        live.announce(job.platform_id, job.pk, job.status)
-
+def render(render_id: int) -> PosterRender | None:
+    """Render one PosterRender; safe to run twice (a message that comes again finds it ready
+    and does nothing). A failure is recorded on the row; one that may pass raises jobs.TryAgain
+    as well, for the task to retry it."""
+    job = jobs.start(PosterRender, render_id, "version", "platform__programme__organisation")
+    if job is None:
+        return PosterRender.objects.filter(pk=render_id).first()
     # The slow part runs without the row lock held.
     try:
-        pdf, _fetcher = render_pdf(
+        content, _rendered = render_pdf(
             job.platform.programme.organisation,
             job.version.snapshot,
             size=job.size,
             language=job.language,
+            while_waiting=lambda: jobs.beat(job),
         )
-        name = _write_atomically(job, pdf)
+        name = _write_atomically(job, content)
+    except pdf.RenderFailed as exc:
+        # Too slow or too big stays so on a second try; an error in the renderer may not.
+        jobs.fail(job, exc.reason, exc.detail, for_good=exc.reason != pdf.ERROR)
+        return _retry_unless_failed(job, exc)
     except Exception as exc:
-        status = PosterRender.Status.FAILED if final else PosterRender.Status.QUEUED
-        PosterRender.objects.filter(pk=job.pk).update(
-            status=status,
-            error=f"{type(exc).__name__}: {exc}"[:2000],
-            finished_at=timezone.now() if final else None,
-        )
-        live.announce(job.platform_id, job.pk, status)
-        raise
-    PosterRender.objects.filter(pk=job.pk).update(
-        status=PosterRender.Status.READY, file=name, error="", finished_at=timezone.now()
-    )
-    live.announce(job.platform_id, job.pk, PosterRender.Status.READY)
-    job.refresh_from_db()
+        jobs.fail(job, PosterRender.Failure.ERROR, f"{type(exc).__name__}: {exc}", for_good=False)
+        return _retry_unless_failed(job, exc)
+    jobs.finish(job, name)
     return job
 
 
-def _write_atomically(job: PosterRender, pdf: bytes) -> str:
-    # One fixed name per render: a retried or redelivered task replaces the same file, and a
-    # reader never sees half a PDF because os.replace swaps the complete file in at once.
+def _retry_unless_failed(job, exc: Exception):
+    if job.status != job.Status.FAILED:
+        raise jobs.TryAgain(str(exc)) from exc
+    return job
+
+
+def _write_atomically(job: PosterRender, content: bytes) -> str:
+    # One fixed name per render: a retried or redelivered task replaces the same file.
     name = (
         f"posters/{job.platform_id}/lederplakat-{job.pk}-v{job.version.number}"
         f"-{job.size}-{job.language}.pdf"
     )
-    final = Path(settings.MEDIA_ROOT) / name
-    final.parent.mkdir(parents=True, exist_ok=True)
-    temporary = final.with_name(f".{final.name}.{uuid.uuid4().hex}.tmp")
-    try:
-        with open(temporary, "wb") as out:
-            out.write(pdf)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(temporary, final)
-    finally:
-        temporary.unlink(missing_ok=True)
-    return name
+    return jobs.write_file(name, content)
 
 
 def latest_ready(platform: LeadershipPlatform) -> PosterRender | None:

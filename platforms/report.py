@@ -2,19 +2,22 @@
 onward to the lederplattform, found through the platform elements' provenance.
 
 Rendered by WeasyPrint with the poster's URL fetcher, allowed only the report's stylesheet,
-the shipped fonts and the organisation's logo; every text is escaped element text.
+the shipped fonts and the organisation's logo; every text is escaped element text. HR asks for
+it, so it is a job like the poster (platforms/jobs.py), made by a worker in a child process
+bounded in time and memory (platforms/pdf.py), never in the web process's request.
 """
 
 from __future__ import annotations
 
+from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from weasyprint import HTML
 
 from exercises import kinds
-from platforms.models import LeadershipPlatform
-from platforms.poster import FONTS, PosterURLFetcher, _logo_path, _static_path, font_config
+from platforms import jobs, pdf
+from platforms.models import LeadershipPlatform, ReportRender
+from platforms.poster import FONTS, _logo_path, _retry_unless_failed, _static_path, limits
 from platforms.services import clean_text
 
 STYLESHEET = "css/report.css"
@@ -120,14 +123,60 @@ def render_report_html(platform: LeadershipPlatform, *, language: str) -> str:
 
 
 def render_report_pdf(
-    platform: LeadershipPlatform, *, language: str = "nb"
-) -> tuple[bytes, PosterURLFetcher]:
+    platform: LeadershipPlatform, *, language: str = "nb", while_waiting=None
+) -> tuple[bytes, pdf.Rendered]:
+    """The report's PDF and what its URL fetcher served and refused; raises pdf.RenderFailed
+    when the render runs out of time or memory."""
     allowed = [_static_path(STYLESHEET), *(_static_path(font) for font in FONTS)]
     if logo := _logo_path(platform.programme.organisation):
         allowed.append(logo)
-    fetcher = PosterURLFetcher(allowed)
     html = render_report_html(platform, language=language)
-    pdf = HTML(
-        string=html, base_url=_static_path(STYLESHEET).parent.as_uri() + "/", url_fetcher=fetcher
-    ).write_pdf(font_config=font_config())  # the poster's: shipped fonts only
-    return pdf, fetcher
+    rendered = pdf.write_pdf(
+        html,
+        base_url=_static_path(STYLESHEET).parent.as_uri() + "/",
+        allowed=allowed,
+        while_waiting=while_waiting,
+        **limits(),  # the poster's, and its shipped fonts only
+    )
+    return rendered.pdf, rendered
+
+
+# The ReportRender's life (platforms/jobs.py): queued → rendering → ready | failed
+
+
+def request_report(platform: LeadershipPlatform, *, language: str, by) -> tuple[ReportRender, bool]:
+    """The report in this language, and whether it is queued now (after commit). Asking again
+    makes it again from the programme as it is now, unless it is being made already."""
+    with transaction.atomic():
+        LeadershipPlatform.objects.select_for_update().get(pk=platform.pk)
+        job, created = ReportRender.objects.get_or_create(
+            platform=platform, language=language, defaults={"requested_by": by}
+        )
+        if created or not job.is_pending or jobs.is_lost(job):
+            jobs.queue(job, by=by)
+            return job, True
+    return job, False
+
+
+def render(report_id: int) -> ReportRender | None:
+    """Make one ReportRender; a message that comes again for a report made meanwhile does
+    nothing. Failures as in poster.render."""
+    job = jobs.start(ReportRender, report_id, "platform__programme__organisation")
+    if job is None:
+        return ReportRender.objects.filter(pk=report_id).first()
+    try:
+        content, _rendered = render_report_pdf(
+            job.platform, language=job.language, while_waiting=lambda: jobs.beat(job)
+        )
+        # A fixed name per report and language: the next one replaces it.
+        name = jobs.write_file(
+            f"reports/{job.platform_id}/programmerapport-{job.pk}-{job.language}.pdf", content
+        )
+    except pdf.RenderFailed as exc:
+        jobs.fail(job, exc.reason, exc.detail, for_good=exc.reason != pdf.ERROR)
+        return _retry_unless_failed(job, exc)
+    except Exception as exc:
+        jobs.fail(job, ReportRender.Failure.ERROR, f"{type(exc).__name__}: {exc}", for_good=False)
+        return _retry_unless_failed(job, exc)
+    jobs.finish(job, name)
+    return job

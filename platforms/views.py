@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from pathlib import Path
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
@@ -23,11 +23,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csp import csp_override
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from platforms import exports, live, poster, report, services
+from platforms import exports, jobs, live, poster, report, services
 from platforms.access import (
     get_platform_for,
     get_proposal_for,
     get_render_for,
+    get_report_for,
     get_run_for,
     get_value_for,
     get_version_for,
@@ -36,13 +37,15 @@ from platforms.forms import (
     BrandForm,
     PurposeForm,
     RenderForm,
+    ReportForm,
     StepForm,
     ValueAddForm,
     ValueForm,
     VersionNameForm,
     VisionForm,
 )
-from platforms.models import LeadershipPlatform, PosterRender, Practice, Step
+from platforms.models import LeadershipPlatform, PosterRender, Practice, ReportRender, Step
+from workshops import logos
 from workshops.access import Access
 from workshops.http import AuthenticatedHttpRequest
 from workshops.live_views import sse_response
@@ -57,9 +60,17 @@ def _posted(request: AuthenticatedHttpRequest):
 SOURCES = ("source_workshop", "source_run__exercise__agenda_item", "source_group")
 
 
+def _recover_lost_jobs(platform: LeadershipPlatform) -> None:
+    """Someone is looking: a poster or report nobody is making any more is queued again
+    (platforms/jobs.py; beat does the same every minute where there is a broker)."""
+    jobs.recover_lost(platform.renders.all())
+    jobs.recover_lost(platform.reports.all())
+
+
 def _context(platform: LeadershipPlatform, access: Access, **extra) -> dict:
     proposals = list(platform.vision_proposals.select_related(*SOURCES))
     renders = list(platform.renders.select_related("version")[:20])
+    reports = list(platform.reports.all())
     return {
         "platform": platform,
         "programme": platform.programme,
@@ -72,6 +83,11 @@ def _context(platform: LeadershipPlatform, access: Access, **extra) -> dict:
         "sides": Practice.Side.choices,
         "renders": renders,
         "pending": any(job.is_pending for job in renders),
+        "reports": reports,
+        "reports_pending": any(job.is_pending for job in reports),
+        "report_form": ReportForm(
+            prefix="report", initial={"language": translation.get_language()}
+        ),
         # Called only where the page shows it (the full page, for facilitators).
         "onward_runs": lambda: services.runs_with_results(platform.programme),
         "render_form": RenderForm(),
@@ -79,6 +95,7 @@ def _context(platform: LeadershipPlatform, access: Access, **extra) -> dict:
         "warnings": poster.contrast_warnings(platform.programme.organisation),
         "editing": "",
         "status": "",
+        "report_status": "",
         "focus": "",
         **extra,
     }
@@ -99,6 +116,7 @@ def platform_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     # htmx "Cancel" links ask for one section back in read mode.
     if request.htmx and section in ("purpose", "vision", "values"):
         return _section(request, section, platform, access)
+    _recover_lost_jobs(platform)
     return TemplateResponse(request, PAGE, _context(platform, access))
 
 
@@ -381,6 +399,7 @@ def brand_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             messages.warning(request, warning)
         messages.success(request, _("The poster colours and logo were saved."))
         return redirect(platform)
+    stored = organisation.logo and Path(organisation.logo.path)
     return TemplateResponse(
         request,
         "platforms/brand_form.html",
@@ -390,6 +409,8 @@ def brand_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "access": access,
             "form": form,
             "warnings": poster.contrast_warnings(organisation),
+            # An old logo, stored before uploads were checked, that posters leave out.
+            "logo_problem": logos.problem_of_stored(stored) if stored and stored.is_file() else "",
         },
     )
 
@@ -444,6 +465,7 @@ ANNOUNCE_FINISHED_WITHIN = dt.timedelta(seconds=30)
 @login_required
 def poster_status(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     platform, access = get_platform_for(request, pk)
+    _recover_lost_jobs(platform)
     newest = platform.renders.select_related("version").first()
     status = ""
     if newest and (
@@ -613,17 +635,69 @@ def export_json(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return response
 
 
+# The programme report: a job like the poster (platforms/report.py)
+
+
+def _report_section(request: AuthenticatedHttpRequest, platform, access, **extra) -> HttpResponse:
+    template = f"{PAGE}#reports" if request.htmx else PAGE
+    return TemplateResponse(request, template, _context(platform, access, **extra))
+
+
+@require_POST
+@login_required
+def report_request(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    # HR reads the platform, and the report is theirs to make too.
+    platform, access = get_platform_for(request, pk)
+    form = ReportForm(request.POST, prefix="report")
+    if form.is_valid():
+        _job, queued = report.request_report(
+            platform, language=form.cleaned_data["language"], by=request.user
+        )
+        status = (
+            _("The programme report is being made.")
+            if queued
+            else _("The programme report is being made already.")
+        )
+    else:
+        status = _("Choose a language.")
+    if not request.htmx:
+        messages.info(request, status)
+        return redirect(f"{platform.get_absolute_url()}#reports")
+    return _report_section(request, platform, access, report_status=status)
+
+
 @require_GET
 @login_required
-def programme_report(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    """Each day's agenda and what was taken onward from it, as a PDF made while you wait
-    (a few pages: about a second)."""
-    platform, _access = get_platform_for(request, pk)
-    language = request.GET.get("language") or translation.get_language()
-    if language not in dict(settings.LANGUAGES):
-        language = settings.LANGUAGE_CODE
-    pdf, _fetcher = report.render_report_pdf(platform, language=language)
-    name = slugify(platform.programme.title) or "programme"
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="programmerapport-{name}.pdf"'
-    return response
+def report_status(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    platform, access = get_platform_for(request, pk)
+    _recover_lost_jobs(platform)
+    status = ""
+    for job in platform.reports.all():
+        if job.is_pending or (
+            job.finished_at and timezone.now() - job.finished_at < ANNOUNCE_FINISHED_WITHIN
+        ):
+            status = _("Programme report, %(language)s: %(status)s.") % {
+                "language": job.get_language_display(),
+                "status": job.get_status_display(),
+            }
+    return _report_section(request, platform, access, report_status=status)
+
+
+@require_GET
+@login_required
+def report_download(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    job, _access = get_report_for(request, pk)
+    if job.status != ReportRender.Status.READY or not job.file:
+        raise Http404
+    name = slugify(job.platform.programme.title) or "programme"
+    with job.file.open("rb") as pdf:
+        content = pdf.read()
+    return HttpResponse(
+        content,
+        content_type="application/pdf",
+        headers={
+            "Content-Disposition": content_disposition_header(
+                True, f"programmerapport-{name}-{job.language}.pdf"
+            )
+        },
+    )

@@ -1,7 +1,9 @@
 from __future__ import annotations
 
+from django import forms
 from django.contrib import admin
 
+from workshops import logos
 from workshops.models import (
     AgendaItem,
     Attendee,
@@ -21,8 +23,20 @@ class MembershipInline(admin.TabularInline):
     autocomplete_fields = ["user"]
 
 
+class OrganisationForm(forms.ModelForm):
+    class Meta:
+        model = Organisation
+        fields = ["name", "slug", "brand_primary", "brand_secondary", "logo"]
+        help_texts = {"logo": logos.HELP_TEXT}
+
+    def clean_logo(self):
+        # As on the brand page: a new logo is stored as a PNG Samling wrote (workshops/logos.py).
+        return logos.clean_upload(self.cleaned_data["logo"])
+
+
 @admin.register(Organisation)
 class OrganisationAdmin(admin.ModelAdmin):
+    form = OrganisationForm
     list_display = ["name", "slug"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}

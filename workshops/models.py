@@ -6,7 +6,6 @@ import uuid
 from functools import partial
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.core.validators import (
     FileExtensionValidator,
     MaxValueValidator,
@@ -19,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from workshops import logos
 from workshops.agenda import DaySummary, ScheduledItem, schedule, summarise
 from workshops.timer import Timer
 
@@ -56,25 +56,12 @@ class TransitionRefused(Exception):
 
 
 # Brand settings of an organisation, used on the lederplakat.
-LOGO_MAX_BYTES = 1024 * 1024
 hex_colour = RegexValidator(r"^#[0-9A-Fa-f]{6}$", _("Enter a colour as #RRGGBB, e.g. #1F4E79."))
 
 
 def validate_logo(file) -> None:
-    """Accept PNG, JPEG and SVG by their content, not just their name, up to LOGO_MAX_BYTES."""
-    if file.size > LOGO_MAX_BYTES:
-        raise ValidationError(_("The logo may be at most 1 MB."))
-    file.seek(0)
-    head = file.read(512)
-    file.seek(0)
-    if head.startswith(b"\x89PNG\r\n\x1a\n") or head.startswith(b"\xff\xd8\xff"):
-        return
-    text = head.lstrip(b"\xef\xbb\xbf").lstrip().lower()
-    if file.name.lower().endswith(".svg") and (
-        text.startswith(b"<svg") or text.startswith(b"<?xml")
-    ):
-        return
-    raise ValidationError(_("The logo must be a PNG, JPEG or SVG image."))
+    """A PNG or JPEG within the size and pixel caps, or a stored SVG (workshops/logos.py)."""
+    logos.validate(file)
 
 
 class Organisation(models.Model):

@@ -524,10 +524,10 @@ def export(participant: Participant) -> dict:
 def erase(participant: Participant, *, reason: str, actor=None) -> dict[str, int]:
     """Delete everything the participant wrote. The roster entry stays (the organisation's).
 
-    The rows go for good; what they added to the room's results (a word's count, a survey's
-    mean, a diamond's points) stays as an aggregate on each run (exercises/privacy.py). What
-    they typed for their group as its secretary (its agreed list, its diamond, its proposals)
-    is the group's, and stays with the group without their name.
+    The rows go for good, and no text of theirs stays; what they added to the room's numbers
+    (a survey's mean, a diamond's points, how many words were sent) stays as counts on each run
+    (exercises/privacy.py). What they typed for their group as its secretary (its agreed list,
+    its diamond, its proposals) is the group's, and stays with the group without their name.
     """
     from exercises.privacy import delete_submissions, group_results, keep_check_ins
 

@@ -33,7 +33,11 @@ group_output(run, group)  optional: the group's result as a list of lines, for a
 export(run)           header and rows for the CSV export
 keep(run, leaving)    optional: what the submissions in `leaving`, about to be deleted for
                       privacy, added to the run's results, folded into run.state["kept"] as
-                      aggregates only; context and export add it (see exercises/privacy.py)
+                      counts only, never their text; context and export add it (see
+                      exercises/privacy.py)
+forget(run, leaving)  optional: take the texts of `leaving` out of the run's state where the
+                      facilitator's choices quote them (hidden and merged words, a decision's
+                      alternatives); the run's log is cleaned by exercises/privacy.py
 onward(run)           optional: the results the lederplattform can take onward, as a list of
                       exercises.onward.Onward (a group's list, the room's diamond, the chosen
                       proposal), each naming the platform parts it may go to

@@ -220,19 +220,14 @@ class Result:
 def proposals_of(run) -> list[Proposal]:
     """Every proposal that stands for itself (merged ones inside it), in the order they came.
 
-    Proposals whose rows were deleted for privacy stay on the list, without their writer (see
-    `keep`), so the room's standings and its decision read as before.
+    A proposal deleted for privacy is its writer's text and leaves the list (see `keep`); the
+    points it had go with it, the points its writer gave others stay.
     """
     rows = [
         (pk, text, group or "")
         for pk, text, group in run.submissions.filter(key=PROPOSAL).values_list(
             "pk", "text", "group__name"
         )
-    ]
-    # Kept proposals are [id, text] or, a group's, [id, text, group name, group id].
-    rows += [
-        (int(entry[0]), entry[1], "".join(entry[2:3]))
-        for entry in common.kept(run).get("proposals", [])
     ]
     rows.sort()  # ids grow as proposals come
     merges = run.state.get("merges", {})
@@ -587,11 +582,6 @@ def group_context(run, group) -> dict:
     """What the group's own phones see while collecting: its own list and how far it has come."""
     settings = settings_of(run)
     rows = list(run.submissions.filter(key=PROPOSAL, group=group).values_list("pk", "text"))
-    rows += [
-        (int(entry[0]), entry[1])
-        for entry in common.kept(run).get("proposals", [])
-        if entry[3:4] == [group.pk]
-    ]
     proposals = [text for _pk, text in sorted(rows)]
     count = _group_counts(run)[group.pk]
     return {
@@ -776,24 +766,20 @@ def _undo_decision(run, data) -> str:
 
 
 def keep(run, leaving) -> dict:
-    """Deleted proposals stay on the list as the room's material, with no writer; their votes
-    live on as totals per proposal. A proposal the facilitator hid was never the room's, so
-    of it only the count is kept."""
+    """A proposal is its writer's text: deleted ones leave the list, and only how many there
+    were stays in the totals. The points deleted votes gave live on as totals per proposal, so
+    what the others proposed keeps its standing."""
     settings = settings_of(run)
-    merges, hidden = run.state.get("merges", {}), set(run.state.get("hidden", []))
+    merges = run.state.get("merges", {})
     kept = common.kept(run)
-    sent = list(
-        leaving.filter(key=PROPOSAL).values_list(
-            "pk", "text", "author_id", "group_id", "group__name"
-        )
-    )
+    sent = list(leaving.filter(key=PROPOSAL).values_list("author_id", "group_id"))
     votes = list(leaving.filter(key=VOTE).values_list("data", flat=True))
-    per_person = Counter(author for _pk, _text, author, _group, _name in sent)
+    per_person = Counter(author for author, _group in sent)
     scores = Counter(kept.get("scores", {}))
     scores.update(_scores(settings, merges, votes))
     # A group's proposals still count towards the group's minimum on the console.
     group_counts = Counter(kept.get("group_counts", {}))
-    group_counts.update(str(group) for _pk, _text, _author, group, _name in sent if group)
+    group_counts.update(str(group) for _author, group in sent if group)
     return {
         **common.add_counts(
             run,
@@ -802,15 +788,21 @@ def keep(run, leaving) -> dict:
             enough=sum(1 for count in per_person.values() if count >= settings["min_per_person"]),
             voters=len(votes),
         ),
-        "proposals": kept.get("proposals", [])
-        + [
-            [str(pk), text, name, group] if group else [str(pk), text]
-            for pk, text, _author, group, name in sent
-            if follow(str(pk), merges) not in hidden
-        ],
         "scores": dict(scores),
         "group_counts": dict(group_counts),
     }
+
+
+def forget(run, leaving) -> None:
+    """The decision quotes the proposals it weighed: deleted ones leave its alternatives. The
+    chosen one is the room's decision, recorded by the facilitator, and stays."""
+    decision = run.state.get("decision")
+    if not decision:
+        return
+    gone = {str(pk) for pk in leaving.filter(key=PROPOSAL).values_list("pk", flat=True)}
+    decision["alternatives"] = [
+        entry for entry in decision.get("alternatives", []) if str(entry["id"]) not in gone
+    ]
 
 
 ACTIONS = {

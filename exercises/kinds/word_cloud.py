@@ -15,7 +15,7 @@ from django.db.models import Count, Min
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from exercises.aggregate import cloud, follow, word_key
+from exercises.aggregate import cloud, word_key
 from exercises.kinds import common
 from exercises.phases import Phase
 
@@ -115,15 +115,14 @@ def room(run) -> dict:
         .annotate(count=Count("pk"), first=Min("pk"))
         .order_by("first")
     )
-    sent = [(row["text"], row["count"]) for row in rows]
+    texts = [(row["text"], row["count"]) for row in rows]
     people = run.submissions.filter(key=KEY).aggregate(people=Count("author", distinct=True))
+    # Entries deleted for privacy count on in the totals; their words went with them.
     kept = common.kept(run)
-    # Words whose rows were deleted for privacy count on, as (word, count), before the rest.
-    texts = [(text, count) for text, count in kept.get("words", [])] + sent
     return {
         "words": cloud(texts, state.get("merges"), state.get("hidden", [])),
         "all_words": cloud(texts, state.get("merges")),
-        "entry_count": sum(count for _text, count in sent) + kept.get("entries", 0),
+        "entry_count": sum(count for _text, count in texts) + kept.get("entries", 0),
         "people": people["people"] + kept.get("people", 0),
     }
 
@@ -152,23 +151,31 @@ def context(run, attendee=None) -> dict:
 
 
 def keep(run, leaving) -> dict:
-    """The words of deleted entries live on as counts, with no link to who wrote them: the
-    cloud is the room's result. Words the facilitator hid never were, and may be exactly the
-    text that points at someone, so of those only the number of entries is kept."""
-    kept = common.kept(run)
-    merges, hidden = run.state.get("merges", {}), set(run.state.get("hidden", []))
-    words = dict(kept.get("words", []))
-    entries = list(leaving.filter(key=KEY).values_list("text", "author_id"))
-    for text, _author in entries:
-        text = " ".join(text.split())
-        if text and follow(word_key(text), merges) not in hidden:
-            words[text] = words.get(text, 0) + 1
-    return {
-        **common.add_counts(
-            run, entries=len(entries), people=len({author for _text, author in entries})
-        ),
-        "words": [[text, count] for text, count in words.items()],
+    """A word is its writer's text: deleted entries leave the cloud, and only how many there
+    were, and from how many people, stays in the totals."""
+    entries = list(leaving.filter(key=KEY).values_list("author_id", flat=True))
+    return common.add_counts(run, entries=len(entries), people=len(set(entries)))
+
+
+def forget(run, leaving) -> None:
+    """The facilitator's hidden and merged words quote the entries: a word that no remaining
+    entry has leaves them too (a word merged into it stands on its own again)."""
+    remaining = {
+        word_key(t)
+        for t in run.submissions.filter(key=KEY)
+        .exclude(pk__in=leaving)
+        .values_list("text", flat=True)
     }
+    gone = {word_key(t) for t in leaving.filter(key=KEY).values_list("text", flat=True)}
+    gone -= remaining
+    if "hidden" in run.state:
+        run.state["hidden"] = [key for key in run.state["hidden"] if key not in gone]
+    if "merges" in run.state:
+        run.state["merges"] = {
+            source: target
+            for source, target in run.state["merges"].items()
+            if source not in gone and target not in gone
+        }
 
 
 def _reveal(run, data) -> str:

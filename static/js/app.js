@@ -122,9 +122,12 @@
     if (!host || host.pollTimer) return;
     host.pollTimer = window.setInterval(function () {
       if (!document.body.contains(host)) return window.clearInterval(host.pollTimer);
-      if (!host.querySelector("[data-pending]")) return;
-      var part = host.dataset.pollPart;
-      window.htmx.ajax("GET", host.dataset.pollFallback, { target: part, select: part, swap: "outerHTML" });
+      // Each part still waiting (a poster, a report) asks its own list again.
+      host.querySelectorAll("[data-pending][id]").forEach(function (pending) {
+        var part = "#" + pending.id;
+        var url = pending.dataset.pollUrl || host.dataset.pollFallback;
+        window.htmx.ajax("GET", url, { target: part, select: part, swap: "outerHTML" });
+      });
     }, 2000);
   });
   document.addEventListener("htmx:sseOpen", function (event) {

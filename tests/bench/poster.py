@@ -183,8 +183,10 @@ def worker_renders(platform, renders: int, log: Path) -> dict:
         for number in range(1, renders + 1):
             if number > 1:
                 # The same poster again: a ready row is skipped (the task is idempotent), so
-                # put it back in the queue as a redelivery after a lost worker would find it.
-                PosterRender.objects.filter(pk=job.pk).update(status=PosterRender.Status.QUEUED)
+                # put it back in the queue as asking for it again would (attempts from nought).
+                PosterRender.objects.filter(pk=job.pk).update(
+                    status=PosterRender.Status.QUEUED, attempts=0
+                )
                 render_poster_task.delay(job.pk)
             wait_ready(job, deadline, log)
             durations.append((job.finished_at - job.started_at).total_seconds())

@@ -23,7 +23,7 @@ from playwright.sync_api import BrowserContext, Page, expect
 
 from exercises.kinds import diamond
 from exercises.models import Run
-from platforms import poster, tasks
+from platforms import poster, report, tasks
 from tests.e2e import test_live as live
 from tests.e2e.conftest import DESKTOP, LOCALE
 from workshops.models import Programme
@@ -174,3 +174,61 @@ def test_facilitator_takes_the_diamond_onward_makes_a_poster_and_hr_downloads_it
     assert response.body() == pdf
 
     assert not found, "\n\n".join(found)
+
+
+@pytest.fixture
+def slow_report_worker(monkeypatch):
+    """Make each queued programme report a second later, in a thread, as a worker would."""
+    threads: list[threading.Thread] = []
+
+    def delay(report_id: int) -> None:
+        def work() -> None:
+            time.sleep(1.0)
+            try:
+                report.render(report_id)
+            finally:
+                connection.close()
+
+        thread = threading.Thread(target=work, name="report-worker", daemon=True)
+        thread.start()
+        threads.append(thread)
+
+    monkeypatch.setattr(tasks, "render_report_task", SimpleNamespace(delay=delay))
+    yield threads
+    for thread in threads:
+        thread.join(timeout=60)
+
+
+@pytest.mark.parametrize(("locale", "lang"), [("nb-NO", "nb"), ("nn-NO", "nn")])
+def test_hr_makes_the_programme_report_and_downloads_it_when_it_is_ready(
+    asgi_server, new_context, axe, demo, slow_report_worker, locale, lang
+):
+    """The report is a job like the poster: asked for, shown queued, ready without a reload."""
+    server = asgi_server.url
+    context = new_context(locale=locale, viewport=DESKTOP, accept_downloads=True)
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    page.goto(server + reverse("login"))
+    page.locator("#id_username").fill("hr")
+    page.locator("#id_password").fill(DEMO_PASSWORD)
+    with page.expect_navigation():
+        page.locator("main form button[type=submit]").click()
+    page.goto(server + reverse("platforms:platform_detail", args=[demo.pk]))
+    expect(page.locator("html")).to_have_attribute("lang", lang)
+    # The downloads line leads to the report's section.
+    page.locator(".platform-exports a[href='#reports']").click()
+    expect(page.locator("#reports")).to_be_in_viewport()
+    expect(page.locator("#id_report-language")).to_have_value(lang)
+    page.evaluate("() => { window.stayedOnPage = true; }")
+    page.locator("#reports form button[type=submit]").click()
+    row = page.locator("#report-rows tbody tr").first
+    expect(row.locator(".status--queued, .status--rendering")).to_be_visible()
+    expect(row.locator(".status--ready")).to_be_visible(timeout=30_000)
+    assert page.evaluate("window.stayedOnPage") is True
+    violations = axe.run(page).response["violations"]
+    blocking = [v for v in violations if v["impact"] in live.BLOCKING]
+    assert not blocking, live._report(page, blocking)
+    with page.expect_download() as download:
+        row.locator("a[href$='/download/']").click()
+    assert Path(download.value.path()).read_bytes().startswith(b"%PDF")
+    assert download.value.suggested_filename.endswith(f"-{lang}.pdf")

@@ -1,5 +1,7 @@
-"""Erasure and retention delete what participants sent, for good, and the room's results stay
-exactly as they were, as aggregates only (exercises/privacy.py and each kind's keep()).
+"""Erasure and retention delete what participants sent, for good, and the room's numbers stay
+exactly as they were, as counts only (exercises/privacy.py and each kind's keep()). Texts go
+with their writers: their words leave the cloud, their proposals the list (tests/
+test_erasure_canary.py searches the whole database for what they wrote).
 
 Kari, Per, Ola and Siv are on the roster; a guest joined under a typed name. Each sends into a
 word cloud, a survey, a diamond, proposals with dots and a reflection on the same day.
@@ -169,6 +171,29 @@ def day(programme, workshop, group):
     return runs, people
 
 
+def words(runs: dict[str, Run]) -> dict[str, int]:
+    cloud = Run.objects.get(pk=runs["word_cloud"].pk)
+    return {w.text: w.count for w in cloud.module.context(cloud)["words"]()}
+
+
+def standings(runs: dict[str, Run]) -> list[tuple[str, int, int]]:
+    proposed = Run.objects.get(pk=runs["proposals"].pk)
+    return [
+        (r.proposal.text, r.score, r.rank) for r in proposed.module.context(proposed)["results"]
+    ]
+
+
+def numbers(runs: dict[str, Run]) -> dict:
+    """What stays exact whoever is deleted: every number, and the rankings of what is no
+    one's text (the facilitator's statements and diamond items)."""
+    found = results(runs)
+    for texts in ("cloud", "proposals"):
+        del found[texts]
+    for texts in ("word_cloud", "proposals"):
+        del found["exports"][texts]
+    return found
+
+
 def results(runs: dict[str, Run]) -> dict:
     """Every number and ranking the room, the console and the exports show."""
     fresh = {name: Run.objects.get(pk=run.pk) for name, run in runs.items()}
@@ -228,18 +253,22 @@ def test_the_numbers_before_deletion(day):
     assert before["reflection"] == (3, 2)
 
 
-def test_erasure_removes_the_rows_and_keeps_every_result_exact(day):
+def test_erasure_removes_the_rows_and_her_texts_and_keeps_every_number_exact(day):
     runs, people = day
-    before = results(runs)
+    before = numbers(runs)
     kari = people["Kari"]
     assert Submission.objects.filter(author__participant=kari).count() == 7
     personal.erase(kari, reason=ContentDeletion.Reason.PARTICIPANT)
     assert not Submission.objects.filter(author__participant=kari).exists()
     assert not Attendee.objects.filter(participant=kari).exists()
-    assert results(runs) == before
+    assert numbers(runs) == before
+    # Her words leave the cloud (her "Tillit" and "Mot"; the others' stay).
+    assert words(runs) == {"tillit": 2, "Mot": 2, "KARI-er-dum": 1, "Åpenhet": 1, "Omtanke": 1}
+    # Her proposal leaves the list; the dots she gave Per's still count for it.
+    assert standings(runs) == [("Mot i leiarskap", 3, 1), ("Det gode vertskap", 2, 2)]
     # What is kept links nothing to her and holds none of her own words.
     kept = json.dumps([Run.objects.get(pk=run.pk).state for run in runs.values()])
-    assert "KARI-WROTE" not in kept and "Kari" not in kept
+    assert "KARI-WROTE" not in kept and "Kari" not in kept and "Sammen for" not in kept
     # Her written survey answer and reflection are gone from everywhere.
     assert "KARI-WROTE" not in json.dumps(
         survey.export_sheets(Run.objects.get(pk=runs["survey"].pk))
@@ -248,21 +277,24 @@ def test_erasure_removes_the_rows_and_keeps_every_result_exact(day):
 
 def test_erasing_one_after_another_keeps_adding_up(day):
     runs, people = day
-    before = results(runs)
+    before = numbers(runs)
     for name in ("Kari", "Per", "Ola"):
         personal.erase(people[name], reason=ContentDeletion.Reason.FACILITATOR)
-        assert results(runs) == before
+        assert numbers(runs) == before
+    assert words(runs) == {"Omtanke": 1, "mot": 1}  # Siv's and the guest's
+    assert standings(runs) == []  # all three who proposed are gone
 
 
-def test_retention_removes_every_row_and_keeps_every_result_exact(day, workshop):
+def test_retention_removes_every_row_and_keeps_every_number_exact(day, workshop):
     runs, _people = day
-    before = results(runs)
+    before = numbers(runs)
     written = survey.export_sheets(runs["survey"])[1][2]
     assert len(written) == 5  # the written answers, shown once enough had answered
     personal.purge_programme(workshop.programme)
     assert not Submission.objects.filter(run__workshop=workshop).exists()
     assert not Attendee.objects.filter(workshop=workshop).exists()
-    assert results(runs) == before
+    assert numbers(runs) == before
+    assert words(runs) == {} and standings(runs) == []
     # Written answers and reflections are people's own words: only their counts stay.
     sheets = survey.export_sheets(Run.objects.get(pk=runs["survey"].pk))
     assert "WROTE" not in json.dumps(sheets)
@@ -270,7 +302,7 @@ def test_retention_removes_every_row_and_keeps_every_result_exact(day, workshop)
     assert "WROTE" not in kept
 
 
-def test_the_exports_read_the_same_after_deletion(day, workshop, bob_client):
+def test_the_exports_read_the_same_after_deletion_but_for_the_texts(day, workshop, bob_client):
     runs, people = day
 
     def exported() -> dict[str, list[list[str]]]:
@@ -284,10 +316,13 @@ def test_the_exports_read_the_same_after_deletion(day, workshop, bob_client):
     personal.erase(people["Per"], reason=ContentDeletion.Reason.PARTICIPANT)
     personal.purge_programme(workshop.programme)
     after = exported()
-    for name in ("word_cloud", "diamond", "proposals", "reflection"):
+    for name in ("diamond", "reflection"):
         assert after[name] == before[name], name
     statements = [row for row in before["survey"] if row[0] == "Relasjon"]
     assert [row for row in after["survey"] if row[0] == "Relasjon"] == statements
+    # The words and proposals were their writers' texts: the tables keep their headings only.
+    for name in ("word_cloud", "proposals"):
+        assert len(before[name]) > 1 and after[name] == before[name][:1], name
 
 
 def test_a_run_that_goes_on_after_an_erasure_counts_on(day):
@@ -297,24 +332,52 @@ def test_a_run_that_goes_on_after_an_erasure_counts_on(day):
     newcomer = identity.join(cloud.workshop, _device_hash("new"), None, "Ny")
     _send(Run.objects.get(pk=cloud.pk), newcomer, {"text": "tillit"})
     context = cloud.module.context(Run.objects.get(pk=cloud.pk))
-    assert [(w.text, w.count) for w in context["words"]()][:2] == [("Tillit", 4), ("Mot", 3)]
+    assert [(w.text, w.count) for w in context["words"]()][:2] == [("tillit", 3), ("Mot", 2)]
     assert (context["entry_count"](), context["people"]()) == (10, 6)
 
 
-def test_a_word_the_facilitator_hid_is_counted_but_not_kept(day, workshop, alice):
-    runs, _people = day
+def test_a_word_the_facilitator_hid_leaves_his_choices_and_his_log(day, workshop, alice):
+    runs, people = day
     cloud = change(
         runs["word_cloud"], "hide", by=alice, expected_version=None, data={"key": "KARI-er-dum"}
     )
+    cloud = change(
+        cloud, "merge", by=alice, expected_version=None, data={"key": "Omtanke", "into": "Mot"}
+    )
     before = cloud.module.context(cloud)
     assert "KARI-er-dum" in [w.text for w in before["all_words"]()]
+    assert "KARI-er-dum" not in [w.text for w in before["words"]()]
+    personal.erase(people["Ola"], reason=ContentDeletion.Reason.PARTICIPANT)
+    after = Run.objects.get(pk=cloud.pk)
+    # Ola wrote the hidden word: it leaves the hidden list and the log's line about it.
+    assert after.state["hidden"] == []
+    assert "KARI-er-dum" not in [w.text for w in after.module.context(after)["all_words"]()]
+    log = dict(RunEvent.objects.filter(run=cloud).values_list("action", "detail"))
+    assert log == {"hide": "", "merge": "omtanke -> mot"}  # Siv's and the guest's words stay
+    assert after.state["merges"] == {"omtanke": "mot"}
     personal.purge_programme(workshop.programme)
-    after = cloud.module.context(Run.objects.get(pk=cloud.pk))
-    assert [w.text for w in after["words"]()] == [w.text for w in before["words"]()]
-    assert "KARI-er-dum" not in [w.text for w in after["all_words"]()]
-    assert after["entry_count"]() == before["entry_count"]() == 9
-    # Nor does the facilitator's log keep it: retention empties the log's details.
-    assert RunEvent.objects.filter(run=cloud, action="hide").get().detail == ""
+    after = Run.objects.get(pk=cloud.pk)
+    assert after.state["merges"] == {} and after.module.context(after)["entry_count"]() == 9
+    # Nor does the facilitator's log keep anything: retention empties the log's details.
+    assert set(RunEvent.objects.filter(run=cloud).values_list("detail", flat=True)) == {""}
+
+
+def test_what_earlier_deletions_kept_of_texts_is_taken_out(day):
+    """Deletions before texts left with their writers kept the words and proposals on the run;
+    the migration takes them out, and the counts stay."""
+    import importlib
+
+    from django.apps import apps
+
+    runs, _people = day
+    cloud = Run.objects.get(pk=runs["word_cloud"].pk)
+    cloud.state["kept"] = {"entries": 2, "people": 1, "words": [["Gammelt ord", 2]]}
+    cloud.save()
+    migration = importlib.import_module("exercises.migrations.0007_forget_kept_texts")
+    migration.forget_kept_texts(apps, None)
+    cloud.refresh_from_db()
+    assert cloud.state["kept"] == {"entries": 2, "people": 1}
+    assert "Gammelt ord" not in [w.text for w in cloud.module.context(cloud)["words"]()]
 
 
 def test_a_diamond_edited_after_deletion_stops_counting_what_was_placed_before(day):

@@ -126,7 +126,7 @@ def test_what_the_facilitator_changes_holds_for_the_next_word_at_once(workshop, 
 
 def test_a_phone_that_never_joined_saves_nothing(workshop, run):
     send(phone_for(workshop, "Kari"), workshop, run, "Tillit")
-    stranger = Client()
+    stranger = Client(headers={"accept-language": "en"})
     stranger.cookies[DEVICE_COOKIE] = "a device that never joined"
     refused = send(stranger, workshop, run, "Tull")
     # To htmx the message goes to the phone's alert region; the form keeps what was typed.

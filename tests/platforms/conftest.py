@@ -43,6 +43,29 @@ def platform(programme, alice) -> LeadershipPlatform:
     return platform
 
 
+# A platform far larger than any real one, so the layout takes seconds (about 3 s here): a
+# worker can be killed inside it, and a tight time limit stops it.
+EXTRA_VALUES = 100
+PRACTICE_TEXT = "Vi gir hverandre tydelige og ærlige tilbakemeldinger i hverdagen. " * 6
+
+
+@pytest.fixture
+def large_platform(platform):
+    from platforms.models import Practice, Value
+
+    values = Value.objects.bulk_create(
+        Value(platform=platform, name=f"Verdi {i}", meaning=PRACTICE_TEXT[:400], position=9 + i)
+        for i in range(EXTRA_VALUES)
+    )
+    Practice.objects.bulk_create(
+        Practice(value=value, side=side, position=n, text=PRACTICE_TEXT[:480])
+        for value in values
+        for side in Practice.Side.values
+        for n in range(3)
+    )
+    return platform
+
+
 # Exercise runs with results, as a day leaves them, for taking onward.
 
 # Three people's diamonds; together they rank the nine in RANKED, each with its own score.

@@ -12,12 +12,13 @@ import pytest
 from django.test import Client
 from django.urls import get_resolver, reverse
 
-from platforms import poster
+from platforms import poster, report
 from platforms.models import (
     PlatformVersion,
     PosterRender,
     Practice,
     PurposePoint,
+    ReportRender,
     Value,
     VisionProposal,
 )
@@ -89,7 +90,12 @@ ROUTES: dict[str, Route] = {
     ),
     "export_markdown": Route("get", by_programme, 200, 200, 404),
     "export_json": Route("get", by_programme, 200, 200, 404),
-    "programme_report": Route("get", by_programme, 200, 200, 404),
+    # HR makes the programme report: a job like the poster, in the worker's queue.
+    "report_request": Route(
+        "post", by_programme, 302, 302, 404, lambda o: {"report-language": "nn"}
+    ),
+    "report_status": Route("get", by_programme, 200, 200, 404),
+    "report_download": Route("get", lambda o: {"pk": o["report"].pk}, 200, 200, 404),
 }
 
 POST_ROUTES: dict[str, Route] = {
@@ -132,12 +138,15 @@ def objects(platform, alice, diamond_run) -> dict:
     version = platform.latest_version()
     render = PosterRender.objects.create(platform=platform, version=version, requested_by=alice)
     poster.render(render.pk)
+    made = ReportRender.objects.create(platform=platform, language="nb", requested_by=alice)
+    report.render(made.pk)
     return {
         "platform": platform,
         "value": platform.values.first(),
         "proposal": platform.vision_proposals.filter(is_chosen=False).first(),
         "version": version,
         "render": render,
+        "report": made,
         "run": diamond_run,
     }
 

@@ -98,13 +98,29 @@ def test_markdown_escapes_what_would_be_markup():
 
 
 def test_programme_report_lists_each_days_agenda_and_what_was_taken_onward(
-    alice_client, platform, diamond_run, igp_run, agenda, alice, tmp_path
+    alice_client,
+    platform,
+    diamond_run,
+    igp_run,
+    agenda,
+    alice,
+    tmp_path,
+    django_capture_on_commit_callbacks,
 ):
     take_diamond(platform, diamond_run, alice)
     services.take_onward(
         platform, igp_run, *_igp_offer(igp_run), target="purpose", replace=False, by=alice
     )
-    response = alice_client.get(url("programme_report", platform))
+    # Asked for on the platform page, made by the (here eager) worker, then downloaded.
+    with django_capture_on_commit_callbacks(execute=True):
+        asked = alice_client.post(url("report_request", platform), {"report-language": "en"})
+    assert asked.status_code == 302
+    job = platform.reports.get()
+    assert job.status == "ready" and job.language == "en" and job.requested_by == alice
+    page = alice_client.get(url("report_status", platform))
+    download = reverse("platforms:report_download", args=[job.pk])
+    assert f'href="{download}"' in page.text
+    response = alice_client.get(download)
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF")

@@ -6,9 +6,10 @@ import subprocess
 import zlib
 from pathlib import Path
 
+import pytest
 from django.core.management import call_command
 
-from platforms import poster, services
+from platforms import jobs, poster, services
 from platforms.models import PosterRender
 from platforms.tasks import render_poster_task
 from workshops.models import Programme
@@ -113,10 +114,16 @@ def test_failed_render_is_recorded_and_can_be_asked_for_again(platform, alice, m
         raise RuntimeError("disk full")
 
     monkeypatch.setattr(poster, "render_pdf", broken)
-    with contextlib.suppress(RuntimeError):
-        poster.render(job.pk)
+    # The task retries what may pass, until the last attempt.
+    for attempt in range(1, jobs.MAX_ATTEMPTS):
+        with pytest.raises(jobs.TryAgain):
+            poster.render(job.pk)
+        job.refresh_from_db()
+        assert job.status == "queued" and job.attempts == attempt and "disk full" in job.error
+    poster.render(job.pk)
     job.refresh_from_db()
     assert job.status == "failed" and "disk full" in job.error
+    assert job.failure == "error" and "tell your administrator" in job.advice()
     assert not list(Path(poster.settings.MEDIA_ROOT).rglob("*.tmp"))
     again, created = poster.request_render(platform, size="a3", language="nb", by=alice)
     assert again == job and created and again.status == "queued"

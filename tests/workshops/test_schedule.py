@@ -1,4 +1,5 @@
-"""The daily duties between the days run on a schedule: Celery beat queues real tasks."""
+"""The duties on a schedule: Celery beat queues real tasks, daily between the days, and every
+minute the check for PDF jobs whose worker died (platforms/jobs.py)."""
 
 from __future__ import annotations
 
@@ -12,10 +13,12 @@ from django.conf import settings
 
 from config.celery import app
 
-SCHEDULED = {
+DAILY = {
     "purge-expired-content": "workshops.tasks.purge_expired_content",
     "remind-upcoming-days": "workshops.tasks.remind_upcoming_days",
 }
+EVERY_MINUTE = {"recover-lost-renders": "platforms.tasks.recover_lost_renders"}
+SCHEDULED = {**DAILY, **EVERY_MINUTE}
 
 
 @pytest.fixture
@@ -28,9 +31,12 @@ def tasks(db):
 def test_the_schedule_names_registered_tasks(tasks):
     schedule = settings.CELERY_BEAT_SCHEDULE
     assert {name: entry["task"] for name, entry in schedule.items()} == SCHEDULED
-    for entry in schedule.values():
+    for name, entry in schedule.items():
         assert entry["task"] in tasks
-        assert isinstance(entry["schedule"], crontab)
+        if name in DAILY:
+            assert isinstance(entry["schedule"], crontab)
+        else:
+            assert entry["schedule"] == 60.0
     # Celery reads it from the Django settings, with the agenda's time zone.
     assert app.conf.beat_schedule == schedule
     assert app.conf.timezone == settings.TIME_ZONE == "Europe/Oslo"
@@ -39,7 +45,7 @@ def test_the_schedule_names_registered_tasks(tasks):
 def test_beat_builds_its_schedule_and_each_runs_daily(tasks):
     scheduler = Scheduler(app=app, lazy=True)
     scheduler.setup_schedule()
-    for name in SCHEDULED:
+    for name in DAILY:
         entry = scheduler.schedule[name]
         # Run now, it is due again within a day: daily, whatever the time of day.
         remaining = entry.schedule.remaining_estimate(entry.schedule.now())
@@ -52,7 +58,8 @@ def test_the_scheduled_tasks_run_with_their_arguments(tasks, workshop):
             args=entry.get("args", ()), kwargs=entry.get("kwargs", {})
         )
         assert result.successful(), result.traceback
-        assert result.get() == []  # nothing expired, no day two days away
+        # Nothing expired, no day two days away, no PDF job lost.
+        assert result.get() == ([] if entry["task"] in DAILY.values() else 0)
 
 
 def test_docker_compose_runs_one_beat():
