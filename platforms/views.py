@@ -450,7 +450,7 @@ def poster_showcase(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     a poster is being made (see _poster_showcase.html)."""
     platform, access = get_platform_for(request, pk)
     context = {
-        **poster.showcase(platform, translation.get_language()),
+        "showcase": poster.showcase(platform, translation.get_language()),
         "access": access,
         "poll": True,
         "make": True,
