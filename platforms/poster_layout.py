@@ -184,6 +184,7 @@ class Layout:
     # for each side they are seen from.
     value_style: str
     value_columns: int
+    rows: int  # of the diamond or the cells
     sides: list[str]
     purpose_columns: int
     estimate: float  # the estimated height of page one's content, at A3
@@ -235,15 +236,22 @@ class Layout:
         return " ".join(f"--{name}: {value * k:.2f}pt;" for name, value in lengths.items())
 
     def _spaces(self) -> dict[str, float]:
-        # The vision gets its share above and below it, the values theirs above them; a
-        # section that is not there leaves its share to the other.
+        """Page one's spare height, shared out: the cells of the values grow first (taller
+        tiles, up to a little more than a name's height), then the vision gets space above
+        and below it, and the values above them; a section that is not there leaves its
+        share to the other."""
+        spare, extra = self.spare, 0.0
+        if self.value_style in ("diamond", "cards") and self.rows:
+            extra = min(spare * 0.3 / self.rows / 2, self.sizes["value"] * 0.6)
+            spare -= extra * 2 * self.rows
         shares = {"vision": 0.4 if self.blocks.get("vision") else 0}
         shares["values"] = 0.6 if self.blocks.get("values") else 0
         total = sum(shares.values()) or 1
         return {
-            "vision-space": self.spare * shares["vision"] / total / 2,
+            "cell-extra": extra,
+            "vision-space": spare * shares["vision"] / total / 2,
             # Half above the values; the other half stays under them, above the footer.
-            "values-space": self.spare * shares["values"] / total / 2,
+            "values-space": spare * shares["values"] / total / 2,
         }
 
 
@@ -431,6 +439,7 @@ def compute(
         sizes=s,
         value_style=style,
         value_columns=columns,
+        rows=5 if style == "diamond" else len(value_rows(values, columns)),
         sides=list(sides),
         purpose_columns=purpose_columns,
         estimate=estimate,

@@ -1,7 +1,7 @@
 """Three platforms for the lederplakat's layout: a small one, the demo's (typical) and a very
 long one, as snapshot data (the shape services.snapshot gives and a version stores).
 
-Run as a script to draw page one of each, A3, into docs/poster/ (see docs/poster/README.md).
+draw_docs() draws page one of each, A3, into docs/poster/ (see docs/poster/README.md).
 """
 
 from __future__ import annotations
@@ -133,3 +133,49 @@ def long() -> dict:
 
 
 SAMPLES = {"small": small, "typical": typical, "long": long}
+
+
+# A made-up emblem for the pictures in docs/poster/: a shield with a mountain and a river,
+# in no municipality's colours.
+LOGO = (
+    '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 120 140" width="120" height="140">'
+    '<path d="M10 8h100v62c0 34-25 56-50 64C35 126 10 104 10 70z" fill="#1F4E79"/>'
+    '<path d="M20 84l26-36 14 18 12-14 28 32z" fill="#F2C14E"/>'
+    '<path d="M24 100c14-8 26 8 40 0s26 8 32 2" stroke="#fff" stroke-width="6" fill="none"/>'
+    "</svg>"
+)
+
+
+def draw_docs(folder) -> list:
+    """Page one of each sample, A3, 800 pixels wide, with the made-up logo."""
+    import tempfile
+    from pathlib import Path
+    from types import SimpleNamespace
+
+    from django.test import override_settings
+    from django.utils import timezone
+
+    from platforms import poster
+    from workshops.models import Organisation
+
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    made = []
+    with tempfile.TemporaryDirectory() as media, override_settings(MEDIA_ROOT=media):
+        (Path(media) / "logos").mkdir()
+        (Path(media) / "logos" / "emblem.svg").write_text(LOGO)
+        organisation = Organisation(name="Seljord kommune", slug="seljord")
+        organisation.logo.name = "logos/emblem.svg"
+        version = SimpleNamespace(number=7, created_at=timezone.now())
+        programme = SimpleNamespace(title="Lederutviklingsprogram 2026")
+        for name, sample in SAMPLES.items():
+            pdf, _fetcher = poster.render_pdf(
+                organisation, sample(), size="a3", version=version, programme=programme
+            )
+            path = Path(media) / f"{name}.pdf"
+            path.write_bytes(pdf)
+            picture = poster.make_thumbnail(path)
+            target = folder / f"lederplakat-{name}-a3.png"
+            target.write_bytes(picture.read_bytes())
+            made.append(target)
+    return made
