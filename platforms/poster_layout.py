@@ -65,7 +65,18 @@ LIMITS = {
 }
 VISION_LARGEST = (60, 120)  # the vision's largest size at the smallest and largest scale
 VISION_ABOVE_VALUES = 10  # the vision is always at least this much larger than the values
-STEPS = 20  # the scale is tried from the largest down in this many steps
+STEPS = 20  # the scale runs from the smallest sizes to the largest in this many steps
+# A platform longer than this many pages at the smallest poster sizes is set as a document.
+POSTER_PAGES = 4
+DOCUMENT = {
+    "value": 20,
+    "bullet": 11,
+    "lead": 13,
+    "meaning": 11,
+    "practice": 11,
+    "perspective": 10,
+    "label": 10,
+}
 
 
 @dataclass(frozen=True)
@@ -395,8 +406,9 @@ def compute(
     side_labels: dict[str, str],
 ) -> Layout:
     """The poster's sizes for this content: the largest scale whose page one holds it all,
-    or the smallest, flowing on, where nothing fits. `side_labels` are the matrix's column
-    headings, in the poster's language."""
+    or the smallest, flowing on, where nothing fits (and a document's, where it would take
+    more than a few pages). `side_labels` are the matrix's column headings, in the poster's
+    language."""
     values = data.get("values") or []
     sides = {side: side_labels[side] for side in sides_present(values)}
     short_meanings = all(len(v.get("meaning") or "") <= 90 for v in values)
@@ -412,37 +424,54 @@ def compute(
 
     header = _header_height(organisation, has_logo, language)
     room = A3_HEIGHT - header - FOOTER_HEIGHT - sum(MAIN_PADDING)
-    chosen = None
-    for step in range(STEPS, -1, -1):
-        scale = step / STEPS
-        s = _sizes(scale)
+
+    def estimate(sizes: dict, scale: float) -> tuple[dict, dict, float]:
+        """The sizes with the vision's, each section's height and page one's total."""
         largest = VISION_LARGEST[0] + (VISION_LARGEST[1] - VISION_LARGEST[0]) * scale
-        s["vision"] = _vision_size(
-            vision, largest, s["value"] + VISION_ABOVE_VALUES, language=language
+        sizes = dict(sizes)
+        sizes["vision"] = _vision_size(
+            vision, largest, sizes["value"] + VISION_ABOVE_VALUES, language=language
         )
         blocks = {}
         if vision:
-            lines = line_count(vision, SERIF_BOLD, s["vision"], CONTENT_WIDTH, language=language)
-            blocks["vision"] = _label_height(s) + lines * s["vision"] * LH_VISION
-        blocks["purpose"] = _purpose_height(data, s, purpose_columns, language)
-        blocks["values"] = _values_height(values, s, style, columns, sides, language)
+            lines = line_count(
+                vision, SERIF_BOLD, sizes["vision"], CONTENT_WIDTH, language=language
+            )
+            blocks["vision"] = _label_height(sizes) + lines * sizes["vision"] * LH_VISION
+        blocks["purpose"] = _purpose_height(data, sizes, purpose_columns, language)
+        blocks["values"] = _values_height(values, sizes, style, columns, sides, language)
         present = [h for h in blocks.values() if h]
-        estimate = sum(present) + SECTION_GAP * max(len(present) - 1, 0)
-        chosen = (scale, s, blocks, estimate)
-        if estimate <= room:
-            break
-    scale, s, blocks, estimate = chosen
+        return sizes, blocks, sum(present) + SECTION_GAP * max(len(present) - 1, 0)
+
+    # The smallest sizes first: if page one can't hold the platform at them, it flows on.
+    scale = 0.0
+    sizes, blocks, height = estimate(_sizes(0), 0)
+    if height > POSTER_PAGES * room:
+        # Pages and pages: no longer a wall poster but a document, set as one (and rendered
+        # in a time a worker can afford).
+        sizes, blocks, height = estimate(DOCUMENT, 0)
+    elif height <= room:
+        # The largest scale that still fits (the height only grows with the scale).
+        low, high = 0, STEPS
+        while low < high:
+            middle = (low + high + 1) // 2
+            tried = estimate(_sizes(middle / STEPS), middle / STEPS)
+            if tried[2] <= room:
+                low, (sizes, blocks, height) = middle, tried
+            else:
+                high = middle - 1
+        scale = low / STEPS
     return Layout(
         page=page if page in SCALE else "a3",
-        mode="fill" if estimate <= room else "flow",
+        mode="fill" if height <= room else "flow",
         scale=scale,
-        sizes=s,
+        sizes=sizes,
         value_style=style,
         value_columns=columns,
         rows=5 if style == "diamond" else len(value_rows(values, columns)),
         sides=list(sides),
         purpose_columns=purpose_columns,
-        estimate=estimate,
+        estimate=height,
         room=room,
         blocks=blocks,
     )

@@ -272,3 +272,23 @@ def test_a_logo_sits_in_the_header(organisation, tmp_path, settings):
 
 
 GREEN = pytest.approx((0.18, 0.49, 0.2), abs=0.01)
+
+
+def test_a_platform_of_many_pages_is_set_as_a_document(organisation):
+    """Past a few pages a platform is no wall poster: it is set smaller, as a document, so it
+    takes fewer pages and a worker renders it in time."""
+    text = "Vi gir hverandre tydelige og ærlige tilbakemeldinger i hverdagen. " * 6
+    data = poster_samples.typical()
+    data["values"] += [
+        poster_samples._value(f"Verdi {n}", text[:400], ourselves=[text[:480]] * 3)
+        for n in range(40)
+    ]
+    layout = layout_of(organisation, data)
+    assert layout.mode == "flow"
+    assert layout.estimate > poster_layout.POSTER_PAGES * layout.room
+    assert layout.sizes["practice"] == poster_layout.DOCUMENT["practice"] < BULLETS
+    assert layout.sizes["vision"] > layout.sizes["value"]
+    # Three such values beside the nine are still a poster, flowing on at its smallest sizes.
+    data["values"] = data["values"][:12]
+    layout = layout_of(organisation, data)
+    assert layout.mode == "flow" and layout.sizes["practice"] == BULLETS
