@@ -406,10 +406,18 @@ def poster_preview(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         version = platform.versions.filter(number=number if number.isdigit() else 0).first()
         if version is None:
             raise Http404
+    # Every change records a version, so the newest is the platform as it stands (and gives
+    # the footer its date and number).
+    version = version or platform.latest_version()
     data = version.snapshot if version else services.snapshot(platform)
     size = request.GET.get("size", "a3")
     context = poster.poster_context(
-        platform.programme.organisation, data, size=size, for_pdf=False, version=version
+        platform.programme.organisation,
+        data,
+        size=size,
+        for_pdf=False,
+        version=version,
+        programme=platform.programme,
     )
     context["back_url"] = platform.get_absolute_url()
     return TemplateResponse(request, "platforms/poster.html", context)
