@@ -225,7 +225,20 @@ def footer(data: dict, version, programme) -> dict:
         else:
             when = _("Draft of %(date)s · version %(number)s")
         when %= {"date": date, "number": version.number}
-    return {"when": when, "what": programme.title if programme is not None else ""}
+    what = programme.title if programme is not None else ""
+    return {"when": when, "what": _without_organisation(what, programme)}
+
+
+def _without_organisation(title: str, programme) -> str:
+    """The programme's title without the organisation's name where it ends with it
+    ("Lederutviklingsprogram 2026, Seljord kommune"): the header names it already."""
+    if programme is None:
+        return title
+    name = programme.organisation.name
+    for separator in (", ", " – ", " - ", " · "):
+        if title.endswith(separator + name) and len(title) > len(separator + name):
+            return title[: -len(separator + name)]
+    return title
 
 
 def poster_context(

@@ -167,7 +167,7 @@ def draw_docs(folder) -> list:
         organisation = Organisation(name="Seljord kommune", slug="seljord")
         organisation.logo.name = "logos/emblem.svg"
         version = SimpleNamespace(number=7, created_at=timezone.now())
-        programme = SimpleNamespace(title="Lederutviklingsprogram 2026")
+        programme = SimpleNamespace(title="Lederutviklingsprogram 2026", organisation=organisation)
         for name, sample in SAMPLES.items():
             pdf, _fetcher = poster.render_pdf(
                 organisation, sample(), size="a3", version=version, programme=programme

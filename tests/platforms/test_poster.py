@@ -69,6 +69,9 @@ def test_demo_platform_renders_to_an_a3_pdf_with_vision_and_nine_values(db, tmp_
     values = list(platform.values.values_list("name", flat=True))
     assert len(values) == 9
     assert diamond_order(out, values) == values
+    # The organisation once, in the header: the footer's programme title goes without it.
+    assert text.count("Seljord kommune") == 1
+    assert "Lederutviklingsprogram 2026" in text
     info = pdf_info(out)
     assert "(A3)" in info
     # The poster speaks the chosen language, bokmål by default.

@@ -25,7 +25,9 @@ from . import poster_samples
 
 A3 = (841.89, 1190.55)
 A4 = (595.28, 841.89)
-PROGRAMME = SimpleNamespace(title="Lederutviklingsprogram 2026")
+PROGRAMME = SimpleNamespace(
+    title="Lederutviklingsprogram 2026", organisation=SimpleNamespace(name="Seljord kommune")
+)
 VERSION = SimpleNamespace(
     number=7, created_at=timezone.make_aware(dt.datetime(2026, 11, 26, 15, 0))
 )
