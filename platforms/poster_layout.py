@@ -210,7 +210,6 @@ class Layout:
     def css(self) -> str:
         """Custom properties for the poster's <style> block: numbers only, never text."""
         k = SCALE[self.page]
-        side_width = (CONTENT_WIDTH - MATRIX_VALUE_WIDTH) / max(len(self.sides), 1)
         lengths = {
             **self.sizes,
             "side": SIDE,
@@ -241,7 +240,6 @@ class Layout:
             "matrix-pad-y": MATRIX_PADDING[0],
             "matrix-pad-x": MATRIX_PADDING[1],
             "matrix-value-width": MATRIX_VALUE_WIDTH,
-            "matrix-side-width": side_width,
             **self._spaces(),
         }
         return " ".join(f"--{name}: {value * k:.2f}pt;" for name, value in lengths.items())
