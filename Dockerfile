@@ -12,11 +12,12 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     MEDIA_ROOT=/app/media
 
 # WeasyPrint's system libraries (Pango, HarfBuzz) and fonts for the lederplakat PDF; DejaVu and
-# Liberation cover æ, ø and å and stand in for the fonts the stylesheets name.
+# Liberation cover æ, ø and å and stand in for the fonts the stylesheets name. poppler-utils
+# draws the picture of a poster's first page (pdftoppm).
 RUN apt-get update \
     && apt-get install -y --no-install-recommends \
         libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 \
-        fontconfig fonts-dejavu-core fonts-liberation \
+        fontconfig fonts-dejavu-core fonts-liberation poppler-utils \
     && rm -rf /var/lib/apt/lists/*
 
 RUN useradd --system --create-home --uid 10001 --user-group samling

@@ -113,6 +113,7 @@ def write_pdf(
     max_image_pixels: int,
     while_waiting: Callable[[], None] | None = None,
     every: float = 10.0,
+    pdf_variant: str | None = None,
 ) -> Rendered:
     """The PDF of `html`, made in a child process that may read only `allowed`, run for
     `time_limit` seconds and use `memory_limit` bytes of address space; `while_waiting` is
@@ -124,6 +125,7 @@ def write_pdf(
         "time_limit": time_limit,
         "memory_limit": memory_limit,
         "max_image_pixels": max_image_pixels,
+        "pdf_variant": pdf_variant,  # "pdf/ua-1" for a tagged, accessible PDF
     }
     try:
         outcome = _server.ask(
@@ -264,7 +266,7 @@ def _render(request: dict) -> dict:
     try:
         pdf = HTML(
             string=request["html"], base_url=request["base_url"], url_fetcher=fetcher
-        ).write_pdf(font_config=FontConfiguration())
+        ).write_pdf(font_config=FontConfiguration(), pdf_variant=request["pdf_variant"])
         return {"reason": "pdf", "pdf": pdf, "served": fetcher.served, "refused": fetcher.refused}
     except MemoryError:
         # What WeasyPrint built may still hold the memory: say it with the exit code alone.

@@ -24,6 +24,11 @@ urlpatterns = [
     path("programmes/<int:pk>/platform/poster/render/", views.poster_render, name="poster_render"),
     path("programmes/<int:pk>/platform/posters/", views.poster_status, name="poster_status"),
     path(
+        "programmes/<int:pk>/platform/posters/showcase/",
+        views.poster_showcase,
+        name="poster_showcase",
+    ),
+    path(
         "programmes/<int:pk>/platform/posters/stream/",
         views.poster_stream,
         name="poster_stream",
@@ -43,6 +48,7 @@ urlpatterns = [
     path("platform/versions/<int:pk>/name/", views.version_name, name="version_name"),
     path("platform/posters/<int:pk>/download/", views.poster_download, name="poster_download"),
     path("platform/reports/<int:pk>/download/", views.report_download, name="report_download"),
+    path("platform/posters/<int:pk>/preview.png", views.poster_thumbnail, name="poster_thumbnail"),
     path("platform/runs/<int:pk>/", views.onward_preview, name="onward_preview"),
     path("platform/runs/<int:pk>/take/", views.onward_take, name="onward_take"),
 ]

@@ -17,7 +17,7 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils import timezone, translation
 from django.utils.csp import CSP
-from django.utils.http import content_disposition_header
+from django.utils.http import content_disposition_header, url_has_allowed_host_and_scheme
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.csp import csp_override
@@ -88,6 +88,7 @@ def _context(platform: LeadershipPlatform, access: Access, **extra) -> dict:
         "report_form": ReportForm(
             prefix="report", initial={"language": translation.get_language()}
         ),
+        "showcase": poster.showcase(platform, translation.get_language()),
         # Called only where the page shows it (the full page, for facilitators).
         "onward_runs": lambda: services.runs_with_results(platform.programme),
         "render_form": RenderForm(),
@@ -426,10 +427,18 @@ def poster_preview(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         version = platform.versions.filter(number=number if number.isdigit() else 0).first()
         if version is None:
             raise Http404
+    # Every change records a version, so the newest is the platform as it stands (and gives
+    # the footer its date and number).
+    version = version or platform.latest_version()
     data = version.snapshot if version else services.snapshot(platform)
     size = request.GET.get("size", "a3")
     context = poster.poster_context(
-        platform.programme.organisation, data, size=size, for_pdf=False, version=version
+        platform.programme.organisation,
+        data,
+        size=size,
+        for_pdf=False,
+        version=version,
+        programme=platform.programme,
     )
     context["back_url"] = platform.get_absolute_url()
     return TemplateResponse(request, "platforms/poster.html", context)
@@ -453,8 +462,30 @@ def poster_render(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         status = _("Choose a size and a language.")
     if not request.htmx:
         messages.info(request, status)
+        # The programme page's "make the poster" comes back to the programme page.
+        back = request.POST.get("next", "")
+        if url_has_allowed_host_and_scheme(
+            back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        ):
+            return redirect(back)
         return redirect(platform)
     return _section(request, "posters", platform, access, status=status)
+
+
+@require_GET
+@login_required
+def poster_showcase(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """The lederplakat at the top of the programme page, fetched again every few seconds while
+    a poster is being made (see _poster_showcase.html)."""
+    platform, access = get_platform_for(request, pk)
+    context = {
+        "showcase": poster.showcase(platform, translation.get_language()),
+        "access": access,
+        "poll": True,
+        "make": True,
+        "next": request.GET.get("next", ""),
+    }
+    return TemplateResponse(request, "platforms/_poster_showcase.html", context)
 
 
 # A poster that finished this recently is news when the list is fetched again.
@@ -487,6 +518,21 @@ def poster_stream(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     which the page fetches its poster list (see platforms/live.py)."""
     platform, _access = get_platform_for(request, pk)
     return sse_response(None, live.channel(platform.pk), live.snapshot)
+
+
+@require_GET
+@login_required
+def poster_thumbnail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """The picture of a poster's first page, for whoever may download the poster."""
+    job, _access = get_render_for(request, pk)
+    if job.status != PosterRender.Status.READY or not poster.thumbnail_exists(job):
+        raise Http404
+    with job.file.storage.open(poster.thumbnail_name(job.file.name), "rb") as png:
+        content = png.read()
+    # A render's picture never changes once it is ready: the browser may keep it for a day.
+    return HttpResponse(
+        content, content_type="image/png", headers={"Cache-Control": "private, max-age=86400"}
+    )
 
 
 @require_GET

@@ -163,7 +163,8 @@ def test_facilitator_takes_the_diamond_onward_makes_a_poster_and_hr_downloads_it
     hr_page.goto(platform_url)
     check(axe, hr_page, found)
     expect(hr_page.locator("#onward")).to_have_count(0)
-    link = hr_page.locator(f"#poster-rows a[href='{download_href}']")
+    # The newest poster is the one at the top of the page, with its download button.
+    link = hr_page.locator(f"#poster-showcase [data-poster-download][href='{download_href}']")
     with hr_page.expect_download() as download:
         link.click()
     pdf = Path(download.value.path()).read_bytes()

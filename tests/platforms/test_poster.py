@@ -6,8 +6,10 @@ import subprocess
 import zlib
 from pathlib import Path
 
+import pdfplumber
 import pytest
 from django.core.management import call_command
+from PIL import Image
 
 from platforms import jobs, poster, services
 from platforms.models import PosterRender
@@ -36,15 +38,24 @@ def inflated(pdf: bytes) -> bytes:
     return b"".join(parts)
 
 
-def in_order(text: str, words: list[str]) -> bool:
-    """Each word found after the one before (the diamond reads row by row)."""
-    place = 0
-    for word in words:
-        place = text.find(word, place)
-        if place < 0:
-            return False
-        place += len(word)
-    return True
+def diamond_order(path: Path, names: list[str]) -> list[str]:
+    """The value names in the order a reader meets them: row by row, left to right (a name
+    hyphenated over two lines is found by its first part; a cell centres its text, so rows
+    are told apart by the middle of the cells)."""
+    with pdfplumber.open(path) as document:
+        words = document.pages[-1].extract_words()
+    found = []
+    for name in names:
+        word = next(w for w in words if name.startswith(w["text"].rstrip("\u2010-")))
+        found.append(((word["top"] + word["bottom"]) / 2, word["x0"], name))
+    rows, last = 0, None
+    ordered = []
+    for middle, x, name in sorted(found):
+        if last is not None and middle - last > 25:  # the next row of cells
+            rows += 1
+        last = middle
+        ordered.append((rows, x, name))
+    return [name for _row, _x, name in sorted(ordered)]
 
 
 def test_demo_platform_renders_to_an_a3_pdf_with_vision_and_nine_values(db, tmp_path):
@@ -57,7 +68,10 @@ def test_demo_platform_renders_to_an_a3_pdf_with_vision_and_nine_values(db, tmp_
     assert "Sammen for Seljord" in text
     values = list(platform.values.values_list("name", flat=True))
     assert len(values) == 9
-    assert in_order(text, values)
+    assert diamond_order(out, values) == values
+    # The organisation once, in the header: the footer's programme title goes without it.
+    assert text.count("Seljord kommune") == 1
+    assert "Lederutviklingsprogram 2026" in text
     info = pdf_info(out)
     assert "(A3)" in info
     # The poster speaks the chosen language, bokmål by default.
@@ -104,7 +118,10 @@ def test_render_row_goes_queued_rendering_ready_and_is_idempotent(platform, alic
     job.refresh_from_db()
     assert job.attempts == 1
     assert Path(job.file.path).read_bytes() == first
-    assert [p.name for p in Path(job.file.path).parent.iterdir()] == [Path(job.file.name).name]
+    # The PDF and the picture of its first page, and nothing else (no temporary files).
+    assert sorted(p.name for p in Path(job.file.path).parent.iterdir()) == sorted(
+        [Path(job.file.name).name, Path(job.file.name).with_suffix(".png").name]
+    )
 
 
 def test_failed_render_is_recorded_and_can_be_asked_for_again(platform, alice, monkeypatch):
@@ -139,9 +156,51 @@ def test_nine_values_make_a_diamond_and_fewer_a_list(platform, alice):
     html = poster.render_html(
         org, services.snapshot(platform), size="a3", language="nb", for_pdf=True
     )
-    assert html.count('class="diamond__row"') == 5
+    assert html.count('class="value-row"') == 5
+    assert [len(row) for row in re.findall(r'class="value-row">(.*?)</div>\s*</div>', html, re.S)]
     services.delete_value(platform.values.get(name=NINE[0]), by=alice)
     html = poster.render_html(
         org, services.snapshot(platform), size="a3", language="nb", for_pdf=True
     )
-    assert 'class="diamond"' not in html and 'class="value-list"' in html
+    # Eight values: two rows of four cells.
+    assert 'class="diamond"' not in html and 'class="value-cells"' in html
+    assert html.count('class="value-row"') == 2 and html.count('class="value-cell"') == 8
+
+
+def test_a_render_stores_a_picture_of_page_one_beside_the_pdf(platform, alice):
+    job, _created = poster.request_render(platform, size="a3", language="nb", by=alice)
+    job = poster.render(job.pk)
+    assert job.status == "ready"
+    picture = Path(job.file.path).with_suffix(".png")
+    assert poster.thumbnail_exists(job)
+    with Image.open(picture) as image:
+        assert image.format == "PNG"
+        # Page one of an A3 (1 : √2), 800 pixels wide.
+        assert image.width == poster.THUMBNAIL_WIDTH
+        assert image.height == pytest.approx(poster.THUMBNAIL_WIDTH * 2**0.5, abs=2)
+        # The header band in the brand colour at the top, white paper under it.
+        assert image.convert("RGB").getpixel((400, 10)) == (0x1F, 0x4E, 0x79)
+        assert image.convert("RGB").getpixel((20, 600)) == (255, 255, 255)
+
+
+def test_without_pdftoppm_the_poster_is_ready_without_a_picture(
+    platform, alice, monkeypatch, caplog
+):
+    monkeypatch.setattr(poster, "pdftoppm", lambda: None)
+    job, _created = poster.request_render(platform, size="a4", language="nb", by=alice)
+    job = poster.render(job.pk)
+    assert job.status == "ready" and Path(job.file.path).is_file()
+    assert not poster.thumbnail_exists(job)
+    assert "pdftoppm" in caplog.text
+    # The start-up check says what is missing.
+    from platforms.checks import pdftoppm_installed
+
+    [warning] = pdftoppm_installed(None)
+    assert warning.id == "platforms.W001"
+
+
+def test_the_start_up_check_is_quiet_where_pdftoppm_is_installed():
+    from platforms.checks import pdftoppm_installed
+
+    assert poster.pdftoppm() is not None, "the tests need poppler-utils (pdftoppm)"
+    assert pdftoppm_installed(None) == []

@@ -98,6 +98,9 @@ def test_poster_preview_uses_a_nonce_for_its_one_style_block(alice_client, platf
     nonce = re.search(r'<style nonce="([^"]+)"', page.text).group(1)
     assert f"'nonce-{nonce}'" in page["Content-Security-Policy"]
     assert "Leadership platform for Seljord kommune" in page.text
+    # The footer names the newest version and the programme, as the PDF does.
+    assert f"version {platform.latest_version().number}" in page.text
+    assert platform.programme.title in page.text
 
 
 def test_render_and_download(alice_client, bob_client, platform):

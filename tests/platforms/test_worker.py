@@ -192,8 +192,11 @@ def test_killing_the_workers_child_mid_render_still_ends_with_one_ready_poster(
     assert "SIGKILL" in log.read_text()
     assert job.attempts == 2, "the first attempt was not the one killed, or a third ran"
     assert PosterRender.objects.filter(platform=large_platform).count() == 1
-    files = [path for path in media.rglob("*") if path.is_file()]
-    assert files == [Path(settings.MEDIA_ROOT) / job.file.name]
+    # The PDF and the picture of its first page, no half-written file beside them.
+    files = sorted(path for path in media.rglob("*") if path.is_file())
+    pdf_path = Path(settings.MEDIA_ROOT) / job.file.name
+    assert files == [pdf_path, pdf_path.with_suffix(".png")]
+    assert files[1].read_bytes().startswith(b"\x89PNG")
     pdf = files[0].read_bytes()
     assert pdf.startswith(b"%PDF-")
     assert b"%%EOF" in pdf[-64:]
