@@ -254,7 +254,8 @@ def test_killing_the_whole_worker_mid_render_the_poster_is_ready_after_a_restart
     # The attempt the kill lost counts; the restarted worker made it once.
     assert job.attempts == 2
     assert PosterRender.objects.filter(platform=large_platform).count() == 1
-    files = [path for path in media.rglob("*") if path.is_file()]
-    assert files == [Path(settings.MEDIA_ROOT) / job.file.name]
+    files = sorted(path for path in media.rglob("*") if path.is_file())
+    pdf_path = Path(settings.MEDIA_ROOT) / job.file.name
+    assert files == [pdf_path, pdf_path.with_suffix(".png")]
     pdf = files[0].read_bytes()
     assert pdf.startswith(b"%PDF-") and b"%%EOF" in pdf[-64:]

@@ -16,6 +16,8 @@ import uuid
 from dataclasses import dataclass, field
 
 import pytest
+from django.core.signals import request_finished
+from django.db import close_old_connections
 from django.test import Client
 from django.urls import URLResolver, get_resolver, reverse
 
@@ -199,8 +201,13 @@ def _karis_state(kari: Participant, today: Workshop) -> tuple:
 def _read(response, attempt: Try, workshop_id: int) -> str:
     if attempt.stream and response.status_code == 200:
         # A stream never ends: what it starts with is the room's snapshot, drawn once for
-        # every phone of the day alike.
-        response.close()
+        # every phone of the day alike. Closed as the test client closes what it streamed:
+        # without closing this test's database connection, which is inside its transaction.
+        request_finished.disconnect(close_old_connections)
+        try:
+            response.close()
+        finally:
+            request_finished.connect(close_old_connections)
         return broadcast.snapshot(workshop_id, "participants", "en").decode()
     return response.content.decode()
 
