@@ -24,6 +24,48 @@
 
   document.addEventListener("htmx:afterSettle", restoreFocus);
 
+  // A redraw of a live part (the console after Next, or because a phone sent something)
+  // replaces the control that had focus. Remember which control it was and give focus back to
+  // its new copy, so running a day by keyboard never drops to the top of the page. A control
+  // names itself with data-focus-key (Start and Next share "advance", Pause and Resume share
+  // "timer"); otherwise its form's address and its name say which it is.
+  function focusKey(el) {
+    if (!el || el === document.body) return null;
+    if (el.dataset && el.dataset.focusKey) return "key:" + el.dataset.focusKey;
+    if (el.id) return "id:" + el.id;
+    if (el.form) return "form:" + el.form.getAttribute("action") + "|" + (el.name || "") + "|" + (el.type === "submit" ? el.value || "" : "");
+    return null;
+  }
+  var lastFocus = null;
+  function rememberFocus(event) {
+    var active = document.activeElement;
+    // An answer swaps into its hx-target; a pushed message into the element that listens.
+    var target = event.type === "htmx:beforeSwap" ? event.detail.target : event.target;
+    // Two redraws can cross (the pushed one and the answer to the press): the first one
+    // takes focus away, so the second finds nothing focused and must not forget the first.
+    var key = active && target && target.contains && target.contains(active) ? focusKey(active) : null;
+    if (key) lastFocus = key;
+  }
+  document.addEventListener("htmx:beforeSwap", rememberFocus);
+  document.addEventListener("htmx:sseBeforeMessage", rememberFocus);
+  document.addEventListener("htmx:afterSettle", function () {
+    var wanted = lastFocus;
+    lastFocus = null;
+    if (!wanted) return;
+    var active = document.activeElement;
+    if (active && active !== document.body && active.isConnected) return; // focus survived
+    var candidates = document.querySelectorAll("[data-focus-key], [id], button, input, select, textarea");
+    for (var i = 0; i < candidates.length; i++) {
+      var el = candidates[i];
+      if (focusKey(el) !== wanted) continue;
+      // "Previous" on the first item is now disabled: the next control of its group instead.
+      var group = el.disabled && el.closest("[role=group]");
+      if (group) el = group.querySelector("button:not(:disabled)");
+      if (el && !el.disabled) el.focus();
+      return;
+    }
+  });
+
   // Submissions carry the phone's own id, so a retry after a network hiccup is saved once.
   // Forms drawn for the whole room come without one; each phone makes its own here.
   function newToken() {

@@ -147,10 +147,13 @@
   document.addEventListener("keydown", function (event) {
     if (!document.body.classList.contains("console-page")) return;
     if (shortcuts && !shortcuts.checked) return;
-    // Keys on a focused control belong to that control (Space presses a focused button).
-    if (event.target.closest("input, textarea, select, button, a, summary, [role=button], [contenteditable]")) return;
+    // Typing belongs to the field typed in. On a focused button or link only Space is the
+    // control's own (it presses it); N and P still move the day, as they must after a click
+    // on Start has left focus on "Next item".
+    if (event.target.closest("input, textarea, select, [contenteditable]")) return;
     if (event.ctrlKey || event.metaKey || event.altKey) return;
     var key = event.key === " " ? "space" : event.key.toLowerCase();
+    if (key === "space" && event.target.closest("button, a, summary, [role=button]")) return;
     var button = document.querySelector("[data-shortcut='" + key + "']:not(:disabled)");
     if (!button) return;
     event.preventDefault();

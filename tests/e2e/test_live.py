@@ -388,3 +388,76 @@ def test_presenter_fits_the_projector_and_shows_the_code_once_the_day_starts(
         "   return r.bottom <= window.innerHeight + 1 && r.right <= window.innerWidth + 1; })"
     )
     assert fits, f"the presenter view does not fit {size['width']}×{size['height']}"
+
+
+def test_the_console_runs_by_keyboard_and_focus_stays_on_the_control_used(
+    asgi_server, facilitator, new_phone, watch, workshop, agenda, roster
+):
+    """A facilitator who runs the day from the keyboard presses Enter on a control, the console
+    redraws (twice: the answer and the push cross), and the next Enter presses the same control
+    again, never 11 Tabs from the top of the page."""
+    watch.context(facilitator, "facilitator")
+    console = _open_console(facilitator, asgi_server, workshop)
+
+    def enter(button):
+        _settled(console)
+        button.focus()
+        console.keyboard.press("Enter")
+
+    advance = console.locator("button[data-focus-key=advance]")
+    enter(advance)
+    expect(console.locator("#now-heading")).to_have_text(agenda[0].title)
+    expect(advance).to_be_focused()
+    expect(advance).to_have_text(re.compile(_message("Next item")))
+
+    # Phones open on the first item; they are what the console's pushed redraws are for.
+    workshop.refresh_from_db()
+    phones = {
+        name: _join(watch.context(new_phone(), name), asgi_server, workshop.join_code, pick=name)
+        for name in ("Kari Nordmann", "Per Hansen")
+    }
+    for phone in phones.values():
+        expect(phone.locator(".phone-now h1")).to_have_text(agenda[0].title)
+
+    for item in agenda[1:3]:
+        _settled(console)
+        console.keyboard.press("Enter")  # still on "Next item"
+        expect(console.locator("#now-heading")).to_have_text(item.title)
+        for phone in phones.values():
+            expect(phone.locator(".phone-now h1")).to_have_text(item.title)
+        expect(advance).to_be_focused()
+
+    timer = console.locator("button[data-focus-key=timer]")
+    enter(timer)
+    expect(timer).to_have_text(_message("Resume"))
+    expect(timer).to_be_focused()
+    _settled(console)
+    console.keyboard.press("Enter")
+    expect(timer).to_have_text(_message("Pause"))
+    expect(timer).to_be_focused()
+
+    previous = console.locator("button[data-focus-key=previous]")
+    enter(previous)
+    expect(console.locator("#now-heading")).to_have_text(agenda[1].title)
+    expect(previous).to_be_focused()
+    _settled(console)
+    console.keyboard.press("Enter")
+    expect(console.locator("#now-heading")).to_have_text(agenda[0].title)
+    # "Previous" is disabled on the first item: focus moves to "Next item" beside it.
+    expect(previous).to_be_disabled()
+    expect(advance).to_be_focused()
+
+    workshop.refresh_from_db()
+    assert workshop.current_item == agenda[0]
+    events = LiveEvent.objects.filter(workshop=workshop).order_by("version")
+    actions = list(events.values_list("action", flat=True))
+    assert actions == [
+        LiveEvent.Action.START,
+        LiveEvent.Action.NEXT,
+        LiveEvent.Action.NEXT,
+        LiveEvent.Action.TIMER_PAUSE,
+        LiveEvent.Action.TIMER_RESUME,
+        LiveEvent.Action.PREVIOUS,
+        LiveEvent.Action.PREVIOUS,
+    ]
+    watch.assert_clean()
