@@ -321,10 +321,12 @@ def agenda_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     item = workshop.add_item(token=_token(request), **form.cleaned_data)
     if not request.htmx:
         return redirect(workshop)
+    # The next item is often of the same type (three talks in a row): keep it chosen.
     return agenda_response(
         request,
         workshop,
         access,
+        form=AgendaItemForm(initial={"kind": item.kind}),
         status=_("Added “%(title)s”.") % {"title": item.title},
         focus="add",
     )

@@ -34,6 +34,10 @@ def test_adding_an_item_redraws_the_times(alice_client, workshop, agenda):
     assert "12:15–12:35" in response.text
     assert "Added “Kaffe”." in response.text
     assert workshop.agenda_items.last().title == "Kaffe"
+    # The form for the next item keeps the type just used, with an empty title.
+    form = response.context["form"]
+    assert form["kind"].value() == "pause"
+    assert not form["title"].value()
 
 
 def test_a_double_submitted_add_makes_one_item(alice_client, workshop):
