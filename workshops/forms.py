@@ -232,6 +232,9 @@ class JoinNameForm(forms.Form):
         max_length=60,
         required=False,
     )
+    # Not required when a name is picked from the list, but the form that shows it is the one
+    # for people who are not on the list: there it must be filled in.
+    display_name.optional_mark = False
 
     def __init__(
         self, *args, roster: QuerySet[Participant], roster_only: bool = False, **kwargs

@@ -92,7 +92,7 @@ def test_round_robin(asgi_server, facilitator, new_phone, watch, alice, workshop
         expect(phone.locator(f"{group} .rr-turn")).to_be_visible()
 
     def whose_turn() -> str:
-        text = phones[names[0]].locator(f"{group} .rr-turn").inner_text()
+        text = phones[names[0]].locator(f"{group} .is-turn").inner_text()
         return next(name for name in names if name in text)
 
     # Round 1: each adds a point in turn; round 2: everyone passes, and the rounds are done.
