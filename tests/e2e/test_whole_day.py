@@ -221,7 +221,7 @@ def round_robin(day: Day, run: Run) -> None:
             before = day.phones[names[0]].locator(f"{group_box} .rr-turn").inner_text()
             day.phones[name].locator(f"{group_box} button[value=pass]").click()
             now = day.phones[names[0]].locator(f"{group_box} .rr-turn, {group_box} .notice").first
-            expect(now).not_to_have_text(before)
+            expect(now).not_to_have_text(before, use_inner_text=True)
     support.next_phase(day.console, run.pk, "Argument")
     for names in day.groups(run):
         typing, writer = day.phones[names[0]], day.phones[names[1]]
