@@ -18,6 +18,7 @@ class ProgrammeForm(forms.ModelForm):
     class Meta:
         model = Programme
         fields = ["organisation", "title", "description", "retention_days"]
+        labels = {"organisation": _("Organisation")}
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args, organisations: QuerySet[Organisation], **kwargs) -> None:
