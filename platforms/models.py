@@ -210,6 +210,27 @@ class PlatformVersion(models.Model):
     def __str__(self) -> str:
         return self.name or _("Version %(number)s") % {"number": self.number}
 
+    # The services record what changed as a short English key (kept as it is in old rows);
+    # people read it in their own language.
+    SUMMARIES = {
+        "purpose": _("The purpose was changed"),
+        "vision": _("The vision was changed"),
+        "value added": _("A value was added"),
+        "value changed": _("A value was changed"),
+        "value deleted": _("A value was deleted"),
+        "values reordered": _("The values were put in a new order"),
+        "step": _("The step was changed"),
+        "poster": _("A poster was made"),
+    }
+    ONWARD = "taken onward: "
+
+    def summary_label(self) -> str:
+        if self.summary.startswith(self.ONWARD):
+            return _("Taken onward from “%(title)s”") % {
+                "title": self.summary.removeprefix(self.ONWARD)
+            }
+        return str(self.SUMMARIES.get(self.summary, self.summary))
+
 
 class RenderJob(models.Model):
     """A PDF made by a Celery worker, its life in platforms/jobs.py: the row is the truth, and

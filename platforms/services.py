@@ -433,7 +433,7 @@ def take_onward(
     """
     source = provenance_of(run, offer)
     title = run.exercise.agenda_item.title
-    with changing(platform, by=by, summary=f"taken onward: {title}") as locked:
+    with changing(platform, by=by, summary=f"{PlatformVersion.ONWARD}{title}") as locked:
         plan = plan_onward(locked, offer, target, replace=replace)
         offered = {word_key(text) for text in _offered(offer, target)}
 

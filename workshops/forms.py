@@ -18,6 +18,7 @@ class ProgrammeForm(forms.ModelForm):
     class Meta:
         model = Programme
         fields = ["organisation", "title", "description", "retention_days"]
+        labels = {"organisation": _("Organisation")}
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args, organisations: QuerySet[Organisation], **kwargs) -> None:
@@ -232,6 +233,9 @@ class JoinNameForm(forms.Form):
         max_length=60,
         required=False,
     )
+    # Not required when a name is picked from the list, but the form that shows it is the one
+    # for people who are not on the list: there it must be filled in.
+    display_name.optional_mark = False
 
     def __init__(
         self, *args, roster: QuerySet[Participant], roster_only: bool = False, **kwargs

@@ -28,7 +28,7 @@ import uuid
 from dataclasses import dataclass
 
 from django import forms
-from django.utils.translation import gettext, ngettext, pgettext_lazy
+from django.utils.translation import gettext, ngettext, pgettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from exercises import grouping as groups
@@ -100,6 +100,7 @@ class SettingsForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 9}),
         required=False,
     )
+    items.optional_mark = False  # needed when the items are typed here (checked in clean)
     grouping = forms.ChoiceField(
         label=_("Groups (in group mode, with typed items)"),
         choices=common.GROUPINGS,
@@ -121,6 +122,7 @@ class SettingsForm(forms.Form):
         super().__init__(*args, **kwargs)
         for name in self.OPTIONAL:
             self.fields[name].required = False
+            self.fields[name].optional_mark = False  # left empty, it keeps its default
 
     def clean(self):
         cleaned = super().clean()
@@ -701,7 +703,7 @@ def export(run) -> tuple[list[str], list[list]]:
     ctx = context(run)
     header = [
         gettext("Place"),
-        gettext("Item"),
+        pgettext("diamond", "Item"),
         gettext("Points"),
         gettext("Shared place"),
         *[gettext("In row %(number)s") % {"number": number} for number in ctx["row_numbers"]],

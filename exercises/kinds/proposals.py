@@ -145,6 +145,11 @@ class SettingsForm(forms.Form):
         "max_per_group",
     )
 
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        for name in self.OPTIONAL:
+            self.fields[name].optional_mark = False  # left empty, it keeps its default
+
     def clean(self):
         cleaned = super().clean()
         for name in self.OPTIONAL:

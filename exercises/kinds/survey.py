@@ -215,6 +215,8 @@ class SettingsForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("One question per line."),
     )
+    # Each may be empty, but not both (checked in clean): neither is simply optional.
+    statements.optional_mark = questions.optional_mark = False
     low_label = forms.CharField(label=_("1 means"), max_length=40, initial=_("Strongly disagree"))
     high_label = forms.CharField(label=_("5 means"), max_length=40, initial=_("Strongly agree"))
     anonymous = forms.BooleanField(

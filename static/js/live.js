@@ -77,12 +77,17 @@
 
   // Group views are drawn once for the whole group; a control meant for one member (the
   // person whose turn it is, the chair) is shown on that member's phone only. The server
-  // refuses it from anyone else, so this is about a tidy screen, not about safety.
+  // refuses it from anyone else, so this is about a tidy screen, not about safety. A text
+  // for everyone else (data-not-for: "it is Kari's turn") is hidden on that member's phone,
+  // which says "Your turn!" instead.
   function onlyFor() {
     var me = document.querySelector("[data-me]");
     if (!me) return;
     document.querySelectorAll("[data-only-for]").forEach(function (el) {
       el.hidden = el.dataset.onlyFor !== me.dataset.me;
+    });
+    document.querySelectorAll("[data-not-for]").forEach(function (el) {
+      el.hidden = el.dataset.notFor === me.dataset.me;
     });
   }
   // When this phone's role in its group changes (the group tapped who takes one), its own

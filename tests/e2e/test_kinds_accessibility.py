@@ -88,7 +88,7 @@ def test_the_kinds_new_parts_have_no_serious_violations(
     group = f"#rr-group-{run.pk}"
     for number in range(3):
         expect(phone.locator(f"{group} .rr-turn")).to_be_visible()
-        whose = next(n for n in NAMES if n in phone.locator(f"{group} .rr-turn").inner_text())
+        whose = next(n for n in NAMES if n in phone.locator(f"{group} .is-turn").inner_text())
         phones[whose].locator(f"{group} .rr-point").fill(f"Punkt fra {whose}")
         phones[whose].locator(f"{group} button[value=point]").click()
         expect(phone.locator(f"{group} .rr-points li")).to_have_count(number + 1)

@@ -92,7 +92,7 @@ def test_round_robin(asgi_server, facilitator, new_phone, watch, alice, workshop
         expect(phone.locator(f"{group} .rr-turn")).to_be_visible()
 
     def whose_turn() -> str:
-        text = phones[names[0]].locator(f"{group} .rr-turn").inner_text()
+        text = phones[names[0]].locator(f"{group} .is-turn").inner_text()
         return next(name for name in names if name in text)
 
     # Round 1: each adds a point in turn; round 2: everyone passes, and the rounds are done.
@@ -106,10 +106,10 @@ def test_round_robin(asgi_server, facilitator, new_phone, watch, alice, workshop
     support.reconnect(asgi_server, watch, phones[names[1]], streams=2)
     for _ in range(3):
         name = whose_turn()
-        before = phones[name].locator(f"{group} .rr-turn").inner_text()
+        before = phones[names[0]].locator(f"{group} .rr-turn").inner_text()
         phones[name].locator(f"{group} button[value=pass]").click()
         now = phones[names[0]].locator(f"{group} .rr-turn, {group} .notice").first
-        expect(now).not_to_have_text(before)
+        expect(now).not_to_have_text(before, use_inner_text=True)
     for phone in phones.values():
         expect(phone.locator(f"{group} .notice")).to_be_visible()
 

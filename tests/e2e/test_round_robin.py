@@ -51,10 +51,16 @@ def test_one_round_goes_round_the_group(asgi_server, new_phone, axe, alice, work
             expect(page.locator(f"#rr-group-{run.pk} .rr-group")).to_contain_text(round_label(1))
             form = page.locator(f"#rr-group-{run.pk} form[data-only-for]")
             # Only the phone whose turn it is shows the form (the server refuses the others).
+            turn = page.locator(f"#rr-group-{run.pk} .rr-turn")
             if name == current:
                 expect(form).to_be_visible()
+                # Their own phone says "Din tur!", never their own name.
+                expect(turn).to_contain_text(live._message("Your turn!"), use_inner_text=True)
+                expect(turn).not_to_contain_text(current, use_inner_text=True)
             else:
                 expect(form).to_be_hidden()
+                expect(turn).to_contain_text(current, use_inner_text=True)
+                expect(turn).not_to_contain_text(live._message("Your turn!"), use_inner_text=True)
         page = phones[current]
         page.locator(f"#rr-group-{run.pk} .rr-point").fill(f"Punkt fra {current}")
         page.locator("button[value=point]").click()

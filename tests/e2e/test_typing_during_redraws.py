@@ -40,7 +40,7 @@ def test_a_half_chosen_ranking_survives_another_members_saved_one(
     run = Run.objects.get()
     members = {m.pk: m.attendee.display_name for m in Member.objects.filter(run=run)}
     for number in range(4):  # four points: the first member adds two over two rounds
-        whose = phones[names[0]].locator(f"#rr-group-{run.pk} .rr-turn")
+        whose = phones[names[0]].locator(f"#rr-group-{run.pk} .is-turn")
         name = next(n for n in members.values() if n in whose.inner_text())
         phones[name].locator(f"#rr-group-{run.pk} .rr-point").fill(f"Punkt {number + 1}")
         phones[name].locator(f"#rr-group-{run.pk} button[value=point]").click()

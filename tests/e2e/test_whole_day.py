@@ -204,7 +204,7 @@ def round_robin(day: Day, run: Run) -> None:
     for names in day.groups(run):
 
         def whose_turn(names=names) -> str:
-            text = day.phones[names[0]].locator(f"{group_box} .rr-turn").inner_text()
+            text = day.phones[names[0]].locator(f"{group_box} .is-turn").inner_text()
             return next(name for name in names if name in text)
 
         for number in range(len(names)):  # the first round: a point each
@@ -218,10 +218,10 @@ def round_robin(day: Day, run: Run) -> None:
                 )
         for _ in names:  # the second round: everyone passes, and the rounds are over
             name = whose_turn()
-            before = day.phones[name].locator(f"{group_box} .rr-turn").inner_text()
+            before = day.phones[names[0]].locator(f"{group_box} .rr-turn").inner_text()
             day.phones[name].locator(f"{group_box} button[value=pass]").click()
             now = day.phones[names[0]].locator(f"{group_box} .rr-turn, {group_box} .notice").first
-            expect(now).not_to_have_text(before)
+            expect(now).not_to_have_text(before, use_inner_text=True)
     support.next_phase(day.console, run.pk, "Argument")
     for names in day.groups(run):
         typing, writer = day.phones[names[0]], day.phones[names[1]]

@@ -627,10 +627,10 @@ def test_groups_are_formed_each_with_a_secretary_and_a_chair(workshop, grouped):
         assert sorted(group.members.values_list("role", flat=True)) == ["chair", "secretary"]
     page = phone_page(phones[secretary_of(groups[0])], workshop)
     assert "Each group sends at least 2 and at most 3 proposals. The secretary writes them." in page
-    assert f"{groups[0].name} · You are Secretary" in page
+    assert f"{groups[0].name} · You are secretary" in page
     assert 'name="step" value="propose"' in page
     member_page = phone_page(phones[other_in(groups[0])], workshop)
-    assert "You are Chair" in member_page
+    assert "You are chair" in member_page
     assert 'name="step" value="propose"' not in member_page  # no form for the others
     assert "The secretary writes the group's proposals on their phone." in member_page
     assert "The group needs at least 2 more." in member_page

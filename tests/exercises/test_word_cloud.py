@@ -85,7 +85,7 @@ def test_send_words_up_to_the_limit(workshop, run):
     phone = phone_for(workshop, "Kari")
     assert "You can send 1 more." in send(phone, workshop, run, "Tillit").text
     response = send(phone, workshop, run, "Åpenhet")
-    assert "You can send 0 more." in response.text
+    assert "Thank you – all your words are sent." in response.text
     refused = send(phone, workshop, run, "Mot")
     assert "You have sent 2 words, as many as this question takes." in refused.text
     assert 'value="Mot"' in refused.text  # what was typed is still there
@@ -96,7 +96,7 @@ def test_the_answer_to_a_word_lists_the_phones_words(workshop, run):
     phone = phone_for(workshop, "Kari")
     send(phone, workshop, run, "Tillit")
     response = send(phone, workshop, run, "Åpenhet")
-    assert "You can send 0 more." in response.text
+    assert "Thank you – all your words are sent." in response.text
     assert "<li>Tillit</li><li>Åpenhet</li>" in response.text
     assert list(run.submissions.values_list("text", "author__display_name")) == [
         ("Tillit", "Kari"),
@@ -116,7 +116,7 @@ def test_what_the_facilitator_changes_holds_for_the_next_word_at_once(workshop, 
     assert "You can send 1 more." in send(phone, workshop, run, "Mot").text  # 3 places now
     change(run, "reveal", by=alice, expected_version=None, data={})
     last = send(phone, workshop, run, "Ro")
-    assert "You can send 0 more." in last.text
+    assert "Thank you – all your words are sent." in last.text
     assert list(run.submissions.values_list("text", flat=True)) == ["Tillit", "Mot", "Ro"]
     # A day moved on refuses a word for the run it left, and saves nothing.
     workshop.go(+1, by=alice, expected_version=None)
@@ -160,7 +160,7 @@ def test_the_answer_draws_an_empty_field_under_the_same_id_until_the_last_word(w
     assert "<li>Tillit &lt;b&gt;</li>" in first.text
     last = send(phone, workshop, run, "Mot")
     assert re.search(r'<input type="text" name="text"[^>]* disabled>', last.text)
-    assert "You can send 0 more." in last.text
+    assert "Thank you – all your words are sent." in last.text
     refused = send(phone, workshop, run, "Ærlighet")
     assert "You have sent 2 words, as many as this question takes." in refused.text
 

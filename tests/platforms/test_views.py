@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import re
 
+from django.conf import settings
 from django.urls import reverse
 
 from .conftest import NINE
@@ -135,3 +136,13 @@ def test_brand_form_validates_colours_and_warns_on_contrast(alice_client, platfo
         follow=True,
     )
     assert "hard to read" in response.text
+
+
+def test_the_versions_table_says_what_changed_in_the_reader_s_language(alice_client, platform):
+    alice_client.cookies[settings.LANGUAGE_COOKIE_NAME] = "nb"
+    page = alice_client.get(url("versions", platform.programme_id))
+    cells = re.findall(r"<td>([^<]*)</td>", page.text)
+    assert "Formålet er endret" in cells and "Visjonen er endret" in cells
+    assert "En verdi er lagt til" in cells
+    for english in ("purpose", "vision", "value added", "step"):
+        assert english not in cells
