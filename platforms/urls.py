@@ -2,11 +2,13 @@ from __future__ import annotations
 
 from django.urls import path
 
-from platforms import views
+from platforms import day_views, views
 
 app_name = "platforms"
 
 urlpatterns = [
+    path("days/<int:pk>/results/", day_views.day_results, name="day_results"),
+    path("days/<int:pk>/summary/", day_views.day_summary, name="day_summary"),
     path("programmes/<int:pk>/platform/", views.platform_detail, name="platform_detail"),
     path("programmes/<int:pk>/platform/step/", views.platform_step, name="platform_step"),
     path("programmes/<int:pk>/platform/purpose/", views.purpose_edit, name="purpose_edit"),

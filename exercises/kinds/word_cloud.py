@@ -29,6 +29,11 @@ EXAMPLE = _(
 # The settings that time the phases: the exercise library fits them to the agenda item.
 MINUTES = ("minutes",)
 TEMPLATE = "exercises/kinds/word_cloud.html"
+# Beyond the table every kind exports: the cloud as a picture (exercises.views.word_cloud_image).
+DOWNLOADS = [
+    (_("Picture (SVG)"), "exercises:cloud_svg"),
+    (_("Picture (PNG)"), "exercises:cloud_png"),
+]
 KEY = "word"
 
 

@@ -46,7 +46,14 @@ def by_run(o):
     return {"pk": o["run"].pk}
 
 
+def by_day(o):
+    return {"pk": o["run"].workshop_id}
+
+
 ROUTES: dict[str, Route] = {
+    # A day's results and summary: HR reads them as it reads the rest of the programme.
+    "day_results": Route("get", by_day, 200, 200, 404),
+    "day_summary": Route("get", by_day, 200, 200, 404),
     "platform_detail": Route("get", by_programme, 200, 200, 404),
     "platform_step": Route("post", by_programme, 302, 403, 404, lambda o: {"step": 3}),
     "purpose_edit": Route("get", by_programme, 200, 403, 404),
