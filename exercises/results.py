@@ -149,3 +149,66 @@ def results_of(workshop: Workshop, *, drawn: bool = True) -> list[RunResult]:
             )
         )
     return results
+
+
+def closing(workshop: Workshop) -> dict:
+    """The projector's closing screen: the day's highlights (the kinds that mark themselves
+    CLOSING, such as the cloud and the room's diamond, where anyone took part, and every run
+    that ended in a decision) and the next day of the programme."""
+    highlights = []
+    for run in runs_of(workshop):
+        at_its_end(run)
+        decided = decisions(offers_of(run))
+        if decided or (getattr(run.module, "CLOSING", False) and participation(run).senders):
+            highlights.append(result_html(run))
+    next_day = (
+        Workshop.objects.filter(programme_id=workshop.programme_id, number__gt=workshop.number)
+        .order_by("number")
+        .first()
+    )
+    return {"highlights": highlights, "next_day": next_day}
+
+
+@dataclass(frozen=True)
+class OwnPart:
+    """What one person did in one run: how much they sent, and their group and role."""
+
+    title: str
+    label: str
+    sent: int
+    group: str
+    role: str
+
+
+def own_day(workshop: Workshop, attendee) -> list[OwnPart]:
+    """What this phone's person did on the day, run by run in agenda order (for their phone
+    when the day ends). Only their own rows: never anyone else's."""
+    from exercises.models import Submission
+
+    sent = dict(
+        Submission.objects.filter(run__workshop=workshop, author=attendee)
+        .values("run")
+        .annotate(count=Count("pk"))
+        .values_list("run", "count")
+    )
+    members = {
+        member.run_id: member
+        for member in Member.objects.filter(
+            run__workshop=workshop, attendee=attendee
+        ).select_related("group")
+    }
+    parts = []
+    for run in runs_of(workshop):
+        member = members.get(run.pk)
+        if run.pk not in sent and member is None:
+            continue
+        parts.append(
+            OwnPart(
+                title=run.exercise.agenda_item.title,
+                label=str(run.module.LABEL),
+                sent=sent.get(run.pk, 0),
+                group=member.group.name if member else "",
+                role=member.get_role_display() if member and member.role else "",
+            )
+        )
+    return parts

@@ -40,6 +40,9 @@ forget(run, leaving)  optional: take the texts of `leaving` out of the run's sta
                       alternatives); the run's log is cleaned by exercises/privacy.py
 DOWNLOADS             optional: more downloads of a run's results than its table (CSV and
                       XLSX, which every kind has), as (label, url name taking the run's pk)
+CLOSING               optional: True when the room's result is a highlight of the day, shown
+                      on the projector's closing screen (the cloud, the room's diamond); a
+                      run that ended in a decision is shown there whatever its kind
 participants(run)     optional: how many people took part, where that is not the number of
                       people who sent something (a check-in is saved on the personal pages)
 onward(run)           optional: the results the lederplattform can take onward, as a list of
