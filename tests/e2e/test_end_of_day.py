@@ -73,7 +73,7 @@ def test_the_facilitator_ends_the_day(
     ).click()
 
     # The console: the summary of the day, fetched when the day ended.
-    summary = console.locator("#live-state .day-summary")
+    summary = console.locator("#live-state .end-summary")
     expect(summary).to_be_visible()
     expect(summary.locator(f"tr[data-run='{run.pk}'] td[data-senders]")).to_have_text("2")
     expect(summary.locator("h2")).to_have_text(live._message("How the day went"))
@@ -100,7 +100,7 @@ def test_the_facilitator_ends_the_day(
         expect(page.locator(f"#run-{run.pk} .cloud")).to_contain_text("Tillit")
         found += _blocking(axe, page)
         page.goto(asgi_server.url + reverse("platforms:day_summary", args=[workshop.pk]))
-        expect(page.locator(".day-summary")).to_be_visible()
+        expect(page.locator(".end-summary")).to_be_visible()
         found += _blocking(axe, page)
     assert not found, "\n".join(found)
     watch.assert_clean()

@@ -92,7 +92,7 @@ def test_the_ended_console_fetches_the_summary(alice_client, ended):
     fragment = alice_client.get(
         reverse("platforms:day_summary", args=[workshop.pk]), headers={"HX-Request": "true"}
     ).content.decode()
-    assert fragment.lstrip().startswith('<section class="card day-summary"')
+    assert fragment.lstrip().startswith('<section class="card end-summary"')
 
 
 def test_the_closing_screen_shows_the_highlights_and_the_next_day(ended):
