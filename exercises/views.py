@@ -39,7 +39,7 @@ from workshops.live_views import (
     sse_response,
 )
 from workshops.models import StaleVersion, TransitionRefused
-from workshops.views import agenda_response
+from workshops.views import agenda_response, refuse_if_ended
 
 
 @require_http_methods(["GET", "POST"])
@@ -48,6 +48,8 @@ def setup(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The settings of an agenda item's exercise; for an item without one, the library to
     choose a kind from (?kind= opens that kind's settings, its phases fitted to the item)."""
     item, access = get_agenda_item_for(request, pk, edit=True)
+    if (refused := refuse_if_ended(request, item.workshop)) is not None:
+        return refused
     exercise = Exercise.objects.filter(agenda_item=item).first()
     kind_name = (
         request.POST.get("kind") or request.GET.get("kind") or (exercise.kind if exercise else "")
@@ -89,6 +91,8 @@ def setup(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 def library_add(request: AuthenticatedHttpRequest, pk: int, kind: str) -> HttpResponse:
     """Add an exercise from the library: an agenda item with the exercise set up, in one go."""
     workshop, access = get_workshop_for(request, pk, edit=True)
+    if (refused := refuse_if_ended(request, workshop)) is not None:
+        return refused
     if kind not in kinds.KINDS:
         raise Http404
     module = kinds.get(kind)

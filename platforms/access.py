@@ -10,6 +10,7 @@ from django.http import Http404
 
 from exercises.models import Run
 from platforms.models import (
+    DayReportRender,
     LeadershipPlatform,
     PlatformVersion,
     PosterRender,
@@ -80,3 +81,9 @@ def get_run_for(
         raise Http404
     programme, access = get_programme_for(request, run.workshop.programme_id, edit=edit)
     return run, platform_for(programme), access
+
+
+def get_day_report_for(
+    request: AuthenticatedHttpRequest, pk: int, *, edit: bool = False
+) -> tuple[DayReportRender, Access]:
+    return _owned(request, DayReportRender, pk, "platform", edit=edit)

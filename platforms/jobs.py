@@ -1,4 +1,5 @@
-"""The life of a PDF job, a poster or a programme report: queued → rendering → ready | failed.
+"""The life of a PDF job (a poster, a programme report, a day report): queued → rendering →
+ready | failed.
 
 The row is the truth; the message in Celery's queue only asks for it to be made. A message can
 be lost (the broker was down when it was sent) or come twice (a worker died holding it, and
@@ -36,7 +37,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from platforms import live
-from platforms.models import PosterRender, RenderJob, ReportRender
+from platforms.models import DayReportRender, PosterRender, RenderJob, ReportRender
 
 logger = logging.getLogger(__name__)
 
@@ -52,6 +53,8 @@ class TryAgain(Exception):
 def _task(job: RenderJob):
     from platforms import tasks  # the tasks import the modules that import this one
 
+    if isinstance(job, DayReportRender):
+        return tasks.render_day_report_task
     return tasks.render_report_task if isinstance(job, ReportRender) else tasks.render_poster_task
 
 
@@ -210,7 +213,9 @@ def recover_lost(jobs: QuerySet) -> int:
 
 
 def recover_all_lost() -> int:
-    return recover_lost(PosterRender.objects.all()) + recover_lost(ReportRender.objects.all())
+    return sum(
+        recover_lost(model.objects.all()) for model in (PosterRender, ReportRender, DayReportRender)
+    )
 
 
 def write_file(name: str, content: bytes) -> str:

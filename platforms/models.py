@@ -361,3 +361,31 @@ class ReportRender(RenderJob):
 
     def __str__(self) -> str:
         return f"{self.platform} {self.language}"
+
+
+class DayReportRender(RenderJob):
+    """The report of one day (platforms/day_report.py) in one language: its agenda planned and
+    actual and every result, for the facilitator's and HR's files. Made again each time it is
+    asked for; it belongs to the programme's platform, whose live channel tells the pages."""
+
+    platform = models.ForeignKey(
+        LeadershipPlatform, on_delete=models.CASCADE, related_name="day_reports"
+    )
+    workshop = models.ForeignKey(Workshop, on_delete=models.CASCADE, related_name="reports")
+    language = models.CharField(
+        _("language"), max_length=5, choices=settings.LANGUAGES, default="nb"
+    )
+    file = models.FileField(upload_to="reports/", blank=True)
+
+    class Meta:
+        ordering = ["language"]
+        verbose_name = _("day report")
+        verbose_name_plural = _("day reports")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["workshop", "language"], name="one_day_report_per_language"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.workshop_id} {self.language}"

@@ -12,7 +12,7 @@ from __future__ import annotations
 from celery import shared_task
 from django.conf import settings
 
-from platforms import jobs, poster, report
+from platforms import day_report, jobs, poster, report
 
 RENDERING = {
     "acks_late": True,
@@ -38,6 +38,12 @@ def render_poster_task(render_id: int) -> str:
 @shared_task(**RENDERING)
 def render_report_task(report_id: int) -> str:
     job = report.render(report_id)
+    return job.status if job else "gone"
+
+
+@shared_task(**RENDERING)
+def render_day_report_task(report_id: int) -> str:
+    job = day_report.render(report_id)
     return job.status if job else "gone"
 
 

@@ -2,11 +2,20 @@ from __future__ import annotations
 
 from django.urls import path
 
-from platforms import views
+from platforms import day_views, views
 
 app_name = "platforms"
 
 urlpatterns = [
+    path("days/<int:pk>/results/", day_views.day_results, name="day_results"),
+    path("days/<int:pk>/summary/", day_views.day_summary, name="day_summary"),
+    path("days/<int:pk>/report/", day_views.day_report_request, name="day_report_request"),
+    path("days/<int:pk>/reports/", day_views.day_report_status, name="day_report_status"),
+    path(
+        "day-reports/<int:pk>/download/",
+        day_views.day_report_download,
+        name="day_report_download",
+    ),
     path("programmes/<int:pk>/platform/", views.platform_detail, name="platform_detail"),
     path("programmes/<int:pk>/platform/step/", views.platform_step, name="platform_step"),
     path("programmes/<int:pk>/platform/purpose/", views.purpose_edit, name="purpose_edit"),

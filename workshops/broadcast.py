@@ -90,10 +90,30 @@ def live_context(workshop: Workshop, *, broadcast: bool = False, attendee=None, 
         "connected": get_bus().connected(phones(workshop.pk)),
         # For the console only, asked for when its template shows them.
         "claims": lambda: pending_claims(workshop),
+        # When the day has ended: the projector's closing screen, and for one phone what its
+        # person did (asked for by the templates that show them, each once with {% with %}).
+        "closing": lambda: closing(workshop),
+        "today": lambda: today(workshop, attendee),
         # Drawn once for everyone, without a request: no per-user CSRF token in it. The
         # page's htmx sends the token from <body hx-headers>.
         "broadcast": broadcast,
     }
+
+
+def closing(workshop: Workshop) -> dict | None:
+    if workshop.status != Workshop.Status.ENDED:
+        return None
+    from exercises.results import closing as closing_screen  # exercises build on workshops
+
+    return closing_screen(workshop)
+
+
+def today(workshop: Workshop, attendee) -> list:
+    if workshop.status != Workshop.Status.ENDED or attendee is None:
+        return []
+    from exercises.results import own_day  # exercises build on workshops
+
+    return own_day(workshop, attendee)
 
 
 def people_of(workshop: Workshop) -> list[dict]:

@@ -369,6 +369,9 @@ class Workshop(models.Model):
                 if first
                 else Timer()
             )
+            # A day run again (reopen_day) times its items afresh; the earlier run's times are
+            # in its LiveEvents.
+            locked.agenda_items.update(started_at=None, ended_at=None)
             if first:
                 AgendaItem.objects.filter(pk=first.pk).update(started_at=now, ended_at=None)
             self._record(locked, LiveEvent.Action.START, by, now, to_item=first)
@@ -445,6 +448,20 @@ class Workshop(models.Model):
             locked.ended_at = now
             locked._set_timer(Timer())
             self._record(locked, LiveEvent.Action.END, by, now, from_item=locked.current_item)
+
+    def reopen_day(self, *, by, expected_version: int | None, now=None) -> None:
+        """A finished day becomes a planned one again, to be changed or run again. What the
+        room sent stays with each exercise's run: an exercise run again goes on from where it
+        ended. The agenda keeps its actual times until the day starts again."""
+        now = now or timezone.now()
+        with transaction.atomic():
+            locked = self._locked(expected_version)
+            if locked.status != self.Status.ENDED:
+                raise TransitionRefused(_("Only a day that has ended can be reopened."))
+            locked.status = self.Status.PLANNED
+            locked.current_item = None
+            locked._set_timer(Timer())
+            self._record(locked, LiveEvent.Action.REOPEN, by, now)
 
     def _lock(self) -> Workshop:
         # Every change to the order takes the day's row lock first: two tabs reordering at
@@ -571,6 +588,7 @@ class LiveEvent(models.Model):
         TIMER_END = "timer_end", _("Ended the timer")
         PHASE = "phase", _("Changed the exercise phase")
         END = "end", _("Ended the day")
+        REOPEN = "reopen", _("Reopened the day")
 
     workshop = models.ForeignKey(Workshop, on_delete=models.CASCADE, related_name="live_events")
     version = models.PositiveIntegerField()

@@ -19,6 +19,7 @@ urlpatterns = [
     path("days/<int:pk>/", views.workshop_detail, name="workshop_detail"),
     path("days/<int:pk>/edit/", views.workshop_edit, name="workshop_edit"),
     path("days/<int:pk>/delete/", views.workshop_delete, name="workshop_delete"),
+    path("days/<int:pk>/reopen/", views.workshop_reopen, name="workshop_reopen"),
     path("days/<int:pk>/print/", views.workshop_print, name="workshop_print"),
     path("days/<int:pk>/agenda.ics", views.workshop_ics, name="workshop_ics"),
     path("days/<int:pk>/agenda/add/", views.agenda_add, name="agenda_add"),

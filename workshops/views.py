@@ -12,12 +12,15 @@ from functools import partial
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
+from django.db.models import Count
 from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_htmx.http import HttpResponseClientRedirect
 
 from workshops import broadcast, calendar
 from workshops.access import (
@@ -39,7 +42,7 @@ from workshops.forms import (
     WorkshopForm,
 )
 from workshops.http import AuthenticatedHttpRequest
-from workshops.models import AgendaItem, Programme, Workshop
+from workshops.models import AgendaItem, Programme, StaleVersion, TransitionRefused, Workshop
 from workshops.personal import deletion_warning
 from workshops.roster import fill_groups, import_roster
 
@@ -123,7 +126,8 @@ def programme_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
         {
             "programme": programme,
             "access": access,
-            "workshops": programme.workshops.all(),
+            # Exercises build on days: their runs are counted by the relation's name.
+            "workshops": programme.workshops.annotate(run_count=Count("runs")),
             "participant_count": programme.participants.count(),
             "groups": programme.groups.all(),
             "deletion_warning": deletion_warning(programme),
@@ -224,8 +228,73 @@ def workshop_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         _fragment(request, "workshops/workshop_detail.html", "agenda"),
         {
             **_agenda_context(workshop, library_kind=adding, focus="library" if adding else ""),
-            "access": access,
+            **_day_access(workshop, access),
         },
+    )
+
+
+def _day_access(workshop: Workshop, access) -> dict:
+    """Who may do what on the day's page: a finished day's agenda is changed only after the
+    facilitator has reopened it (workshop_reopen), which says what that does to the results."""
+    return {
+        "access": access,
+        "agenda_editable": access.can_edit and workshop.status != Workshop.Status.ENDED,
+        # Exercises build on days: their runs are found by the relation's name.
+        "has_results": workshop.runs.exists(),
+    }
+
+
+def refuse_if_ended(request: AuthenticatedHttpRequest, workshop: Workshop) -> HttpResponse | None:
+    """A change to a finished day's agenda or exercises, from a page drawn before it ended:
+    refused, pointing to the page that reopens the day. None when the day is not finished."""
+    if workshop.status != Workshop.Status.ENDED:
+        return None
+    message = _("The day has ended, so its agenda is locked. Reopen the day to change it.")
+    if request.htmx:
+        return HttpResponseClientRedirect(reverse("workshops:workshop_reopen", args=[workshop.pk]))
+    messages.warning(request, message)
+    return redirect("workshops:workshop_reopen", pk=workshop.pk)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def workshop_reopen(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """Run a finished day again, or change it: a page that says first what that does to the
+    day's results, and a button that reopens it (Workshop.reopen_day)."""
+    workshop, access = get_workshop_for(request, pk, edit=True)
+    notice = ""
+    if request.method == "POST":
+        try:
+            version = int(request.POST.get("version", ""))
+        except ValueError:
+            version = None
+        try:
+            workshop.reopen_day(by=request.user, expected_version=version)
+        except StaleVersion:
+            notice = _("The day was changed in another window. Read this again.")
+        except TransitionRefused as refused:
+            notice = str(refused)
+        else:
+            messages.success(
+                request,
+                _(
+                    "The day is open again: change it, or run it from the console. "
+                    "Its results stay."
+                ),
+            )
+            return redirect(workshop)
+        workshop.refresh_from_db()
+    return TemplateResponse(
+        request,
+        "workshops/workshop_reopen.html",
+        {
+            "workshop": workshop,
+            "programme": workshop.programme,
+            "access": access,
+            "notice": notice,
+            "runs": workshop.runs.count(),
+        },
+        status=409 if notice else 200,
     )
 
 
@@ -307,7 +376,7 @@ def agenda_response(
     return TemplateResponse(
         request,
         _fragment(request, "workshops/workshop_detail.html", "agenda"),
-        {**_agenda_context(workshop, **context), "access": access},
+        {**_agenda_context(workshop, **context), **_day_access(workshop, access)},
     )
 
 
@@ -315,6 +384,8 @@ def agenda_response(
 @login_required
 def agenda_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     workshop, access = get_workshop_for(request, pk, edit=True)
+    if (refused := refuse_if_ended(request, workshop)) is not None:
+        return refused
     form = AgendaItemForm(request.POST)
     if not form.is_valid():
         return agenda_response(request, workshop, access, form=form, focus="add")
@@ -337,6 +408,8 @@ def agenda_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 def agenda_item_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     item, access = get_agenda_item_for(request, pk, edit=True)
     workshop = item.workshop
+    if (refused := refuse_if_ended(request, workshop)) is not None:
+        return refused
     minutes_before = item.duration_minutes
     edit_form = AgendaItemForm(_posted(request), instance=item, prefix="edit")
     if request.method == "POST" and edit_form.is_valid():
@@ -362,6 +435,8 @@ def agenda_item_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
 def agenda_item_delete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     item, access = get_agenda_item_for(request, pk, edit=True)
     workshop = item.workshop
+    if (refused := refuse_if_ended(request, workshop)) is not None:
+        return refused
     title = item.title
     if workshop.is_live and workshop.current_item_id == item.pk:
         status = _("“%(title)s” is on right now; move on to another item before deleting it.") % {
@@ -384,6 +459,8 @@ def agenda_item_delete(request: AuthenticatedHttpRequest, pk: int) -> HttpRespon
 @login_required
 def agenda_item_move(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     item, access = get_agenda_item_for(request, pk, edit=True)
+    if (refused := refuse_if_ended(request, item.workshop)) is not None:
+        return refused
     direction = request.POST.get("direction")
     if direction not in ("up", "down"):
         return HttpResponseBadRequest(_("Say whether to move the item up or down."))
@@ -404,6 +481,8 @@ def agenda_item_move(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
 @login_required
 def agenda_reorder(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     workshop, access = get_workshop_for(request, pk, edit=True)
+    if (refused := refuse_if_ended(request, workshop)) is not None:
+        return refused
     try:
         ordered = [int(value) for value in request.POST.getlist("order")]
         workshop.reorder(ordered)

@@ -38,9 +38,21 @@ keep(run, leaving)    optional: what the submissions in `leaving`, about to be d
 forget(run, leaving)  optional: take the texts of `leaving` out of the run's state where the
                       facilitator's choices quote them (hidden and merged words, a decision's
                       alternatives); the run's log is cleaned by exercises/privacy.py
+DOWNLOADS             optional: more downloads of a run's results than its table (CSV and
+                      XLSX, which every kind has), as (label, url name taking the run's pk)
+CLOSING               optional: True when the room's result is a highlight of the day, shown
+                      on the projector's closing screen (the cloud, the room's diamond); a
+                      run that ended in a decision is shown there whatever its kind
+participants(run)     optional: how many people took part, where that is not the number of
+                      people who sent something (a check-in is saved on the personal pages)
 onward(run)           optional: the results the lederplattform can take onward, as a list of
                       exercises.onward.Onward (a group's list, the room's diamond, the chosen
-                      proposal), each naming the platform parts it may go to
+                      proposal), each naming the platform parts it may go to; the offer
+                      that is what the room decided has the key "decision"
+
+After the day (exercises/results.py) a run is drawn by its `presenter` partial at its last
+phase, with run.state["revealed"] set: a kind that holds results back until they are revealed
+keeps that flag there.
 
 Adding a kind means adding a module and listing it here; no other kind changes.
 """

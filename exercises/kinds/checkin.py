@@ -318,3 +318,9 @@ def export(run) -> tuple[list[str], list[list]]:
         gettext("Joined from the list of participants"),
         gettext("Joined under a typed name"),
     ], [[found["checked_in"], found["on_roster"], found["without_page"]]]
+
+
+def participants(run) -> int:
+    """Who took part: those who checked in (a check-in is saved on the personal page, not as
+    a submission of the run; see exercises/results.py)."""
+    return counts(run)["checked_in"]

@@ -56,6 +56,8 @@ EXAMPLE = _("The nine values from the groups’ IGP, each group placing its own 
 # The settings that time the phases: the exercise library fits them to the agenda item.
 MINUTES = ("minutes",)
 TEMPLATE = "exercises/kinds/diamond.html"
+# The room's result is a highlight of the day on the projector's closing screen.
+CLOSING = True
 PLACEMENT = "placement"
 DRAFT = "draft"
 # A group's diamond is the group's, though its secretary placed it (workshops.personal.erase).

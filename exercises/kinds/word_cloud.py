@@ -29,6 +29,13 @@ EXAMPLE = _(
 # The settings that time the phases: the exercise library fits them to the agenda item.
 MINUTES = ("minutes",)
 TEMPLATE = "exercises/kinds/word_cloud.html"
+# The room's result is a highlight of the day on the projector's closing screen.
+CLOSING = True
+# Beyond the table every kind exports: the cloud as a picture (exercises.views.word_cloud_image).
+DOWNLOADS = [
+    (_("Picture (SVG)"), "exercises:cloud_svg"),
+    (_("Picture (PNG)"), "exercises:cloud_png"),
+]
 KEY = "word"
 
 

@@ -12,8 +12,9 @@ import pytest
 from django.test import Client
 from django.urls import get_resolver, reverse
 
-from platforms import poster, report
+from platforms import day_report, poster, report
 from platforms.models import (
+    DayReportRender,
     PlatformVersion,
     PosterRender,
     Practice,
@@ -46,7 +47,18 @@ def by_run(o):
     return {"pk": o["run"].pk}
 
 
+def by_day(o):
+    return {"pk": o["run"].workshop_id}
+
+
 ROUTES: dict[str, Route] = {
+    # A day's results and summary: HR reads them as it reads the rest of the programme.
+    "day_results": Route("get", by_day, 200, 200, 404),
+    "day_summary": Route("get", by_day, 200, 200, 404),
+    # HR makes the day report too: it is for their files.
+    "day_report_request": Route("post", by_day, 302, 302, 404, lambda o: {"report-language": "nb"}),
+    "day_report_status": Route("get", by_day, 200, 200, 404),
+    "day_report_download": Route("get", lambda o: {"pk": o["day_report"].pk}, 200, 200, 404),
     "platform_detail": Route("get", by_programme, 200, 200, 404),
     "platform_step": Route("post", by_programme, 302, 403, 404, lambda o: {"step": 3}),
     "purpose_edit": Route("get", by_programme, 200, 403, 404),
@@ -142,6 +154,10 @@ def objects(platform, alice, diamond_run) -> dict:
     poster.render(render.pk)
     made = ReportRender.objects.create(platform=platform, language="nb", requested_by=alice)
     report.render(made.pk)
+    day_made = DayReportRender.objects.create(
+        platform=platform, workshop=diamond_run.workshop, language="nb", requested_by=alice
+    )
+    day_report.render(day_made.pk)
     return {
         "platform": platform,
         "value": platform.values.first(),
@@ -149,6 +165,7 @@ def objects(platform, alice, diamond_run) -> dict:
         "version": version,
         "render": render,
         "report": made,
+        "day_report": day_made,
         "run": diamond_run,
     }
 

@@ -72,6 +72,8 @@ ROUTES: dict[str, Route] = {
     "workshop_detail": Route("get", by_workshop, 200, 200, 404),
     "workshop_edit": Route("get", by_workshop, 200, 403, 404),
     "workshop_delete": Route("post", by_workshop, 302, 403, 404),
+    # A finished day is reopened by its facilitators only (this one has not ended: a notice).
+    "workshop_reopen": Route("get", by_workshop, 200, 403, 404),
     "workshop_print": Route("get", by_workshop, 200, 200, 404),
     "workshop_ics": Route("get", by_workshop, 200, 200, 404),
     "agenda_add": Route(
@@ -160,6 +162,8 @@ PUBLIC = {
 
 # Extra rules for POST on URLs that also answer GET.
 POST_ROUTES: dict[str, Route] = {
+    # The day has not ended, so the owner is told it can't be reopened.
+    "workshop_reopen": Route("post", by_workshop, 409, 403, 404, lambda o: {"version": 0}),
     "roster": Route("post", by_programme, 302, 403, 404, lambda o: {"name": "Per Hansen"}),
     "groups": Route("post", by_programme, 302, 403, 404, lambda o: {"name": "Gruppe 9"}),
     "programme_edit": Route("post", by_programme, 302, 403, 404, lambda o: {"title": "Nytt navn"}),
