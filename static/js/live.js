@@ -106,10 +106,88 @@
     }
     roleSeen = role;
   }
-  // Whatever redraws the page (a push, a swap, a settle), check again after it.
-  new MutationObserver(function () {
+  // The projector cannot scroll: a list longer than its box ([data-pages]) shows as much as
+  // fits and turns to the next page every few seconds, saying "Page 2 of 3" under it. Which
+  // page is on survives a redraw (a push for a new answer must not send the room back to
+  // page 1). Without this script the list is simply cut at the box.
+  var PAGE_SECONDS = 12;
+  var pageOn = {};
+  function pagesOf(box) {
+    var items = Array.prototype.slice.call(box.children);
+    var pages = [], start = 0;
+    while (start < items.length) {
+      items.forEach(function (item, n) { item.hidden = n < start; });
+      var bottom = box.getBoundingClientRect().bottom + 1;
+      var end = start + 1;
+      while (end < items.length && items[end].getBoundingClientRect().bottom <= bottom) end += 1;
+      pages.push([start, end]);
+      start = end;
+    }
+    return { items: items, pages: pages };
+  }
+  function showPage(box, turning) {
+    var laid = pagesOf(box);
+    var key = box.dataset.pages;
+    var count = laid.pages.length || 1;
+    var on = (pageOn[key] || 0) % count;
+    pageOn[key] = on;
+    var page = laid.pages[on] || [0, laid.items.length];
+    laid.items.forEach(function (item, n) { item.hidden = n < page[0] || n >= page[1]; });
+    box.classList.toggle("is-turning", !!turning);
+    var label = box.nextElementSibling && box.nextElementSibling.matches("[data-pager]") ? box.nextElementSibling : null;
+    if (!label) {
+      label = document.createElement("p");
+      label.className = "stage-pager";
+      label.setAttribute("data-pager", "");
+      box.parentNode.insertBefore(label, box.nextSibling);
+    }
+    label.hidden = count < 2;
+    label.textContent = (document.body.dataset.sayPage || "{page}/{pages}")
+      .replace("{page}", on + 1).replace("{pages}", count);
+  }
+  function paginate() {
+    if (!document.body.classList.contains("presenter-page")) return;
+    document.querySelectorAll("[data-pages]").forEach(function (box) { showPage(box, false); });
+  }
+  if (document.body.classList.contains("presenter-page")) {
+    setInterval(function () {
+      document.querySelectorAll("[data-pages]").forEach(function (box) {
+        pageOn[box.dataset.pages] = (pageOn[box.dataset.pages] || 0) + 1;
+        showPage(box, true);
+      });
+    }, PAGE_SECONDS * 1000);
+    window.addEventListener("resize", paginate);
+    document.addEventListener("DOMContentLoaded", paginate);
+    if (document.fonts) document.fonts.ready.then(paginate);
+  }
+
+  // A revealed cloud comes in as a moment, once: a redraw for the next word shows it settled.
+  var revealed = {};
+  function settleReveals() {
+    document.querySelectorAll("[data-reveal]").forEach(function (el) {
+      var key = el.dataset.reveal;
+      if (revealed[key]) el.classList.add("is-settled");
+      else revealed[key] = true;
+    });
+  }
+
+  // Whatever redraws the page (a push, a swap, a settle), check again after it. A redraw of
+  // the projector is measured and paged before it is painted (observers run before paint).
+  var paging = false;
+  new MutationObserver(function (records) {
     onlyFor();
     roleChanged();
+    settleReveals();
+    if (paging) return;
+    var redrawn = records.some(function (record) {
+      return record.addedNodes.length && !(record.target.matches && record.target.matches("[data-pages], [data-pager]"));
+    });
+    if (!redrawn) return;
+    paging = true;
+    try { paginate(); } finally {
+      // The pager's own changes come back as records: let them pass before listening again.
+      window.setTimeout(function () { paging = false; }, 0);
+    }
   }).observe(document.documentElement, { childList: true, subtree: true });
   document.addEventListener("DOMContentLoaded", onlyFor);
   setInterval(tick, 250);
