@@ -246,25 +246,67 @@
 
   // A phone's send that fails (offline, a server error, too many tries) says so in the
   // phone's alert region and leaves the form as it was, with what was typed; the next send
-  // that gets through clears the message.
+  // that gets through clears the message. Beside the button that sent it, every send also
+  // says what it is doing: "Sending…", then "Sent" (in the part the answer drew) or
+  // "Not sent – try again" (the form untouched, so pressing again sends the same entry).
   function phoneAlert() {
     return document.body.classList.contains("phone-page") && document.getElementById("phone-alert");
   }
-  document.addEventListener("htmx:sendError", function () {
+  function sendState(el, state) {
+    var alert = phoneAlert();
+    if (!alert || !el) return;
+    var button = el.matches("button") ? el : el.querySelector("button[type=submit], button:not([type])");
+    if (!button) return;
+    var note = button.nextElementSibling && button.nextElementSibling.matches(".send-state")
+      ? button.nextElementSibling : null;
+    if (!note) {
+      note = document.createElement("span");
+      note.setAttribute("aria-live", "polite");
+      button.parentNode.insertBefore(note, button.nextSibling);
+    }
+    note.className = "send-state send-state--" + state;
+    note.hidden = false;
+    note.textContent = { sending: alert.dataset.sending, sent: alert.dataset.sent, failed: alert.dataset.retry }[state] || "";
+  }
+  function isSend(event) {
+    var config = event.detail.requestConfig;
+    return config && config.verb === "post" && event.detail.elt && event.detail.elt.closest;
+  }
+  function sender(event) {
+    return event.detail.elt.closest("form") || event.detail.elt;
+  }
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    if (isSend(event)) sendState(sender(event), "sending");
+  });
+  document.addEventListener("htmx:sendError", function (event) {
     var alert = phoneAlert();
     if (alert) alert.textContent = alert.dataset.notSent;
+    if (isSend(event)) sendState(sender(event), "failed");
   });
   document.addEventListener("htmx:responseError", function (event) {
     var alert = phoneAlert();
     if (!alert) return;
     var status = event.detail.xhr ? event.detail.xhr.status : 0;
     alert.textContent = status === 429 ? alert.dataset.tooMany : alert.dataset.failed;
+    if (isSend(event)) sendState(sender(event), "failed");
   });
   document.addEventListener("htmx:afterRequest", function (event) {
     var alert = phoneAlert();
     var xhr = event.detail.xhr;
-    if (!alert || !xhr || event.detail.requestConfig.verb !== "post") return;
-    if (xhr.status >= 200 && xhr.status < 300) alert.textContent = "";
+    if (!alert || !xhr || !isSend(event)) return;
+    if (xhr.status >= 200 && xhr.status < 300) {
+      alert.textContent = "";
+      // The answer has been drawn in place of the form: say "sent" in what it drew.
+      var target = event.detail.target;
+      var host = (target && target.id && document.getElementById(target.id)) || target;
+      var form = event.detail.elt.isConnected ? sender(event) : host;
+      // A form sent back with its errors was not saved: its messages say why.
+      var refused = host && host.querySelector && host.querySelector("[aria-invalid='true'], .errorlist, .form-errors");
+      sendState(form, refused ? "failed" : "sent");
+    } else if (xhr.status === 409 || xhr.status === 422) {
+      // Refused (the day moved on, a rule of the exercise): the message says why.
+      sendState(sender(event), "failed");
+    }
   });
 
   // When the stream cannot connect, fetch the same snapshot every few seconds instead.

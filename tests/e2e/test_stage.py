@@ -23,7 +23,9 @@ from playwright.sync_api import Page, expect
 from tests.e2e import stage_day, support
 from tests.e2e.conftest import LOCALE
 
-pytestmark = pytest.mark.django_db(transaction=True)
+# The day is moved on from the test's thread while the browsers read it: on SQLite's shared
+# in-memory database a read can meet a table locked by that write, so it takes PostgreSQL.
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.postgres]
 
 SIZES = {"1080p": {"width": 1920, "height": 1080}, "720p": {"width": 1280, "height": 720}}
 PHONE_SIZE = {"width": 390, "height": 844}
