@@ -232,12 +232,11 @@ def _comments(run, station: Group, by_id: dict[int, Group]) -> list[Comment]:
 
 
 def group_progress(run, groups) -> dict[int, tuple[int, int]]:
-    """For the projector's ticks: at home, whether the station (or its final version) is
-    written; on a visit, how many of the group's visitors have left a comment there."""
+    """For the projector's ticks: whether the station is written; on a visit, how many of the
+    group's visitors have left a comment there. Back home the tally says it already."""
     key = run.current_phase().key
-    if key in ("write", "home"):
-        step = STATION if key == "write" else FINAL
-        written = set(run.submissions.filter(key=step).values_list("group_id", flat=True))
+    if key == "write":
+        written = set(run.submissions.filter(key=STATION).values_list("group_id", flat=True))
         return {g.pk: (int(g.pk in written), 1) for g in groups}
     visit = visit_of(key)
     if visit is None:

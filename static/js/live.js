@@ -120,6 +120,8 @@
       var bottom = box.getBoundingClientRect().bottom + 1;
       var end = start + 1;
       while (end < items.length && items[end].getBoundingClientRect().bottom <= bottom) end += 1;
+      // A heading is not left alone at the foot of a page: it goes over with what it heads.
+      if (end < items.length && end - start > 1 && items[end - 1].hasAttribute("data-keep-with-next")) end -= 1;
       pages.push([start, end]);
       start = end;
     }

@@ -407,14 +407,25 @@ def proposals(room: Room, run: Run) -> Iterator[Stop]:
     _all(room, run, lambda n, a: {"step": "propose", "text": visions[n % len(visions)]})
     yield Stop("proposals-collect", "proposals", run)
     run = room.act(run, "next_phase")
+    # The facilitator merges the same wordings, as a room's duplicates are.
+    same: dict[str, list[str]] = {}
+    for proposal in proposals_kind.proposals_of(run):
+        same.setdefault(proposal.text, []).append(proposal.id)
+    for ids in same.values():
+        if len(ids) > 1:
+            run = room.act(run, "merge", ids=ids, keep=ids[0])
     yield Stop("proposals-merge", "proposals", run)
     run = room.act(run, "next_phase")
     shown = [p for p in proposals_kind.proposals_of(run) if not p.hidden]
-    _all(
-        room,
-        run,
-        lambda n, a: {"step": "prioritise", f"dots-{shown[n % len(shown)].id}": "3"},
-    )
+
+    def dots(number: int, attendee: Attendee) -> dict:
+        # Uneven, as a room is: most dots on the first proposals.
+        first, second = shown[number % 2], shown[(number * 3) % len(shown)]
+        if first.id == second.id:
+            return {"step": "prioritise", f"dots-{first.id}": "3"}
+        return {"step": "prioritise", f"dots-{first.id}": "2", f"dots-{second.id}": "1"}
+
+    _all(room, run, dots)
     yield Stop("proposals-prioritise", "proposals", run)
     run = room.act(run, "next_phase")
     yield Stop("proposals-reveal", "proposals", run)

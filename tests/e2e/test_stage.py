@@ -21,7 +21,8 @@ from django.urls import reverse
 from playwright.sync_api import Page, expect
 
 from tests.e2e import stage_day, support
-from tests.e2e.conftest import LOCALE
+from tests.e2e.conftest import LOCALE, PASSWORD
+from tests.e2e.test_live import BLOCKING, _report
 
 # The day is moved on from the test's thread while the browsers read it: on SQLite's shared
 # in-memory database a read can meet a table locked by that write, so it takes PostgreSQL.
@@ -168,4 +169,62 @@ def test_every_kind_in_every_phase_fits_the_projector_and_the_phone(
             _save(phone, Path(SCREENS) / f"phone-{stop.slug}.png")
     assert "survey-revealed" in seen and "ended" in seen
     assert not problems, "\n".join(problems)
+    watch.assert_clean()
+
+
+# Where axe-core looks: the join screen, a result of each shape, the groups' ticks, the phone
+# with its own header at work.
+AXE_AT = {
+    "welcome",
+    "word_cloud-revealed",
+    "igp-group",
+    "round_robin-rank",
+    "diamond-placing",
+    "diamond-revealed",
+    "gallery-visit-1",
+    "survey-revealed",
+    "proposals-reveal",
+}
+
+
+@pytest.mark.parametrize(("locale", "language"), [("nb-NO", "nb"), ("nn-NO", "nn")])
+def test_the_stage_and_the_phone_have_no_serious_violations(
+    asgi_server, new_context, axe, watch, alice, workshop, locale, language
+):
+    people = stage_day.plan(workshop)
+    workshop.start_day(by=alice)
+    workshop.refresh_from_db()
+    desk = watch.context(new_context(locale=locale, viewport=SIZES["1080p"]), "presenter")
+    login = desk.new_page()
+    login.goto(asgi_server.url + reverse("login"))
+    login.locator("#id_username").fill("alice")
+    login.locator("#id_password").fill(PASSWORD)
+    with login.expect_navigation():
+        login.locator("main form button[type=submit]").click()
+    phone_context = watch.context(
+        new_context(locale=locale, viewport=PHONE_SIZE, is_mobile=True, has_touch=True), "phone"
+    )
+    phone = support.join(
+        phone_context, asgi_server, workshop.join_code, pick=stage_day.PHONE_PERSON
+    )
+    room = stage_day.Room(workshop, stage_day.join_room(workshop, people), alice)
+    url = asgi_server.url + reverse("workshops:presenter", args=[workshop.pk])
+    found: list[str] = []
+    for stop in stage_day.stops(workshop, room):
+        if stop.slug not in AXE_AT:
+            continue
+        workshop.refresh_from_db()
+        login.goto(url)
+        expect(login.locator("html")).to_have_attribute("lang", language)
+        expect(login.locator("#stage .stage")).to_be_visible()
+        expect(phone.locator(".phone-now")).to_have_attribute(
+            "data-version", str(workshop.version), timeout=support.SHOWN_WITHIN
+        )
+        phone.wait_for_timeout(300)
+        for page in (login, phone):
+            violations = axe.run(page).response["violations"]
+            blocking = [v for v in violations if v["impact"] in BLOCKING]
+            if blocking:
+                found.append(f"{stop.slug}: {_report(page, blocking)}")
+    assert not found, "\n".join(found)
     watch.assert_clean()
