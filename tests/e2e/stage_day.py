@@ -187,6 +187,13 @@ class Room:
     def __init__(self, workshop: Workshop, attendees: list[Attendee], by) -> None:
         self.workshop, self.attendees, self.by = workshop, attendees, by
         self.random = random.Random(23)
+        # The phone's person answers the whole-room questions too (through the services, so
+        # the phone keeps showing its form): then the room has all answered.
+        self.phone = Attendee.objects.filter(workshop=workshop, display_name=PHONE_PERSON).first()
+
+    @property
+    def everyone(self) -> list[Attendee]:
+        return [*self.attendees, *([self.phone] if self.phone else [])]
 
     def send(self, run: Run, attendee: Attendee, data: dict) -> bool:
         form = run.module.submit(run, attendee, data, uuid.uuid4())
@@ -243,7 +250,7 @@ def stops(workshop: Workshop, room: Room) -> Iterator[Stop]:
 
 
 def _all(room: Room, run: Run, data_of) -> None:
-    for number, attendee in enumerate(room.attendees):
+    for number, attendee in enumerate(room.everyone):
         data = data_of(number, attendee)
         if data is not None:
             room.send(run, attendee, data)
@@ -258,8 +265,9 @@ def checkin(room: Room, run: Run) -> Iterator[Stop]:
 def word_cloud(room: Room, run: Run) -> Iterator[Stop]:
     bag = [word for word, count in WORDS for _ in range(count)]
     room.random.shuffle(bag)
-    for number, word in enumerate(bag[: 3 * len(room.attendees)]):
-        room.send(run, room.attendees[number % len(room.attendees)], {"text": word})
+    everyone = room.everyone
+    for number, word in enumerate(bag[: 3 * len(everyone)]):
+        room.send(run, everyone[number % len(everyone)], {"text": word})
     yield Stop("word_cloud-collect", "word_cloud", run)
     run = room.act(run, "reveal")
     yield Stop("word_cloud-revealed", "word_cloud", run)

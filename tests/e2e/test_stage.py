@@ -6,8 +6,8 @@ may stick out of the window or be cut off inside it (a projector cannot scroll),
 results are at least 32 px at 1080p. The phone, at 390×844, may have no tap target under
 44 px. Any console error on any page fails the test.
 
-With SCREENS=<folder> (e.g. SCREENS=docs/screens) the test also saves a small PNG of each
-screen at each moment there: the screenshots in docs/screens/ are made this way.
+With SCREENS=<folder> the test also saves a small PNG of each screen at the moments in
+SHOWCASE (every moment with SCREENS_ALL=1): docs/screens/ is made this way, see its README.
 """
 
 from __future__ import annotations
@@ -31,6 +31,29 @@ pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.postgres]
 SIZES = {"1080p": {"width": 1920, "height": 1080}, "720p": {"width": 1280, "height": 720}}
 PHONE_SIZE = {"width": 390, "height": 844}
 SCREENS = os.environ.get("SCREENS", "")
+# The moments docs/screens/ shows: every kind at least once, at its fullest.
+SHOWCASE = {
+    "welcome",
+    "checkin",
+    "word_cloud-revealed",
+    "pause",
+    "igp-group",
+    "igp-plenary",
+    "round_robin-rank",
+    "diamond-placing",
+    "diamond-revealed",
+    "gallery-visit-1",
+    "triads-practise-1",
+    "duo-talk",
+    "reflection",
+    "survey-revealed",
+    "proposals-reveal",
+    "ended",
+}
+
+
+def _saving(slug: str) -> bool:
+    return bool(SCREENS) and (slug in SHOWCASE or os.environ.get("SCREENS_ALL") == "1")
 SMALLEST_RESULT_PX = 32
 SMALLEST_TARGET_PX = 44
 
@@ -120,7 +143,7 @@ def _presenter_problems(page: Page, slug: str) -> list[str]:
                 for text, px in page.evaluate(RESULT_SIZES)
                 if px < SMALLEST_RESULT_PX
             ]
-        if SCREENS:
+        if _saving(slug):
             _save(page, Path(SCREENS) / f"presenter-{size_name}-{slug}.png")
     return problems
 
@@ -165,7 +188,7 @@ def test_every_kind_in_every_phase_fits_the_projector_and_the_phone(
             f"{stop.slug} on the phone: {p}"
             for p in phone.evaluate(SMALL_TARGETS, SMALLEST_TARGET_PX)
         ]
-        if SCREENS:
+        if _saving(stop.slug):
             _save(phone, Path(SCREENS) / f"phone-{stop.slug}.png")
     assert "survey-revealed" in seen and "ended" in seen
     assert not problems, "\n".join(problems)
