@@ -54,6 +54,8 @@ SHOWCASE = {
 
 def _saving(slug: str) -> bool:
     return bool(SCREENS) and (slug in SHOWCASE or os.environ.get("SCREENS_ALL") == "1")
+
+
 SMALLEST_RESULT_PX = 32
 SMALLEST_TARGET_PX = 44
 
