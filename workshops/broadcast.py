@@ -37,7 +37,12 @@ def channel(workshop_id: int, audience: str, language: str) -> str:
 def join_qr(code: str) -> str:
     """The QR code of the day's join link, as inline SVG (made by segno; no user text in it)."""
     url = f"{settings.SITE_URL}/j/{code}/"
-    return mark_safe(segno.make(url, error="m").svg_inline(scale=6, dark="#000", light="#fff"))
+    # With a viewBox and no fixed size, the stylesheet sizes it and it stays centred in its box.
+    return mark_safe(
+        segno.make(url, error="m").svg_inline(
+            omitsize=True, dark="#000", light="#fff", svgclass="join-qr"
+        )
+    )
 
 
 def clock(remaining: dt.timedelta | None) -> str:
@@ -67,6 +72,7 @@ def live_context(workshop: Workshop, *, broadcast: bool = False, attendee=None, 
         )
         late_minutes = round((started - planned).total_seconds() / 60)
     remaining = workshop.timer.remaining(now)
+    exercise = exercise_context(workshop, attendee, run)
     return {
         "workshop": workshop,
         # Asked for when a template shows it (the projector does, a phone does not): a phone's
@@ -84,7 +90,10 @@ def live_context(workshop: Workshop, *, broadcast: bool = False, attendee=None, 
         "ends_at_ms": int(workshop.timer_ends_at.timestamp() * 1000)
         if workshop.timer_ends_at
         else None,
-        **exercise_context(workshop, attendee, run),
+        **exercise,
+        # The projector gives the whole screen to joining while the room arrives: on the
+        # day's first item, unless that is already an exercise.
+        "joining_screen": workshop.is_live and index == 0 and exercise["run"] is None,
         "join_url": f"{settings.SITE_URL}/j/",
         "join_qr": join_qr(workshop.join_code) if workshop.is_live else "",
         "connected": get_bus().connected(phones(workshop.pk)),
@@ -169,6 +178,14 @@ def exercise_context(workshop: Workshop, attendee=None, run=None) -> dict:
     return {
         "run": run,
         "phases": phases,
+        # How far each group has come in this phase, for the projector (kinds that say).
+        "group_progress": _progress(run, groups) if groups and attendee is None else [],
+        # Who is on the day, for "all 20 have answered".
+        "joined": lambda: (
+            workshop.attendees.filter(removed_at__isnull=True)
+            .exclude(device_hash__startswith=identity.RELEASED)
+            .count()
+        ),
         "phase": run.current_phase(),
         "run_groups": groups,
         # The playful rule for a role, and the groups choosing who takes it themselves.
@@ -178,6 +195,29 @@ def exercise_context(workshop: Workshop, attendee=None, run=None) -> dict:
             part: f"{module.TEMPLATE}#{part}" for part in ("phone", "presenter", "console")
         },
     }
+
+
+def _progress(run, groups: list) -> list[dict]:
+    """Each group with how much of this phase's work it has done (a kind's `group_progress`),
+    and a mark per part for the projector's ticks."""
+    progress = getattr(run.module, "group_progress", None)
+    if progress is None:
+        return []
+    done_of = progress(run, groups)
+    rows = []
+    for group in groups:
+        if group.pk not in done_of:
+            continue
+        done, total = done_of[group.pk]
+        rows.append(
+            {
+                "group": group,
+                "done": done,
+                "total": total,
+                "marks": [number < done for number in range(total)],
+            }
+        )
+    return rows
 
 
 def render(

@@ -28,6 +28,9 @@ group_context(run, group)  optional: what one group's phones see, pushed over th
                       redrawn whenever anyone in the group acts: what a person fills in
                       belongs in their own `mine` partial, never here, or another person's
                       send would wipe it
+group_progress(run, groups)  optional: how far each group has come in the current phase,
+                      {group id: (done, of)}, shown as ticks on the projector; a phase with
+                      nothing to count leaves its groups out
 group_output(run, group)  optional: the group's result as a list of lines, for a later
                       exercise that builds on it (a gallery walk's stations)
 export(run)           header and rows for the CSV export

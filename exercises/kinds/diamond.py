@@ -634,6 +634,14 @@ def _left_out(rows: list[Row], items: list[str]) -> list[str]:
     return [item for item in items if item not in placed] if placed else []
 
 
+def group_progress(run, groups) -> dict[int, tuple[int, int]]:
+    """For the projector's ticks, where each group places its own diamond: placed or not."""
+    if settings_of(run)["mode"] != GROUP:
+        return {}
+    placed = set(run.submissions.filter(key=PLACEMENT).values_list("group_id", flat=True))
+    return {g.pk: (int(g.pk in placed), 1) for g in groups}
+
+
 def group_context(run, group) -> dict:
     """What the group's phones watch: the items and where its secretary has put nine."""
     saved = run.submissions.filter(key=PLACEMENT, group=group).values_list("data", flat=True)

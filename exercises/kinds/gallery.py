@@ -231,6 +231,26 @@ def _comments(run, station: Group, by_id: dict[int, Group]) -> list[Comment]:
     ]
 
 
+def group_progress(run, groups) -> dict[int, tuple[int, int]]:
+    """For the projector's ticks: whether the station is written; on a visit, how many of the
+    group's visitors have left a comment there. Back home the tally says it already."""
+    key = run.current_phase().key
+    if key == "write":
+        written = set(run.submissions.filter(key=STATION).values_list("group_id", flat=True))
+        return {g.pk: (int(g.pk in written), 1) for g in groups}
+    visit = visit_of(key)
+    if visit is None:
+        return {}
+    commented = set(
+        run.submissions.filter(key=COMMENT, data__visit=visit).values_list("author_id", flat=True)
+    )
+    progress = {}
+    for group in groups:
+        visitors = [m for m in group.members.all() if m.role != "host"]
+        progress[group.pk] = (sum(m.attendee_id in commented for m in visitors), len(visitors))
+    return progress
+
+
 def group_context(run, group) -> dict:
     """What one group's phones see: where its visitors are and what that station shows, the
     comments its own members left there, and every comment left at its own station."""

@@ -9,6 +9,8 @@ the facilitator sees counts, never the notes.
 
 from __future__ import annotations
 
+from collections import Counter
+
 from django import forms
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -188,6 +190,23 @@ def context(run, attendee=None) -> dict:
         "form": TextForm(max_length=settings["max_length"], label=_("Your note")),
         "output_form": TextForm(max_length=settings["max_length"], label=_("Agreed point")),
     }
+
+
+def group_progress(run, groups) -> dict[int, tuple[int, int]]:
+    """For the projector's ticks: alone, who has written a note; in the group, how many of
+    the agreed points the secretary has written. Nothing to tick in plenary."""
+    key = phase_key(run)
+    if key == "individual":
+        writers = set(run.submissions.filter(key=NOTE).values_list("author_id", flat=True))
+        return {
+            g.pk: (sum(m.attendee_id in writers for m in g.members.all()), len(g.members.all()))
+            for g in groups
+        }
+    if key == "group":
+        target = settings_of(run)["target"]
+        counts = Counter(run.submissions.filter(key=OUTPUT).values_list("group_id", flat=True))
+        return {g.pk: (min(counts[g.pk], target), target) for g in groups}
+    return {}
 
 
 def group_context(run, group) -> dict:

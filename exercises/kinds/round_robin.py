@@ -194,6 +194,19 @@ def _stage(run, group: Group) -> str:
     return "against" if run.submissions.filter(group=group, key=AGAINST).exists() else "for"
 
 
+def group_progress(run, groups) -> dict[int, tuple[int, int]]:
+    """For the projector's ticks: in the rounds, who has had a turn; at the end, who has
+    ranked the points. The replies have nothing to count."""
+    keys = {"rounds": (POINT, PASS), "rank": (RANKING,)}.get(phase_key(run))
+    if keys is None:
+        return {}
+    done = set(run.submissions.filter(key__in=keys).values_list("author_id", flat=True))
+    return {
+        g.pk: (sum(m.attendee_id in done for m in g.members.all()), len(g.members.all()))
+        for g in groups
+    }
+
+
 def group_context(run, group) -> dict:
     settings = settings_of(run)
     members = _members(group)

@@ -15,6 +15,7 @@ from django.db.models import Count, Min
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from exercises import cloud_layout
 from exercises.aggregate import cloud, word_key
 from exercises.kinds import common
 from exercises.phases import Phase
@@ -149,6 +150,9 @@ def context(run, attendee=None) -> dict:
         "all_words": lambda: aggregates()["all_words"],
         "entry_count": lambda: aggregates()["entry_count"],
         "people": lambda: aggregates()["people"],
+        # Where each word stands on the projector, worked out when it is drawn.
+        "layout": lambda: cloud_layout.layout(aggregates()["words"]),
+        "cloud_size": (cloud_layout.WIDTH, cloud_layout.HEIGHT),
         "hidden_keys": set(state.get("hidden", [])),
         "revealed": state.get("revealed", False) or not settings["hidden_until_reveal"],
         "mine": mine,

@@ -110,9 +110,34 @@
       if (!board) return;
       board.hidden = false;
       form.classList.add("is-enhanced");
+      showMode(form);
       draw(form);
     });
   }
+
+  // The board or the lists, one at a time; the choice holds across redraws of the form.
+  var mode = "board";
+  function showMode(form) {
+    var toggle = form.querySelector("[data-diamond-mode]");
+    var board = form.querySelector("[data-diamond-board]");
+    var lists = form.querySelector(".diamond-list");
+    if (!toggle || !board || !lists) return;
+    toggle.hidden = false;
+    board.hidden = mode !== "board";
+    lists.hidden = mode === "board";
+    toggle.textContent = mode === "board" ? toggle.dataset.toLists : toggle.dataset.toBoard;
+    toggle.setAttribute("aria-controls", mode === "board" ? lists.id : "");
+  }
+  document.addEventListener("click", function (event) {
+    var toggle = event.target.closest && event.target.closest("[data-diamond-mode]");
+    if (!toggle) return;
+    mode = mode === "board" ? "lists" : "board";
+    showMode(toggle.form);
+    if (mode === "lists") {
+      var first = toggle.form.querySelector(".diamond-list select");
+      if (first) first.focus();
+    }
+  });
 
   // Taps and keyboard presses (Enter and Space click a button).
   var suppressClickUntil = 0; // a drag ends in a click on the chip, which must not pick it

@@ -111,10 +111,90 @@
     }
     roleSeen = role;
   }
-  // Whatever redraws the page (a push, a swap, a settle), check again after it.
-  new MutationObserver(function () {
+  // The projector cannot scroll: a list longer than its box ([data-pages]) shows as much as
+  // fits and turns to the next page every few seconds, saying "Page 2 of 3" under it. Which
+  // page is on survives a redraw (a push for a new answer must not send the room back to
+  // page 1). Without this script the list is simply cut at the box.
+  var PAGE_SECONDS = 12;
+  var pageOn = {};
+  function pagesOf(box) {
+    var items = Array.prototype.slice.call(box.children);
+    var pages = [], start = 0;
+    while (start < items.length) {
+      items.forEach(function (item, n) { item.hidden = n < start; });
+      var bottom = box.getBoundingClientRect().bottom + 1;
+      var end = start + 1;
+      while (end < items.length && items[end].getBoundingClientRect().bottom <= bottom) end += 1;
+      // A heading is not left alone at the foot of a page: it goes over with what it heads.
+      if (end < items.length && end - start > 1 && items[end - 1].hasAttribute("data-keep-with-next")) end -= 1;
+      pages.push([start, end]);
+      start = end;
+    }
+    return { items: items, pages: pages };
+  }
+  function showPage(box, turning) {
+    var laid = pagesOf(box);
+    var key = box.dataset.pages;
+    var count = laid.pages.length || 1;
+    var on = (pageOn[key] || 0) % count;
+    pageOn[key] = on;
+    var page = laid.pages[on] || [0, laid.items.length];
+    laid.items.forEach(function (item, n) { item.hidden = n < page[0] || n >= page[1]; });
+    box.classList.toggle("is-turning", !!turning);
+    var label = box.nextElementSibling && box.nextElementSibling.matches("[data-pager]") ? box.nextElementSibling : null;
+    if (!label) {
+      label = document.createElement("p");
+      label.className = "stage-pager";
+      label.setAttribute("data-pager", "");
+      box.parentNode.insertBefore(label, box.nextSibling);
+    }
+    label.hidden = count < 2;
+    label.textContent = (document.body.dataset.sayPage || "{page}/{pages}")
+      .replace("{page}", on + 1).replace("{pages}", count);
+  }
+  function paginate() {
+    if (!document.body.classList.contains("presenter-page")) return;
+    document.querySelectorAll("[data-pages]").forEach(function (box) { showPage(box, false); });
+  }
+  if (document.body.classList.contains("presenter-page")) {
+    setInterval(function () {
+      document.querySelectorAll("[data-pages]").forEach(function (box) {
+        pageOn[box.dataset.pages] = (pageOn[box.dataset.pages] || 0) + 1;
+        showPage(box, true);
+      });
+    }, PAGE_SECONDS * 1000);
+    window.addEventListener("resize", paginate);
+    document.addEventListener("DOMContentLoaded", paginate);
+    if (document.fonts) document.fonts.ready.then(paginate);
+  }
+
+  // A revealed cloud comes in as a moment, once: a redraw for the next word shows it settled.
+  var revealed = {};
+  function settleReveals() {
+    document.querySelectorAll("[data-reveal]").forEach(function (el) {
+      var key = el.dataset.reveal;
+      if (revealed[key]) el.classList.add("is-settled");
+      else revealed[key] = true;
+    });
+  }
+
+  // Whatever redraws the page (a push, a swap, a settle), check again after it. A redraw of
+  // the projector is measured and paged before it is painted (observers run before paint).
+  var paging = false;
+  new MutationObserver(function (records) {
     onlyFor();
     roleChanged();
+    settleReveals();
+    if (paging) return;
+    var redrawn = records.some(function (record) {
+      return record.addedNodes.length && !(record.target.matches && record.target.matches("[data-pages], [data-pager]"));
+    });
+    if (!redrawn) return;
+    paging = true;
+    try { paginate(); } finally {
+      // The pager's own changes come back as records: let them pass before listening again.
+      window.setTimeout(function () { paging = false; }, 0);
+    }
   }).observe(document.documentElement, { childList: true, subtree: true });
   document.addEventListener("DOMContentLoaded", onlyFor);
   setInterval(tick, 250);
@@ -176,25 +256,67 @@
 
   // A phone's send that fails (offline, a server error, too many tries) says so in the
   // phone's alert region and leaves the form as it was, with what was typed; the next send
-  // that gets through clears the message.
+  // that gets through clears the message. Beside the button that sent it, every send also
+  // says what it is doing: "Sending…", then "Sent" (in the part the answer drew) or
+  // "Not sent – try again" (the form untouched, so pressing again sends the same entry).
   function phoneAlert() {
     return document.body.classList.contains("phone-page") && document.getElementById("phone-alert");
   }
-  document.addEventListener("htmx:sendError", function () {
+  function sendState(el, state) {
+    var alert = phoneAlert();
+    if (!alert || !el) return;
+    var button = el.matches("button") ? el : el.querySelector("button[type=submit], button:not([type])");
+    if (!button) return;
+    var note = button.nextElementSibling && button.nextElementSibling.matches(".send-state")
+      ? button.nextElementSibling : null;
+    if (!note) {
+      note = document.createElement("span");
+      note.setAttribute("aria-live", "polite");
+      button.parentNode.insertBefore(note, button.nextSibling);
+    }
+    note.className = "send-state send-state--" + state;
+    note.hidden = false;
+    note.textContent = { sending: alert.dataset.sending, sent: alert.dataset.sent, failed: alert.dataset.retry }[state] || "";
+  }
+  function isSend(event) {
+    var config = event.detail.requestConfig;
+    return config && config.verb === "post" && event.detail.elt && event.detail.elt.closest;
+  }
+  function sender(event) {
+    return event.detail.elt.closest("form") || event.detail.elt;
+  }
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    if (isSend(event)) sendState(sender(event), "sending");
+  });
+  document.addEventListener("htmx:sendError", function (event) {
     var alert = phoneAlert();
     if (alert) alert.textContent = alert.dataset.notSent;
+    if (isSend(event)) sendState(sender(event), "failed");
   });
   document.addEventListener("htmx:responseError", function (event) {
     var alert = phoneAlert();
     if (!alert) return;
     var status = event.detail.xhr ? event.detail.xhr.status : 0;
     alert.textContent = status === 429 ? alert.dataset.tooMany : alert.dataset.failed;
+    if (isSend(event)) sendState(sender(event), "failed");
   });
   document.addEventListener("htmx:afterRequest", function (event) {
     var alert = phoneAlert();
     var xhr = event.detail.xhr;
-    if (!alert || !xhr || event.detail.requestConfig.verb !== "post") return;
-    if (xhr.status >= 200 && xhr.status < 300) alert.textContent = "";
+    if (!alert || !xhr || !isSend(event)) return;
+    if (xhr.status >= 200 && xhr.status < 300) {
+      alert.textContent = "";
+      // The answer has been drawn in place of the form: say "sent" in what it drew.
+      var target = event.detail.target;
+      var host = (target && target.id && document.getElementById(target.id)) || target;
+      var form = event.detail.elt.isConnected ? sender(event) : host;
+      // A form sent back with its errors was not saved: its messages say why.
+      var refused = host && host.querySelector && host.querySelector("[aria-invalid='true'], .errorlist, .form-errors");
+      sendState(form, refused ? "failed" : "sent");
+    } else if (xhr.status === 409 || xhr.status === 422) {
+      // Refused (the day moved on, a rule of the exercise): the message says why.
+      sendState(sender(event), "failed");
+    }
   });
 
   // When the stream cannot connect, fetch the same snapshot every few seconds instead.

@@ -107,7 +107,12 @@ def test_a_phone_places_the_diamond_by_keyboard_and_the_projector_reveals(
     phone.keyboard.press("Enter")
     expect(board.locator("[data-row='2'] .diamond__chip")).to_have_text(["Respekt"])
 
-    # The rest with each item's select, by arrow keys: "Not placed", row 1, row 2, ...
+    # The rest with each item's select, by arrow keys: "Not placed", row 1, row 2, ... The
+    # lists are behind "Use lists instead" (one way at a time), and the board comes back after.
+    toggle = phone.locator("form[data-diamond] [data-diamond-mode]")
+    _tab_to(phone, toggle)
+    phone.keyboard.press("Enter")
+    expect(board).to_be_hidden()
     for index, item in enumerate(ITEMS):
         select = phone.locator(f"#diamond-{run.pk}-{index}")
         if select.input_value():
@@ -116,6 +121,9 @@ def test_a_phone_places_the_diamond_by_keyboard_and_the_projector_reveals(
         for _ in range(ROWS[item]):
             phone.keyboard.press("ArrowDown")
         expect(select).to_have_value(str(ROWS[item]))
+    _tab_to(phone, toggle, back=True)
+    phone.keyboard.press("Enter")
+    expect(board).to_be_visible()
     expect(tray.locator(".diamond__chip")).to_have_count(0)
     expect(board.locator("[data-row='3'] .diamond__chip")).to_have_count(3)
 
@@ -202,6 +210,7 @@ def test_a_groups_secretary_places_and_the_group_watches_it_live(
     expect(mate.locator(f"#diamond-group-{run.pk}")).to_contain_text(group.name)
     _check(axe, mate, found)
 
+    writer.locator("form[data-diamond] [data-diamond-mode]").click()  # use the lists
     for index, value in enumerate(ITEMS):
         writer.locator(f"#diamond-{run.pk}-{index}").select_option(str(ROWS[value]))
     writer.locator("form[data-diamond] button[type=submit]").click()

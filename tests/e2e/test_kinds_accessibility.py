@@ -122,6 +122,7 @@ def test_the_kinds_new_parts_have_no_serious_violations(
     _check(axe, phone, language, found)
     for name, rows in zip(NAMES[1:], DIAMOND_ROWS.values(), strict=True):
         form = phones[name].locator(f"#mine-{run.pk}-place form")
+        form.locator("[data-diamond-mode]").click()  # the lists, instead of the board
         for item, row in rows.items():
             form.locator(f"#diamond-{run.pk}-{DIAMOND_ITEMS.index(item)}").select_option(str(row))
         form.locator("button[type=submit]").click()
@@ -139,7 +140,7 @@ def test_the_kinds_new_parts_have_no_serious_violations(
         each.locator(f"#mine-{run.pk} button[type=submit]").click()
         expect(each.locator(f"#mine-{run.pk} .survey-done")).to_be_visible()
     support.act(console, run.pk, "reveal")
-    expect(presenter.locator(".survey-stage__written li")).to_have_count(3)
+    expect(presenter.locator(".survey-stage__written .survey-stage__answer")).to_have_count(3)
     _check(axe, presenter, language, found)
     _check(axe, console, language, found)
     assert not found, "serious or critical axe violations:\n" + "\n".join(found)

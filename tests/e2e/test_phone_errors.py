@@ -4,6 +4,7 @@ phone says what happened and what to do, in its language, and what was typed sta
 from __future__ import annotations
 
 import pytest
+from django.urls import reverse
 from playwright.sync_api import expect
 
 from exercises.models import Run, Submission
@@ -43,11 +44,36 @@ def test_an_offline_send_says_not_sent_and_goes_through_once_on_retry(
             )
         )
         expect(field).to_have_value("Tillit")
+        # Beside the button too, in so many words: not sent, try again.
+        expect(phone.locator(f"#mine-{run.pk} .send-state--failed")).to_have_text(
+            live._message("Not sent – try again")
+        )
         phone.context.set_offline(False)
     field.press("Enter")
     expect(phone.locator(f"#mine-{run.pk} .inline-list")).to_contain_text("Tillit")
+    expect(phone.locator(f"#mine-{run.pk} .send-state--sent")).to_have_text(live._message("Sent"))
     expect(phone.locator("#phone-alert")).to_be_empty()
     assert list(Submission.objects.values_list("text", flat=True)) == ["Tillit"]
+
+    # The answer lost on the way back (the word was saved, the phone never heard): the phone
+    # says "not sent", and the retry, the same entry, leaves one copy.
+    submit = reverse("exercises:submit", args=[workshop.join_code, run.pk])
+
+    def lose_the_answer(route):
+        route.fetch()  # the server gets it and saves it
+        route.abort("connectionreset")
+
+    field.fill("Mot")
+    with watch.tolerating(
+        r"^Ane: console error: (.*ERR_CONNECTION_RESET|htmx:(sendError|afterRequest))"
+    ):
+        phone.route(f"**{submit}", lose_the_answer, times=1)
+        field.press("Enter")
+        expect(phone.locator(f"#mine-{run.pk} .send-state--failed")).to_be_visible()
+        expect(field).to_have_value("Mot")
+    field.press("Enter")
+    expect(phone.locator(f"#mine-{run.pk} .inline-list")).to_contain_text("Mot")
+    assert sorted(Submission.objects.values_list("text", flat=True)) == ["Mot", "Tillit"]
     watch.assert_clean()
 
 

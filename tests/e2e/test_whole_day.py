@@ -265,6 +265,7 @@ def diamond(day: Day, run: Run) -> None:
     for number, phone in enumerate(day.phones.values()):
         left_out = number % len(DIAMOND_ITEMS)
         chosen = [i for i in range(len(DIAMOND_ITEMS)) if i != left_out]
+        phone.locator(f"#mine-{run.pk}-place [data-diamond-mode]").click()  # "Bruk lister i stedet"
         for index, row in zip(chosen, rows, strict=True):
             phone.locator(f"#diamond-{run.pk}-{index}").select_option(str(row))
         phone.locator(f"#mine-{run.pk}-place button[type=submit]").click()

@@ -355,7 +355,7 @@ def test_presenter_shows_only_the_count_until_the_reveal(workshop, run, alice, b
     assert "1 of 2 has placed their diamond" in presenter
     assert "room-diamond" not in presenter
     assert "points" not in presenter
-    assert "diamond is shown when everyone has placed." in presenter
+    assert "The result is shown when the facilitator shows it." in presenter
     room = broadcast.render(workshop, "participants", "en")
     assert "room-diamond" not in room
     run = act(run, alice, "reveal")

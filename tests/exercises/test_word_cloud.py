@@ -223,11 +223,13 @@ def test_cloud_is_hidden_until_revealed_and_escaped(workshop, run, alice, bob_cl
     presenter = reverse("workshops:presenter", args=[workshop.pk])
     page = bob_client.get(presenter)
     assert "3 words from 3 people" in page.text
-    assert "The cloud is shown when everyone has answered." in page.text
+    # It says what will happen: the facilitator shows it (not "when everyone has answered").
+    assert "The result is shown when the facilitator shows it." in page.text
     assert "cloud__word" not in page.text
     change(run, "reveal", by=alice, expected_version=0, data={})
     page = bob_client.get(presenter)
-    assert 'cloud__word cloud__word--6">Tillit' in page.text
+    largest = r'class="cloud__word cloud__word--6 cloud__word--bold"[^>]*>Tillit<'
+    assert re.search(largest, page.text)
     assert "&lt;b&gt;mot&lt;/b&gt;" in page.text
     assert "<b>mot</b>" not in page.text
 

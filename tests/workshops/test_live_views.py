@@ -90,6 +90,13 @@ def test_join_needs_a_name(client, live):
     assert not Attendee.objects.exists()
 
 
+def test_the_typed_name_is_not_marked_optional(client, live):
+    # The form takes a name from the list or a typed one, but whoever types one needs it.
+    page = client.get(reverse("workshops:join_day", args=[live.join_code]))
+    label = page.text[page.text.index('for="id_display_name"') :]
+    assert "(optional)" not in label[: label.index("</label>")]
+
+
 def test_display_name_is_escaped(client, live):
     join(client, live.join_code, display_name="<script>alert('x')</script>")
     page = client.get(reverse("workshops:phone", args=[live.join_code]))
