@@ -141,11 +141,7 @@ def exercise_context(workshop: Workshop, attendee=None, run=None) -> dict:
     module = run.module
     phases = run.phases()
     # For the console's group list, fetched once instead of per group and per person.
-    groups = (
-        list(run.groups.prefetch_related("members__attendee"))
-        if hasattr(module, "grouping")
-        else []
-    )
+    groups = list(run.groups.prefetch_related("members__attendee"))
     return {
         "run": run,
         "phases": phases,
