@@ -141,7 +141,11 @@ def exercise_context(workshop: Workshop, attendee=None, run=None) -> dict:
     module = run.module
     phases = run.phases()
     # For the console's group list, fetched once instead of per group and per person.
-    groups = list(run.groups.prefetch_related("members__attendee"))
+    groups = (
+        list(run.groups.prefetch_related("members__attendee"))
+        if module.grouping is not None
+        else []
+    )
     return {
         "run": run,
         "phases": phases,

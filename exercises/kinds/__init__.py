@@ -7,9 +7,9 @@ required   NAME, LABEL, SUMMARY, EXAMPLE, MINUTES, TEMPLATE, SettingsForm, ACTIO
            phases(settings), settings_of(run), context(run, attendee=None),
            submit(run, attendee, data, token), export(run)
 optional   LENGTH_FROM_ROOM, STEP_LABELS, GROUP_RESULTS, planned_settings(settings),
-           grouping(settings), keep(run, leaving), forget(run, leaving), onward(run),
-           export_sheets(run), picture(run, image_format), own_page(participant)
-None or    group_context(run, group), group_output(run, group),
+           keep(run, leaving), forget(run, leaving), onward(run), export_sheets(run),
+           picture(run, image_format), own_page(participant)
+None or    grouping(settings), group_context(run, group), group_output(run, group),
 a hook     people_leaving(run, answers, attendances)
 
 `register` gives a kind base's default for each optional hook it leaves out, so core code

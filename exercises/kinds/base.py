@@ -89,11 +89,6 @@ class Kind(Protocol):
         stations): the library and the set-up time `phases(planned_settings(settings))`.
         Default: the settings as they are."""
 
-    def grouping(self, settings: dict) -> dict | None:
-        """How the room is grouped when the run starts, e.g. {"mode": "pairs", "roles": [...],
-        "rule": "fair"} (see exercises/grouping.py); None for a whole-room exercise, the
-        default."""
-
     def keep(self, run: Run, leaving: QuerySet) -> dict:
         """What the submissions in `leaving`, about to be deleted for privacy, added to the
         run's results, as counts only, never their text: the new run.state["kept"], which
@@ -123,6 +118,11 @@ class Kind(Protocol):
 
     # Optional, None unless the kind has one.
 
+    grouping: Callable[[dict], dict | None] | None
+    """grouping(settings): how the room is grouped when the run starts, e.g. {"mode": "pairs",
+    "roles": [...], "rule": "fair"} (see exercises/grouping.py), or None when these settings
+    make it a whole-room exercise (a diamond each places alone). None: the kind is always a
+    whole-room exercise, and a run of it never looks for groups."""
     group_context: Callable[[Run, Group], dict] | None
     """group_context(run, group): what one group's phones see, pushed over that group's own
     stream (the `group` partial; see exercises/groupcast.py). It is redrawn whenever anyone in
@@ -149,10 +149,6 @@ def planned_settings(settings: dict) -> dict:
     return settings
 
 
-def grouping(settings: dict) -> dict | None:
-    return None
-
-
 def keep(run: Run, leaving: QuerySet) -> dict:
     return run.state.get("kept", {})
 
@@ -177,6 +173,7 @@ def own_page(participant: Participant) -> dict | None:
     return None
 
 
+grouping = None
 group_context = None
 group_output = None
 people_leaving = None
@@ -198,4 +195,4 @@ OPTIONAL = (
     "people_leaving",
 )
 # The optional hooks that may stay None (see their docstrings in Kind).
-MAY_BE_NONE = frozenset({"group_context", "group_output", "people_leaving"})
+MAY_BE_NONE = frozenset({"grouping", "group_context", "group_output", "people_leaving"})
