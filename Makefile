@@ -27,8 +27,11 @@ run: venv
 	@echo
 	SITE_URL=$${SITE_URL:-http://127.0.0.1:$(PORT)} $(VENV)/bin/uvicorn config.asgi:application --host 127.0.0.1 --port $(PORT) --no-access-log
 
+# In parallel, one process per core (pytest-xdist): each gets its own test database
+# (test_<name>_gwN) and, with REDIS_URL, its own Redis database (tests/conftest.py).
+TEST_WORKERS ?= auto
 test: venv
-	$(PY) -m pytest
+	$(PY) -m pytest -n $(TEST_WORKERS)
 
 # Benchmarks against real PostgreSQL and Redis (BENCH_DATABASE_URL, BENCH_REDIS_URL; defaults
 # to the local servers). Not part of `make test`; figures land in tests/bench/out/.

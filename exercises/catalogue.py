@@ -35,7 +35,7 @@ class Step:
 def outline(module: ModuleType, phases: list[Phase]) -> list[Step]:
     """The phases with those that repeat (a triad's rounds, a gallery walk's visits) shown once,
     under the kind's STEP_LABELS."""
-    labels = getattr(module, "STEP_LABELS", {})
+    labels = module.STEP_LABELS
     steps: dict[str, Step] = {}
     for phase in phases:
         base, _dash, number = phase.key.rpartition("-")

@@ -66,7 +66,7 @@ def snapshot(run_id: int, group_id: int, language: str) -> bytes:
 def groups_changed(run_id: int, group_ids: list[int] | None = None) -> None:
     """Redraw the groups' views (all of them, or the ones named) for their phones."""
     run = Run.objects.select_related("exercise__agenda_item", "workshop").get(pk=run_id)
-    if not hasattr(run.module, "group_context"):
+    if run.module.group_context is None:
         return
     bus = get_bus()
     groups = run.groups.all() if group_ids is None else run.groups.filter(pk__in=group_ids)

@@ -22,7 +22,7 @@ from django.db.models import Q
 
 from exercises import kinds
 from exercises.aggregate import word_key
-from exercises.kinds import checkin, common
+from exercises.kinds import common
 from exercises.models import Run, RunEvent
 
 
@@ -38,14 +38,9 @@ def delete_submissions(submissions) -> int:
             .order_by("pk")
         )
         for run in runs:
-            module = kinds.KINDS.get(run.exercise.kind)
             leaving = submissions.filter(run=run)
-            keep = getattr(module, "keep", None)
-            if keep is not None:
-                run.state["kept"] = keep(run, leaving)
-            forget = getattr(module, "forget", None)
-            if forget is not None:
-                forget(run, leaving)
+            run.state["kept"] = run.module.keep(run, leaving)
+            run.module.forget(run, leaving)
             # Not a facilitator's change: the version stays, so an open console isn't stale.
             run.save(update_fields=["state"])
             _forget_in_log(run, leaving)
@@ -67,20 +62,23 @@ def _forget_in_log(run: Run, leaving) -> None:
     RunEvent.objects.filter(pk__in=quoting).update(detail="")
 
 
-def keep_check_ins(answers, attendees) -> None:
-    """Before personal answers or attendances are deleted, each of their days' check-in runs
-    keeps how many people they counted for: a check-in stores nothing on its run, it counts
-    the personal pages' check-ins and the day's attendances."""
+def keep_people_counts(answers, attendees) -> None:
+    """Before personal answers or attendances are deleted, each of their days' runs whose kind
+    counts people rather than its own rows (a check-in: the personal pages' check-ins and the
+    day's attendances, its `people_leaving`) keeps how many people they counted for."""
+    counting = [name for name, kind in kinds.KINDS.items() if kind.people_leaving is not None]
     with transaction.atomic():
         days = set(answers.values_list("workshop_id", flat=True))
         days |= set(attendees.values_list("workshop_id", flat=True))
         runs = (
             Run.objects.select_for_update()
-            .filter(workshop_id__in=days - {None}, exercise__kind=checkin.NAME)
+            .select_related("exercise")
+            .filter(workshop_id__in=days - {None}, exercise__kind__in=counting)
             .order_by("pk")
         )
         for run in runs:
-            run.state["kept"] = common.add_counts(run, **checkin.leaving(run, answers, attendees))
+            leaving = run.module.people_leaving(run, answers, attendees)
+            run.state["kept"] = common.add_counts(run, **leaving)
             run.save(update_fields=["state"])
 
 
@@ -89,8 +87,7 @@ def group_results() -> Q:
     secretary): the group's agreed list, its diamond, its proposals (each kind's
     GROUP_RESULTS keys, on rows that belong to a group)."""
     found = Q(pk__in=[])
-    for module in kinds.KINDS.values():
-        keys = getattr(module, "GROUP_RESULTS", ())
-        if keys:
-            found |= Q(run__exercise__kind=module.NAME, key__in=keys, group__isnull=False)
+    for name, kind in kinds.KINDS.items():
+        if kind.GROUP_RESULTS:
+            found |= Q(run__exercise__kind=name, key__in=kind.GROUP_RESULTS, group__isnull=False)
     return found

@@ -78,9 +78,8 @@ def participation(run: Run) -> Participation:
         anonymous=Count("pk", filter=Q(author__isnull=True, group__isnull=True)),
     )
     senders = counts["named"] + counts["anonymous"]
-    extra = getattr(run.module, "participants", None)
-    if extra is not None:
-        senders = extra(run)
+    if run.module.participants is not None:
+        senders = run.module.participants(run)
     members = Member.objects.filter(run=run)
     return Participation(
         senders=senders,
@@ -90,8 +89,7 @@ def participation(run: Run) -> Participation:
 
 
 def offers_of(run: Run) -> list[Onward]:
-    onward = getattr(run.module, "onward", None)
-    return onward(run) if onward else []
+    return run.module.onward(run)
 
 
 def decisions(offers: list[Onward]) -> list[str]:
@@ -126,7 +124,7 @@ def downloads(run: Run) -> list[tuple[str, str]]:
         (_("Table (CSV)"), reverse("exercises:export_csv", args=[run.pk])),
         (_("Spreadsheet (XLSX)"), reverse("exercises:export_xlsx", args=[run.pk])),
     ]
-    for label, name in getattr(run.module, "DOWNLOADS", ()):
+    for label, name in run.module.DOWNLOADS:
         found.append((str(label), reverse(name, args=[run.pk])))
     return found
 
@@ -159,7 +157,7 @@ def closing(workshop: Workshop) -> dict:
     for run in runs_of(workshop):
         at_its_end(run)
         decided = decisions(offers_of(run))
-        if decided or (getattr(run.module, "CLOSING", False) and participation(run).senders):
+        if decided or (run.module.CLOSING and participation(run).senders):
             highlights.append(result_html(run))
     next_day = (
         Workshop.objects.filter(programme_id=workshop.programme_id, number__gt=workshop.number)

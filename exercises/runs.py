@@ -51,8 +51,8 @@ def ensure_run(workshop: Workshop, item: AgendaItem | None) -> Run | None:
 
 def plan_of(run: Run) -> dict | None:
     """How the run's kind wants the room grouped, or None for a whole-room exercise."""
-    grouping = getattr(run.module, "grouping", None)
-    return grouping(run.module.settings_of(run)) if grouping else None
+    kind = run.module
+    return None if kind.grouping is None else kind.grouping(kind.settings_of(run))
 
 
 def _person(attendee: Attendee) -> str:

@@ -15,10 +15,6 @@ urlpatterns = [
     path("runs/<int:pk>/act/<str:action>/", views.act, name="act"),
     path("runs/<int:pk>/export.csv", views.export_csv, name="export_csv"),
     path("runs/<int:pk>/export.xlsx", views.export_xlsx, name="export_xlsx"),
-    path(
-        "runs/<int:pk>/cloud.svg", views.word_cloud_image, {"image_format": "svg"}, name="cloud_svg"
-    ),
-    path(
-        "runs/<int:pk>/cloud.png", views.word_cloud_image, {"image_format": "png"}, name="cloud_png"
-    ),
+    path("runs/<int:pk>/cloud.svg", views.picture, {"image_format": "svg"}, name="cloud_svg"),
+    path("runs/<int:pk>/cloud.png", views.picture, {"image_format": "png"}, name="cloud_png"),
 ]

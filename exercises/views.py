@@ -27,7 +27,6 @@ from exercises import catalogue, groupcast, kinds
 from exercises.access import get_agenda_item_for, get_run_for
 from exercises.models import Exercise, Member
 from exercises.runs import change, decide_role, place_late
-from exercises.svg import cloud_png, cloud_svg
 from workshops import broadcast
 from workshops.access import get_workshop_for
 from workshops.http import AuthenticatedHttpRequest, HttpRequest
@@ -166,7 +165,7 @@ def choose_role(request: HttpRequest, code: str, run_pk: int) -> HttpResponse:
         workshop, attendee, run = phone_attendee(request, code)
     except Http404:
         return phone_lost(request, code)
-    if run is None or run.pk != run_pk or not hasattr(run.module, "group_context"):
+    if run is None or run.pk != run_pk or run.module.group_context is None:
         raise Http404
     notice = ""
     try:
@@ -253,14 +252,10 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 @login_required
 def export_xlsx(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The run's results as a spreadsheet: the kind's `export_sheets(run)` (title, header, rows
-    per sheet) if it has one, else its CSV table as a single sheet."""
+    per sheet; by default its CSV table as a single sheet)."""
     run, _access = get_run_for(request, pk)
-    module = run.module
     title = run.exercise.agenda_item.title
-    if hasattr(module, "export_sheets"):
-        sheets = module.export_sheets(run)
-    else:
-        sheets = [(title, *module.export(run))]
+    sheets = run.module.export_sheets(run)
     workbook = Workbook()
     workbook.remove(workbook.active)
     for index, (sheet_title, header, rows) in enumerate(sheets, start=1):
@@ -296,24 +291,19 @@ def _xlsx_value(value):
     return str(value)
 
 
-IMAGE_FORMATS = {
-    "svg": (cloud_svg, "image/svg+xml"),
-    "png": (cloud_png, "image/png"),
-}
+IMAGE_TYPES = {"svg": "image/svg+xml", "png": "image/png"}
 
 
 @require_GET
 @login_required
-def word_cloud_image(request: AuthenticatedHttpRequest, pk: int, image_format: str) -> HttpResponse:
+def picture(request: AuthenticatedHttpRequest, pk: int, image_format: str) -> HttpResponse:
+    """The run's result as an image to download, for a kind that draws one (a word cloud)."""
     run, _access = get_run_for(request, pk)
-    if run.exercise.kind != "word_cloud" or image_format not in IMAGE_FORMATS:
+    drawn = run.module.picture(run, image_format) if image_format in IMAGE_TYPES else None
+    if drawn is None:
         raise Http404
-    draw, content_type = IMAGE_FORMATS[image_format]
-    context = run.module.context(run)
-    response = HttpResponse(
-        draw(context["settings"]["prompt"], context["words"]()), content_type=content_type
-    )
-    filename = slugify(f"ordsky-{run.exercise.agenda_item.title}") or "ordsky"
+    filename, image = drawn
+    response = HttpResponse(image, content_type=IMAGE_TYPES[image_format])
     response["Content-Disposition"] = f'attachment; filename="{filename}.{image_format}"'
     return response
 
@@ -322,7 +312,7 @@ def word_cloud_image(request: AuthenticatedHttpRequest, pk: int, image_format: s
 def group_stream(request: HttpRequest, code: str, run_pk: int) -> HttpResponse:
     """A phone's stream of its own group's view in a grouped exercise."""
     workshop, attendee, run = phone_attendee(request, code)
-    if run is None or run.pk != run_pk or not hasattr(run.module, "group_context"):
+    if run is None or run.pk != run_pk or run.module.group_context is None:
         raise Http404
     member = place_late(run, attendee)
     if member is None:

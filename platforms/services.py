@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from django.db import models, transaction
 from django.utils.translation import gettext as _
 
-from exercises import kinds
 from exercises.aggregate import word_key
 from exercises.models import Run
 from exercises.onward import PURPOSE, VALUES, VISION, Onward
@@ -313,16 +312,14 @@ def runs_with_results(programme: Programme) -> list[tuple[Run, list[Onward]]]:
     )
     found = []
     for run in runs:
-        onward = getattr(kinds.KINDS.get(run.exercise.kind), "onward", None)
-        offers = onward(run) if onward else []
+        offers = run.module.onward(run)
         if offers:
             found.append((run, offers))
     return found
 
 
 def offers_of(run: Run) -> list[Onward]:
-    onward = getattr(kinds.KINDS.get(run.exercise.kind), "onward", None)
-    return onward(run) if onward else []
+    return run.module.onward(run)
 
 
 def provenance_of(run: Run, offer: Onward) -> dict:

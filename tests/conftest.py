@@ -39,6 +39,45 @@ def pytest_configure(config):
     from config.celery import app
 
     app.conf.task_always_eager = True
+    _own_redis_database_per_worker(app)
+
+
+def _own_redis_database_per_worker(app) -> None:
+    """Under pytest-xdist (`make test` runs the suite in parallel) each worker process uses a
+    Redis database of its own: REDIS_URL's for the first worker (gw0), one number lower for
+    each next one. Tests empty the cache (a FLUSHDB), the live bus keeps counts in Redis and
+    names its channels by the database and the day's id, and every worker's test database
+    numbers its days from 1: sharing one Redis database, one worker would wipe another's
+    queued tasks and stream counts, and hear its days' live notes."""
+    from urllib.parse import urlsplit, urlunsplit
+
+    from django.conf import settings
+    from django.test import override_settings
+
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    if not settings.REDIS_URL or not worker.startswith("gw") or worker == "gw0":
+        return
+    parts = urlsplit(settings.REDIS_URL)
+    database = int(parts.path.strip("/") or 0) - int(worker.removeprefix("gw"))
+    if database < 0:
+        raise pytest.UsageError(
+            f"REDIS_URL names Redis database {parts.path.strip('/') or 0}: too low a number "
+            f"for pytest-xdist worker {worker}, which takes the one {worker[2:]} below it."
+        )
+    url = urlunsplit(parts._replace(path=f"/{database}"))
+    changed = {"REDIS_URL": url}
+    changed["CACHES"] = {
+        name: {**cache, "LOCATION": url} if cache.get("LOCATION") == settings.REDIS_URL else cache
+        for name, cache in settings.CACHES.items()
+    }
+    for name in ("CELERY_BROKER_URL", "CELERY_RESULT_BACKEND"):
+        if getattr(settings, name) == settings.REDIS_URL:
+            changed[name] = url
+    # Tests that make their own Redis connections read the environment.
+    os.environ["REDIS_URL"] = url
+    override_settings(**changed).enable()
+    app.conf.broker_url = settings.CELERY_BROKER_URL
+    app.conf.result_backend = settings.CELERY_RESULT_BACKEND
 
 
 def pytest_collection_modifyitems(config, items):

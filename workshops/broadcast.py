@@ -172,7 +172,7 @@ def exercise_context(workshop: Workshop, attendee=None, run=None) -> dict:
     # For the console's group list, fetched once instead of per group and per person.
     groups = (
         list(run.groups.prefetch_related("members__attendee"))
-        if hasattr(module, "grouping")
+        if module.grouping is not None
         else []
     )
     return {
@@ -200,10 +200,9 @@ def exercise_context(workshop: Workshop, attendee=None, run=None) -> dict:
 def _progress(run, groups: list) -> list[dict]:
     """Each group with how much of this phase's work it has done (a kind's `group_progress`),
     and a mark per part for the projector's ticks."""
-    progress = getattr(run.module, "group_progress", None)
-    if progress is None:
+    if run.module.group_progress is None:
         return []
-    done_of = progress(run, groups)
+    done_of = run.module.group_progress(run, groups)
     rows = []
     for group in groups:
         if group.pk not in done_of:

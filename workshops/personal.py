@@ -529,10 +529,10 @@ def erase(participant: Participant, *, reason: str, actor=None) -> dict[str, int
     (exercises/privacy.py). What they typed for their group as its secretary (its agreed list,
     its diamond, its proposals) is the group's, and stays with the group without their name.
     """
-    from exercises.privacy import delete_submissions, group_results, keep_check_ins
+    from exercises.privacy import delete_submissions, group_results, keep_people_counts
 
     with transaction.atomic():
-        keep_check_ins(participant.answers.all(), participant.attendances.all())
+        keep_people_counts(participant.answers.all(), participant.attendances.all())
         for_groups = _submissions_of(participant).filter(group_results()).update(author=None)
         counts = {
             "submissions": delete_submissions(_submissions_of(participant)),
@@ -576,10 +576,10 @@ def purge_programme(programme: Programme) -> dict[str, int]:
     """Delete all participant content of the programme; the platform, the roster and the
     results as aggregates stay (exercises/privacy.py)."""
     from exercises.models import RunEvent, Submission
-    from exercises.privacy import delete_submissions, keep_check_ins
+    from exercises.privacy import delete_submissions, keep_people_counts
 
     with transaction.atomic():
-        keep_check_ins(
+        keep_people_counts(
             ActionLearningAnswer.objects.filter(participant__programme=programme),
             Attendee.objects.filter(workshop__programme=programme),
         )

@@ -213,7 +213,7 @@ def _to_start() -> HttpResponse:
 @require_GET
 @never_cache
 def personal_page(request: HttpRequest) -> HttpResponse:
-    from exercises.kinds import survey  # exercises build on workshops
+    from exercises import kinds  # exercises build on workshops
 
     participant = get_participant_session(request)
     if participant is None:
@@ -240,7 +240,12 @@ def personal_page(request: HttpRequest) -> HttpResponse:
             "days": days,
             "code": personal.personal_code(participant),
             "submissions": personal.submissions_of(participant),
-            "surveys": survey.history(participant),
+            # What the kinds show of the person's own (a survey's answers over the days).
+            "kind_parts": [
+                {"template": f"{kind.TEMPLATE}#personal", "context": shown}
+                for kind in kinds.KINDS.values()
+                if (shown := kind.own_page(participant)) is not None
+            ],
             "copy_sent": PersonEvent.objects.filter(
                 participant=participant, action=PersonEvent.Action.ACCESS_COPY
             )

@@ -270,7 +270,7 @@ def counts(run) -> dict:
     return {name: count + kept.get(name, 0) for name, count in live.items()}
 
 
-def leaving(run, answers, attendees) -> dict[str, int]:
+def people_leaving(run, answers, attendees) -> dict[str, int]:
     """What deleting these answers and attendances (of any days) takes from this run's counts:
     the run keeps it, as the other kinds keep what their deleted rows added."""
     return _people(

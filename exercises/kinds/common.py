@@ -21,9 +21,7 @@ def settings_of(form_class, run, **extra) -> dict:
     module = run.module
     # A kind whose length comes from the room (a gallery walk's visits, the triads' rounds)
     # keeps the lengths its form suggests once it runs.
-    if not getattr(module, "LENGTH_FROM_ROOM", False) and not any(
-        name in stored for name in module.MINUTES
-    ):
+    if not module.LENGTH_FROM_ROOM and not any(name in stored for name in module.MINUTES):
         settings = fit(module, {**settings, **extra}, run.exercise.agenda_item.duration_minutes)
     return {**settings, **extra, **stored}
 
@@ -42,8 +40,8 @@ def defaults(module: ModuleType) -> dict:
 
 
 def planned_phases(module: ModuleType, settings: dict) -> list[Phase]:
-    """The phases as planned, before there is a room to group (see kinds/__init__.py)."""
-    return getattr(module, "planned_phases", module.phases)(settings)
+    """The phases as planned, before there is a room to group (see base.Kind.planned_settings)."""
+    return module.phases(module.planned_settings(settings))
 
 
 def planned_minutes(module: ModuleType, settings: dict) -> int:
@@ -124,7 +122,7 @@ def group_sources() -> list[tuple[str, object]]:
     return [
         (name, format_lazy(_("The groups' results from the {kind} before it"), kind=module.LABEL))
         for name, module in kinds.KINDS.items()
-        if hasattr(module, "group_output")
+        if module.group_output is not None
     ]
 
 
@@ -189,7 +187,7 @@ def refuse(form, message: str):
 def source_output(source, group) -> list[str]:
     """What the group of the same number in the source run handed over (`group_output`): a
     gallery walk's station, a group diamond's nine. Empty when there is no such group."""
-    if source is None or not hasattr(source.module, "group_output"):
+    if source is None or source.module.group_output is None:
         return []
     source_group = source.groups.filter(number=group.number).first()
     return source.module.group_output(source, source_group) if source_group else []

@@ -147,10 +147,10 @@ def phases(settings: dict) -> list[Phase]:
 STEP_LABELS = {"visit": _("Visit a station")}
 
 
-def planned_phases(settings: dict) -> list[Phase]:
-    """The phases as planned, before the room is grouped: four groups, and stations from an
-    earlier exercise unless they are written now (the exercise library shows these)."""
-    return phases({**settings, "stations": 4, "source_run": settings.get("source") != WRITTEN_NOW})
+def planned_settings(settings: dict) -> dict:
+    """The settings as planned, before the room is grouped: four groups, and stations from an
+    earlier exercise unless they are written now (the exercise library shows these phases)."""
+    return {**settings, "stations": 4, "source_run": settings.get("source") != WRITTEN_NOW}
 
 
 # The route, as pure functions over station positions 0..n-1.

@@ -641,6 +641,11 @@ def history(participant) -> list[dict]:
     return answered
 
 
+def own_page(participant) -> dict:
+    """The person's own page shows their survey answers over the days (see history)."""
+    return {"surveys": history(participant)}
+
+
 def _reveal(run, data) -> str:
     run.state["revealed"] = True
     return ""

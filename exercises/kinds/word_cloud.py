@@ -12,6 +12,7 @@ from functools import partial
 from django import forms
 from django.core.validators import MaxLengthValidator
 from django.db.models import Count, Min
+from django.utils.text import slugify
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -19,6 +20,7 @@ from exercises import cloud_layout
 from exercises.aggregate import cloud, word_key
 from exercises.kinds import common
 from exercises.phases import Phase
+from exercises.svg import cloud_png, cloud_svg
 
 NAME = "word_cloud"
 LABEL = _("Word cloud")
@@ -228,3 +230,16 @@ def export(run) -> tuple[list[str], list[list]]:
         for word in ctx["all_words"]()
     ]
     return header, rows
+
+
+DRAWINGS = {"svg": cloud_svg, "png": cloud_png}
+
+
+def picture(run, image_format: str) -> tuple[str, bytes | str] | None:
+    """The cloud as the projector shows it (hidden words left out), as an image to download."""
+    draw = DRAWINGS.get(image_format)
+    if draw is None:
+        return None
+    ctx = context(run)
+    filename = slugify(f"ordsky-{run.exercise.agenda_item.title}") or "ordsky"
+    return filename, draw(ctx["settings"]["prompt"], ctx["words"]())
