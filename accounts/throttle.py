@@ -5,7 +5,8 @@ the next try is even looked at. The address (a venue's network, a municipality's
 many more, so one person's typos lock only their own account and the colleagues at the same
 table still sign in; a script trying many accounts from one address is slowed down all the same.
 While a wait runs, a try is refused without checking the password, so a right guess then tells
-nothing either.
+nothing either. While Redis (the cache) is away nothing is counted: a facilitator must still
+get to the console of a running day (workshops/bus.py).
 """
 
 from __future__ import annotations
@@ -20,6 +21,8 @@ from django.core.cache import cache
 from django.db.models import Q
 from django.http import HttpRequest
 from django.utils.translation import ngettext
+
+from workshops.bus import redis_or
 
 # Failures are forgotten this long after the first one (unless a success forgets them sooner).
 WINDOW_SECONDS = 24 * 60 * 60
@@ -55,6 +58,7 @@ def _key(subject: str) -> str:
     return "login-failures:" + hashlib.sha256(subject.encode()).hexdigest()
 
 
+@redis_or(default=0)
 def seconds_to_wait(request: HttpRequest, identifier: str) -> int:
     """How long this account or address must still wait before a try is looked at (0: none)."""
     now = time.time()
@@ -62,6 +66,7 @@ def seconds_to_wait(request: HttpRequest, identifier: str) -> int:
     return max(0, math.ceil(max(waits)))
 
 
+@redis_or(default=None)
 def failed(request: HttpRequest, identifier: str) -> None:
     for key, limit in _keys(request, identifier):
         if cache.add(key, 1, WINDOW_SECONDS):
@@ -77,6 +82,7 @@ def failed(request: HttpRequest, identifier: str) -> None:
             cache.set(key + ":until", time.time() + wait, wait)
 
 
+@redis_or(default=None)
 def forget_account(identifier: str) -> None:
     """A right password (or a new one) ends the account's count; the address's count stays."""
     key = _key(_account(identifier))

@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import re
+import shutil
+import socket
+import subprocess
 import threading
+import time
 
 from asgiref.sync import sync_to_async
 from django.db import connections
@@ -73,3 +78,36 @@ def phone_with_csrf_checks(workshop, name: str = "Kari") -> tuple[Client, str, s
     page = phone.get(reverse("workshops:phone", args=[workshop.join_code])).text
     header = re.search(r'hx-headers=\'\{"X-CSRFToken": "([^"]+)"\}\'', page).group(1)
     return phone, page, header
+
+
+class RedisServer:
+    """A redis-server of the test's own on a free port, to stop and start again as an
+    operator's Redis would go away and come back (the shared one must stay up)."""
+
+    BINARY = shutil.which("redis-server") or "/usr/bin/redis-server"
+
+    def __init__(self) -> None:
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            self.port = probe.getsockname()[1]
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        self.process: subprocess.Popen | None = None
+
+    def start(self) -> None:
+        self.process = subprocess.Popen(
+            [self.BINARY, "--port", str(self.port), "--bind", "127.0.0.1", "--save", ""]
+            + ["--appendonly", "no", "--daemonize", "no", "--loglevel", "warning"],
+            stdout=subprocess.DEVNULL,
+        )
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", self.port)):
+                return
+            time.sleep(0.02)
+        raise RuntimeError(f"redis-server did not start on port {self.port}")
+
+    def stop(self) -> None:
+        if self.process is not None:
+            self.process.kill()
+            self.process.wait(timeout=10)
+            self.process = None

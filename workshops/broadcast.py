@@ -73,6 +73,7 @@ def live_context(workshop: Workshop, *, broadcast: bool = False, attendee=None, 
         late_minutes = round((started - planned).total_seconds() / 60)
     remaining = workshop.timer.remaining(now)
     exercise = exercise_context(workshop, attendee, run)
+    bus = get_bus()
     return {
         "workshop": workshop,
         # Asked for when a template shows it (the projector does, a phone does not): a phone's
@@ -96,7 +97,10 @@ def live_context(workshop: Workshop, *, broadcast: bool = False, attendee=None, 
         "joining_screen": workshop.is_live and index == 0 and exercise["run"] is None,
         "join_url": f"{settings.SITE_URL}/j/",
         "join_qr": join_qr(workshop.join_code) if workshop.is_live else "",
-        "connected": get_bus().connected(phones(workshop.pk)),
+        # None ("–" on the screens) while Redis, which counts them, is away.
+        "connected": bus.connected(phones(workshop.pk)),
+        # The console says so while updates are fetched instead of pushed.
+        "live_delayed": not bus.available(),
         # For the console only, asked for when its template shows them.
         "claims": lambda: pending_claims(workshop),
         # When the day has ended: the projector's closing screen, and for one phone what its
@@ -247,10 +251,6 @@ ALL_AUDIENCES = ("participants", "presenter", "console")  # the phones first: th
 
 
 def day_changed(workshop_id: int, audiences: tuple[str, ...] = ALL_AUDIENCES) -> None:
-    workshop = Workshop.objects.select_related("programme", "current_item").get(pk=workshop_id)
-    context = live_context(workshop, broadcast=True)  # once: the same for every screen
-    # Everything is drawn first and sent after: rendering while the streams fan out would
-    # make the two fight over the interpreter, and the phones would wait for both.
     bus = get_bus()
     wanted = [
         (audience, language, channel(workshop_id, audience, language))
@@ -258,6 +258,12 @@ def day_changed(workshop_id: int, audiences: tuple[str, ...] = ALL_AUDIENCES) ->
         for language in LANGUAGES
     ]
     listening = bus.listening([name for _audience, _language, name in wanted])
+    if not listening:  # no screen is open, or Redis is away and the screens poll
+        return
+    workshop = Workshop.objects.select_related("programme", "current_item").get(pk=workshop_id)
+    context = live_context(workshop, broadcast=True)  # once: the same for every screen
+    # Everything is drawn first and sent after: rendering while the streams fan out would
+    # make the two fight over the interpreter, and the phones would wait for both.
     messages = [
         (
             name,

@@ -28,7 +28,7 @@ from django_htmx.http import HttpResponseClientRedirect, reswap, retarget
 
 from workshops import broadcast, identity, personal, tasks, throttle
 from workshops.access import get_workshop_for
-from workshops.bus import get_bus
+from workshops.bus import ENDED, POLL_SECONDS, get_bus
 from workshops.forms import CodeForm, JoinCodeForm, JoinNameForm
 from workshops.http import AuthenticatedHttpRequest, HttpRequest
 from workshops.models import (
@@ -222,7 +222,18 @@ def sse_response(
     `keep_going(message)` may end the stream (the browser reconnects by itself), e.g. when a
     phone has been moved to another group and must listen to that group instead. A stream
     that belongs to no live day (a platform page's poster status) has no workshop_id.
+
+    While the bus is down (Redis away) nothing would be pushed: the answer is the snapshot
+    alone, with SSE's own `retry` asking the browser to come back in POLL_SECONDS. Each return
+    is a poll that goes through this view again (who the phone is, which group it is in), and
+    the first one after Redis is back stays open for pushes: no reload, no script of its own.
     """
+    bus = get_bus()
+    if not bus.available():
+        body = f"retry: {POLL_SECONDS * 1000}\n".encode() + snapshot()
+        response = HttpResponse(body, content_type="text/event-stream")
+        response["Cache-Control"] = "no-cache"
+        return response
     if workshop_id is not None:
         broadcast.watch_phones(workshop_id)
     # The stream may stay open for hours; it must not keep this thread's database connection.
@@ -230,13 +241,14 @@ def sse_response(
         connection.close()
 
     async def events():
-        bus = get_bus()
         # Subscribe before taking the snapshot, so nothing published in between is lost.
         subscription = bus.subscribe(channel)
         try:
             yield await sync_to_async(snapshot)()
             while True:
                 message = await subscription.queue.get()
+                if message is ENDED:  # the bus lost Redis: the browser comes back to a poll
+                    return
                 if message is None:  # this stream fell behind: send the whole state again
                     message = await sync_to_async(snapshot)()
                 elif keep_going is not None and not await sync_to_async(keep_going)(message):

@@ -24,6 +24,7 @@ from django.utils import timezone, translation
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
+from workshops.bus import redis_or
 from workshops.models import (
     CHECKIN_QUESTIONS,
     JOIN_CODE_ALPHABET,
@@ -123,6 +124,8 @@ LINKS_PER_ADDRESS = 5
 LINK_WINDOW_SECONDS = 60 * 60
 
 
+# Without Redis the count cannot be kept: no link is sent, rather than any number of them.
+@redis_or(default=False)
 def may_mail(email: str) -> bool:
     key = "link-requests:" + hashlib.sha256(email.lower().encode()).hexdigest()
     if cache.add(key, 1, LINK_WINDOW_SECONDS):

@@ -12,7 +12,8 @@ Across all addresses: when more than GLOBAL_WRONG_PER_MINUTE wrong codes arrive 
 and a warning is logged.
 
 The counts live in the cache (Redis when configured). A cache that does not answer must not
-lock out a room: the throttle then lets codes through and logs it.
+lock out a room: while Redis is away the throttle lets codes through (workshops/bus.py says
+so in the log, once).
 """
 
 from __future__ import annotations
@@ -23,6 +24,8 @@ import time
 from django.conf import settings
 from django.core.cache import cache
 
+from workshops.bus import redis_or
+
 log = logging.getLogger(__name__)
 
 DAY = 24 * 60 * 60
@@ -32,30 +35,14 @@ def _address(request) -> str:
     return request.META.get("REMOTE_ADDR", "unknown")
 
 
-def _safe(default):
-    """Run a cache call; when the cache is away, log and go on as if nothing were counted."""
-
-    def wrap(function):
-        def wrapped(*args, **kwargs):
-            try:
-                return function(*args, **kwargs)
-            except Exception:  # the cache's client raises its own errors (redis.RedisError)
-                log.warning("Code throttle: the cache did not answer; not counting", exc_info=True)
-                return default
-
-        return wrapped
-
-    return wrap
-
-
-@_safe(default=0.0)
+@redis_or(default=0.0)
 def wait_seconds(request, scope: str = "join") -> float:
     """How long this address must wait before any code it sends is looked at (0: it may)."""
     until = cache.get(f"throttle:{scope}:wait:{_address(request)}")
     return max(0.0, until - time.time()) if until else 0.0
 
 
-@_safe(default=0.0)
+@redis_or(default=0.0)
 def count_wrong(request, scope: str = "join") -> float:
     """Count a wrong code. Returns how long to delay this answer (the global ceiling)."""
     address = _address(request)
@@ -96,14 +83,14 @@ def _global_delay() -> float:
     return settings.JOIN_GLOBAL_DELAY_SECONDS
 
 
-@_safe(default=True)
+@redis_or(default=True)
 def may_join(request) -> bool:
     """Whether this address may bring one more phone into a day today (a venue's network
     stays far below the cap; a script making attendees does not)."""
     return cache.get(f"throttle:joins:{_address(request)}", 0) < settings.JOINS_PER_ADDRESS_PER_DAY
 
 
-@_safe(default=None)
+@redis_or(default=None)
 def count_join(request) -> None:
     key = f"throttle:joins:{_address(request)}"
     if not cache.add(key, 1, DAY):

@@ -319,10 +319,14 @@
     }
   });
 
-  // When the stream cannot connect, fetch the same snapshot every few seconds instead.
+  // When the stream cannot connect, fetch the same snapshot every few seconds instead. A
+  // stream the server ended (as it does every few seconds while Redis is away, each time with
+  // the state) is reconnected by the browser itself, which is a poll already.
   var polling = {};
   document.addEventListener("htmx:sseError", function (event) {
     var host = event.target.closest("[data-poll-url]");
+    var source = event.detail && event.detail.source;
+    if (source && source.readyState === EventSource.CONNECTING) return;
     if (!host || polling[host.dataset.pollUrl]) return;
     var swapTarget = host.querySelector("[sse-swap]");
     polling[host.dataset.pollUrl] = setInterval(function () {

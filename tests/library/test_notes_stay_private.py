@@ -132,6 +132,9 @@ def test_no_stream_but_the_consoles_carries_a_note(live_day, monkeypatch):
     sent: dict[str, str] = {}
 
     class Recorder:
+        def available(self):
+            return True
+
         def listening(self, names):
             return set(names)
 

@@ -1,8 +1,13 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
+import signal
+import subprocess
+import sys
 import time
+from pathlib import Path
 
 import pytest
 
@@ -190,3 +195,126 @@ def test_coalesced_redraws_are_one_per_burst_and_none_is_lost(settings, monkeypa
     broadcast.day_changed_soon(7, ("presenter",))  # a word after it gets its own
     time.sleep(0.15)
     assert drawn == [1, 1]
+
+
+# Redis going away and coming back; phones of a dead process stop counting.
+
+
+@pytest.fixture
+def own_redis():
+    """A Redis of this test's own, to stop and start (tests.support.RedisServer)."""
+    from tests.support import RedisServer
+
+    server = RedisServer()
+    if not os.access(server.BINARY, os.X_OK):
+        pytest.skip(f"no redis-server at {server.BINARY}")
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.mark.redis
+def test_when_redis_goes_streams_end_and_when_it_is_back_pushes_flow_again(
+    own_redis, monkeypatch, caplog
+):
+    from workshops import bus as bus_module
+
+    monkeypatch.setattr(bus_module, "RETRY_SECONDS", 0.1)
+    bus = RedisBus(own_redis.url)
+
+    async def scenario():
+        stream = bus.subscribe("day:1:participants:nb")
+        await asyncio.sleep(0.2)
+        bus.publish("day:1:participants:nb", "before")
+        assert await next_message(stream) == b"before"
+        assert bus.connected("day:1:participants") == 1
+
+        own_redis.stop()
+        assert await next_message(stream) is bus_module.ENDED  # the listener noticed
+        assert not bus.available()
+        assert bus.connected("day:1:participants") is None  # "–", not a wrong number
+        assert bus.listening(["day:1:participants:nb"]) == set()
+        bus.publish("day:1:participants:nb", "into the void")  # no error: nobody can hear
+        assert bus.claim("redraw:1", 100)  # each process draws for itself
+        bus.unsubscribe(stream)
+
+        own_redis.start()
+        for _ in range(50):
+            await asyncio.sleep(0.1)
+            if bus.available():
+                break
+        assert bus.available()
+        again = bus.subscribe("day:1:participants:nb")
+        await asyncio.sleep(0.3)  # the listener is subscribed again
+        bus.publish("day:1:participants:nb", "after")
+        message = await next_message(again)
+        if message is None:  # "send your whole state": the listener came back after it
+            message = await next_message(again)
+        assert message == b"after"
+        assert bus.connected("day:1:participants") == 1
+        bus.unsubscribe(again)
+
+    with caplog.at_level(logging.WARNING, logger="workshops.bus"):
+        run_async(scenario)
+    said = [r.getMessage() for r in caplog.records if r.name == "workshops.bus"]
+    assert len(said) == 2, said  # once when it went, once when it came back
+    assert "does not answer" in said[0]
+    assert "answers again" in said[1]
+
+
+@pytest.mark.redis
+def test_a_stream_counts_only_while_its_process_renews_it(own_redis):
+    async def scenario():
+        here, elsewhere = RedisBus(own_redis.url), RedisBus(own_redis.url)
+        here.PRESENCE_SECONDS = 0.5
+        here.HEARTBEAT_SECONDS = 0.1
+        streams = [here.subscribe("day:1:participants:nb") for _ in range(3)]
+        await asyncio.sleep(1.2)  # more than twice the presence: the beats renewed it
+        assert elsewhere.connected("day:1:participants") == 3
+        assert elsewhere.listening(["day:1:participants:nb"]) == {"day:1:participants:nb"}
+        for stream in streams:
+            here.unsubscribe(stream)
+        assert elsewhere.connected("day:1:participants") == 0  # closed streams leave at once
+
+    run_async(scenario)
+
+
+@pytest.mark.redis
+def test_the_phones_of_a_killed_process_stop_counting(own_redis):
+    # A web process with three phones' streams open, renewing them every 0.2 s for 1 s.
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import asyncio, django, os, sys\n"
+            "os.environ['DJANGO_SETTINGS_MODULE'] = 'config.settings'\n"
+            "django.setup()\n"
+            "from workshops.bus import RedisBus\n"
+            "bus = RedisBus(sys.argv[1])\n"
+            "bus.PRESENCE_SECONDS, bus.HEARTBEAT_SECONDS = 1.0, 0.2\n"
+            "async def serve():\n"
+            "    for _ in range(3):\n"
+            "        bus.subscribe('day:9:participants:nb')\n"
+            "    print('open', flush=True)\n"
+            "    await asyncio.sleep(60)\n"
+            "asyncio.run(serve())\n",
+            own_redis.url,
+        ],
+        cwd=Path(__file__).resolve().parents[2],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert process.stdout.readline().strip() == "open"
+        bus = RedisBus(own_redis.url)
+        time.sleep(1.5)  # alive: renewed past its presence time
+        assert bus.connected("day:9:participants") == 3
+        process.send_signal(signal.SIGKILL)  # no unsubscribe, no goodbye
+        process.wait(timeout=10)
+        assert bus.connected("day:9:participants") == 3
+        time.sleep(1.2)
+        assert bus.connected("day:9:participants") == 0
+        assert bus.listening(["day:9:participants:nb"]) == set()
+    finally:
+        process.kill()
+        process.wait(timeout=10)
