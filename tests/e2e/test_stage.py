@@ -30,6 +30,7 @@ pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.postgres]
 
 SIZES = {"1080p": {"width": 1920, "height": 1080}, "720p": {"width": 1280, "height": 720}}
 PHONE_SIZE = {"width": 390, "height": 844}
+CONSOLE_SIZE = {"width": 1366, "height": 768}
 SCREENS = os.environ.get("SCREENS", "")
 # The moments docs/screens/ shows: every kind at least once, at its fullest.
 SHOWCASE = {
@@ -174,6 +175,9 @@ def test_every_kind_in_every_phase_fits_the_projector_and_the_phone(
     presenter = facilitator.new_page()
     presenter.emulate_media(reduced_motion="reduce")
     url = asgi_server.url + reverse("workshops:presenter", args=[workshop.pk])
+    # The facilitator's laptop, for the screenshots only: the console has tests of its own.
+    console = facilitator.new_page(viewport=CONSOLE_SIZE) if SCREENS else None
+    console_url = asgi_server.url + reverse("workshops:console", args=[workshop.pk])
     problems: list[str] = []
     seen = []
     for stop in stage_day.stops(workshop, room):
@@ -192,6 +196,10 @@ def test_every_kind_in_every_phase_fits_the_projector_and_the_phone(
         ]
         if _saving(stop.slug):
             _save(phone, Path(SCREENS) / f"phone-{stop.slug}.png")
+            console.goto(console_url)
+            expect(console.locator("#live-state .console")).to_be_visible()
+            console.wait_for_timeout(300)
+            _save(console, Path(SCREENS) / f"console-{stop.slug}.png")
     assert "survey-revealed" in seen and "ended" in seen
     assert not problems, "\n".join(problems)
     watch.assert_clean()
