@@ -197,3 +197,14 @@ def test_an_answer_refused_on_the_page_is_accessible_too(phone, live_server, kar
     violations = Axe().run(phone).response["violations"]
     blocking = [f"{v['id']}: {v['help']}" for v in violations if v["impact"] in BLOCKING]
     assert not blocking, blocking
+
+
+def test_measure_page(browser, live_server, kari, workshop, written):
+    context = browser.new_context(locale="nb-NO", viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    page = context.new_page()
+    sign_in(page, live_server, kari)
+    print("HEIGHT", page.evaluate("document.scrollingElement.scrollHeight"))
+    from tests.e2e.test_stage import SMALL_TARGETS
+    print("SMALL", page.evaluate(SMALL_TARGETS, 44))
+    page.screenshot(path="/tmp/personal-after.png", full_page=True)
+    context.close()
