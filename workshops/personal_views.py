@@ -210,6 +210,54 @@ def _to_start() -> HttpResponse:
     return redirect("workshops:personal_start")
 
 
+@dataclass(frozen=True)
+class DaySection:
+    """One day of the programme on the personal page: its check-in, assignment and what the
+    person sent that day. `when` is "current", "upcoming" or "earlier"."""
+
+    workshop: Workshop
+    when: str
+    checked_in: bool
+    sent: list
+
+    @property
+    def open(self) -> bool:
+        return self.when == "current"
+
+
+def _days(workshops: list[Workshop], answers: dict, submissions: list) -> list[DaySection]:
+    """The days in the order a person between two days needs them: the current day first (the
+    one running, else the latest held, else the first to come), then those to come, then the
+    earlier ones, newest first. Only the current day is open; the rest fold away."""
+    if not workshops:
+        return []
+    today = timezone.localdate()
+    by_date = sorted(workshops, key=lambda w: (w.date, w.number))
+    held = [w for w in by_date if w.date <= today]
+    current = next((w for w in by_date if w.is_live), held[-1] if held else by_date[0])
+    at = by_date.index(current)
+    upcoming, earlier = by_date[at + 1 :], by_date[:at][::-1]
+    sent: dict[int, list] = {}
+    for entry in submissions:
+        sent.setdefault(entry.run.workshop_id, []).append(entry)
+
+    def section(workshop: Workshop, when: str) -> DaySection:
+        return DaySection(
+            workshop=workshop,
+            when=when,
+            checked_in=any(
+                (answer := answers.get((workshop.pk, q))) and answer.text for q in CHECKIN_QUESTIONS
+            ),
+            sent=sent.get(workshop.pk, []),
+        )
+
+    return [
+        section(current, "current"),
+        *(section(w, "upcoming") for w in upcoming),
+        *(section(w, "earlier") for w in earlier),
+    ]
+
+
 @require_GET
 @never_cache
 def personal_page(request: HttpRequest) -> HttpResponse:
@@ -220,26 +268,18 @@ def personal_page(request: HttpRequest) -> HttpResponse:
         return _to_start()
     programme = participant.programme
     answers = personal.answers_of(participant)
-    days = [
-        {
-            "workshop": workshop,
-            "checked_in": any(
-                answers.get((workshop.pk, q)) and answers[(workshop.pk, q)].text
-                for q in CHECKIN_QUESTIONS
-            ),
-        }
-        for workshop in programme.workshops.all()
-    ]
+    submissions = personal.submissions_of(participant)
+    project = _slots(participant, PROJECT_QUESTIONS, None)
     return TemplateResponse(
         request,
         "workshops/personal/page.html",
         {
             "participant": participant,
             "programme": programme,
-            "project": _slots(participant, PROJECT_QUESTIONS, None),
-            "days": days,
+            "project": project,
+            "project_answered": sum(1 for slot in project if slot.text),
+            "days": _days(list(programme.workshops.all()), answers, submissions),
             "code": personal.personal_code(participant),
-            "submissions": personal.submissions_of(participant),
             # What the kinds show of the person's own (a survey's answers over the days).
             "kind_parts": [
                 {"template": f"{kind.TEMPLATE}#personal", "context": shown}

@@ -1,16 +1,19 @@
-"""The personal page on a phone: a check-in written and saved as it is typed, and axe-core
-on every personal page.
+"""The personal page on a phone: a check-in written and saved with Save (the one save model:
+nothing is saved while typing), the page grouped by day and short at 390×844 with no tap
+target under 44 px, and axe-core on every personal page.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import os
 import time
 import uuid
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.urls import reverse
+from django.utils import timezone
 from playwright.sync_api import Browser, Page, expect
 
 from exercises.models import Exercise, Run, Submission
@@ -61,23 +64,41 @@ def wait_for(condition, timeout: float = 5.0) -> None:
         time.sleep(0.05)
 
 
-def test_a_check_in_on_a_phone_is_saved_as_it_is_written(phone, live_server, kari, workshop):
+def test_a_check_in_on_a_phone_is_saved_when_save_is_pressed(phone, live_server, kari, workshop):
     workshop.between_work = "Gi tre konkrete tilbakemeldinger"
     workshop.save()
     sign_in(phone, live_server, kari)
-    phone.locator(f"a[href='{reverse('workshops:personal_day', args=[workshop.pk])}']").click()
+    day = phone.locator(f"#day-{workshop.pk}")
+    day.locator(f"a[href='{reverse('workshops:personal_day', args=[workshop.pk])}']").click()
     expect(phone.locator("main h1")).to_contain_text(workshop.theme)
     form = phone.locator(f"#answer-{workshop.pk}-tried")
     form.locator("textarea").fill("Jeg ga ros i morgenmøtet <b>hver dag</b>")
     form.locator("textarea").blur()
-    wait_for(lambda: ActionLearningAnswer.objects.filter(question="tried").exists())
-    expect(phone.locator(f"#answer-{workshop.pk}-tried [role=status]")).not_to_be_empty()
+    # Typing and leaving the field saves nothing, and the page does not pretend it did.
+    expect(form.locator("[role=status]")).to_have_text("Ikke lagret ennå")
+    phone.wait_for_timeout(600)
+    assert not ActionLearningAnswer.objects.exists()
+    form.get_by_role("button", name="Lagre").click()
+    expect(phone.locator(f"#answer-{workshop.pk}-tried [role=status]")).to_have_text(
+        "✓ Lagret. Bare du ser det."
+    )
     share = phone.locator(f"#answer-{workshop.pk}-peer_problem")
     share.locator("textarea").fill("Hvordan gi korrigerende tilbakemelding?")
-    share.locator("input[type=checkbox]").check()
-    wait_for(
-        lambda: ActionLearningAnswer.objects.filter(question="peer_problem", shared=True).exists()
+    # A normal check row: the box first on the row, the text in normal weight to its right,
+    # and the whole row (44 px high) taps it.
+    row = share.locator(".field--check label")
+    box, label = share.locator("input[type=checkbox]").bounding_box(), row.bounding_box()
+    middle = {name: b["y"] + b["height"] / 2 for name, b in (("box", box), ("label", label))}
+    assert abs(box["x"] - label["x"]) < 2 and label["width"] > 4 * box["width"]
+    assert abs(middle["box"] - middle["label"]) < 4 and label["height"] >= 44
+    assert row.evaluate("(el) => getComputedStyle(el).fontWeight") == "400"
+    row.click()
+    expect(share.locator("input[type=checkbox]")).to_be_checked()
+    share.get_by_role("button", name="Lagre").click()
+    expect(phone.locator(f"#answer-{workshop.pk}-peer_problem [role=status]")).to_have_text(
+        "✓ Lagret og delt med nettverksgruppen din"
     )
+    assert ActionLearningAnswer.objects.get(question="peer_problem").shared is True
     answer = ActionLearningAnswer.objects.get(question="tried")
     assert (answer.text, answer.shared, answer.workshop_id) == (
         "Jeg ga ros i morgenmøtet <b>hver dag</b>",
@@ -156,7 +177,55 @@ def _path(name: str, workshop: Workshop, kari: Participant) -> str:
 SIGNED_OUT = {"start", "link", "link_invalid"}
 
 
-@pytest.mark.parametrize("locale", ["nb-NO", "en-US"])
+@pytest.mark.parametrize("locale", ["nb-NO", "nn-NO"])
+def test_the_page_is_grouped_by_day_and_short_on_a_phone(
+    browser, live_server, kari, workshop, written, locale, monkeypatch
+):
+    """At 390×844 with a day held, one to come, a project answer and two survey answers: the
+    current day first and open, the next one folded; the page is under 2,600 px (4,625 px with
+    the same content before it was grouped), no tap target under 44 px, no console error, and
+    axe-core finds nothing serious."""
+    from tests.e2e import support
+    from tests.e2e.test_stage import SMALL_TARGETS, SMALLEST_TARGET_PX
+
+    # Between the first day and the next, whatever the date the suite runs on.
+    monkeypatch.setattr(timezone, "localdate", lambda *a: workshop.date + dt.timedelta(days=1))
+    watch = support.Watch()
+    context = watch.context(
+        browser.new_context(
+            locale=locale, viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True
+        ),
+        "phone",
+    )
+    page = context.new_page()
+    sign_in(page, live_server, kari)
+    expect(page.locator("html")).to_have_attribute("lang", locale[:2])
+    later = Workshop.objects.get(programme=kari.programme, date__gt=workshop.date)
+    sections = page.locator(".day-section")
+    expect(sections).to_have_count(2)
+    expect(sections.nth(0)).to_have_attribute("id", f"day-{workshop.pk}")
+    expect(sections.nth(0)).to_have_attribute("open", "")
+    expect(sections.nth(1)).to_have_attribute("id", f"day-{later.pk}")
+    expect(sections.nth(1)).not_to_have_attribute("open", "")
+    expect(sections.nth(0).locator(".sent-list")).to_contain_text("Egenvurdering")
+    height = page.evaluate("document.scrollingElement.scrollHeight")
+    assert height < 2600, height
+    assert page.evaluate(SMALL_TARGETS, SMALLEST_TARGET_PX) == []
+    if os.environ.get("SCREENS"):
+        page.screenshot(path=f"{os.environ['SCREENS']}/personal-{locale[:2]}.png", full_page=True)
+    # Unfolded, the earlier day and the project are reachable and just as tappable.
+    sections.nth(1).locator("summary").click()
+    page.locator("#project summary").click()
+    expect(page.locator("#project textarea").first).to_be_visible()
+    assert page.evaluate(SMALL_TARGETS, SMALLEST_TARGET_PX) == []
+    violations = Axe().run(page).response["violations"]
+    blocking = [f"{v['id']}: {v['help']}" for v in violations if v["impact"] in BLOCKING]
+    assert not blocking, blocking
+    watch.assert_clean()
+    context.close()
+
+
+@pytest.mark.parametrize("locale", ["nb-NO", "nn-NO", "en-US"])
 @pytest.mark.parametrize(
     "name",
     ["start", "link", "link_invalid", "page", "day", "group", "erase", "export", "progress"],

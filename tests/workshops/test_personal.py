@@ -539,6 +539,85 @@ def test_the_page_lists_what_the_person_sent_on_the_days(full_programme, kari, p
     assert "Mot" not in page
 
 
+def _day_sections(page: str) -> list[str]:
+    """The page's day sections in order, each as its opening tag and content."""
+    return [
+        part.split("</details>")[0] for part in page.split('<details class="card day-section')[1:]
+    ]
+
+
+def test_the_page_is_grouped_by_day_the_current_one_first_and_open(
+    kari, workshop, programme, monkeypatch
+):
+    """Between day 2 (held) and day 3 (to come): day 2 is first and open, then day 3 and then
+    day 1, both folded. Each day holds its own check-in state, assignment and what was sent."""
+    monkeypatch.setattr(timezone, "localdate", lambda *args: workshop.date + dt.timedelta(days=3))
+    first = Workshop.objects.create(
+        programme=programme, number=1, date=workshop.date - dt.timedelta(days=40)
+    )
+    third = Workshop.objects.create(
+        programme=programme, number=3, date=workshop.date + dt.timedelta(days=40)
+    )
+    workshop.between_work = "Gi tre konkrete tilbakemeldinger"
+    workshop.save()
+    write(kari, Q.TRIED, "Ros i morgenmøtet", workshop=first)
+    submit(word_cloud_run(workshop), attend(workshop, kari, "kari-phone"), "Tillit")
+    page = signed_in(kari).get(reverse("workshops:personal_page")).text
+    days = _day_sections(page)
+    assert all(f'id="day-{w.pk}"' in d for w, d in zip([workshop, third, first], days, strict=True))
+    assert [" open>" in d.split("\n")[0] for d in days] == [True, False, False]
+    assert "Gi tre konkrete tilbakemeldinger" in days[0] and "Tillit" in days[0]
+    assert "Not checked in yet" in days[0] and "Write your check-in" in days[0]
+    assert "Coming up" in days[1] and "Tillit" not in days[1]
+    assert "Checked in" in days[2] and "See and change your check-in" in days[2]
+    assert "Nothing under your name" in days[2]
+
+
+def test_a_live_day_is_the_current_one(kari, workshop, programme, monkeypatch):
+    monkeypatch.setattr(timezone, "localdate", lambda *args: workshop.date - dt.timedelta(days=1))
+    later = Workshop.objects.create(
+        programme=programme, number=3, date=workshop.date + dt.timedelta(days=40)
+    )
+    Workshop.objects.filter(pk=later.pk).update(status=Workshop.Status.LIVE)
+    days = _day_sections(signed_in(kari).get(reverse("workshops:personal_page")).text)
+    assert f'id="day-{later.pk}"' in days[0] and " open>" in days[0].split("\n")[0]
+    assert f'id="day-{workshop.pk}"' in days[1]
+
+
+def test_one_save_model_press_save_and_see_it_saved(kari, workshop):
+    """Answers are saved by Save, never while typing: the form has no change trigger, the page
+    never says "as you write", and the answer comes back saying it is saved."""
+    client = signed_in(kari)
+    for url in (
+        reverse("workshops:personal_page"),
+        reverse("workshops:personal_day", args=[workshop.pk]),
+    ):
+        page = client.get(url).text
+        assert 'hx-trigger="submit, change' not in page and "as you write" not in page
+        assert "Press Save under each answer." in page
+    response = client.post(
+        reverse("workshops:personal_answer"),
+        {"question": Q.TRIED, "workshop": workshop.pk, "text": "Ros", "shared": "on"},
+        headers={"HX-Request": "true"},
+    )
+    assert "✓ Saved and shared with your network group" in response.text
+    assert 'class="answer__status answer__status--saved" role="status"' in response.text
+    # Opened again later, the answer says what it is, without the fresh ✓.
+    page = client.get(reverse("workshops:personal_day", args=[workshop.pk])).text
+    assert "Saved, shared with your network group" in page and "✓" not in page
+
+
+def test_the_project_folds_away_once_something_is_written(kari):
+    client = signed_in(kari)
+    page = client.get(reverse("workshops:personal_page")).text
+    assert '<details class="card project" id="project" open>' in page
+    assert "0 of 5 answered" in page
+    write(kari, Q.MARKED_BY, "Tillit")
+    page = client.get(reverse("workshops:personal_page")).text
+    assert '<details class="card project" id="project">' in page
+    assert "1 of 5 answered" in page
+
+
 def test_a_copy_asked_for_by_a_facilitator_goes_to_the_person_not_to_them(
     alice_client, bob_client, full_programme, kari
 ):
