@@ -176,7 +176,9 @@ def test_every_kind_in_every_phase_fits_the_projector_and_the_phone(
     presenter.emulate_media(reduced_motion="reduce")
     url = asgi_server.url + reverse("workshops:presenter", args=[workshop.pk])
     # The facilitator's laptop, for the screenshots only: the console has tests of its own.
-    console = facilitator.new_page(viewport=CONSOLE_SIZE) if SCREENS else None
+    console = facilitator.new_page() if SCREENS else None
+    if console:
+        console.set_viewport_size(CONSOLE_SIZE)
     console_url = asgi_server.url + reverse("workshops:console", args=[workshop.pk])
     problems: list[str] = []
     seen = []
