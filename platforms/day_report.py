@@ -17,7 +17,7 @@ from django.utils.safestring import mark_safe
 
 from platforms import days, jobs, pdf
 from platforms.models import DayReportRender
-from platforms.poster import FONTS, _logo_path, _retry_unless_failed, _static_path, limits
+from platforms.poster import FONTS, _logo_path, _static_path, limits
 from platforms.services import clean_text, platform_for
 from workshops.models import Workshop
 
@@ -92,25 +92,14 @@ def request_day_report(workshop: Workshop, *, language: str, by) -> tuple[DayRep
 
 
 def render(report_id: int) -> DayReportRender | None:
-    """Make one DayReportRender; a message that comes again for a report made meanwhile does
-    nothing. Failures as in poster.render."""
-    job = jobs.start(DayReportRender, report_id, "workshop__programme__organisation")
-    if job is None:
-        return DayReportRender.objects.filter(pk=report_id).first()
-    try:
-        content, _rendered = render_day_report_pdf(
-            job.workshop, language=job.language, while_waiting=lambda: jobs.beat(job)
-        )
-        name = jobs.write_file(
-            f"reports/days/{job.workshop_id}/samlingsrapport-{job.pk}-{job.language}.pdf", content
-        )
-    except pdf.RenderFailed as exc:
-        jobs.fail(job, exc.reason, exc.detail, for_good=exc.reason != pdf.ERROR)
-        return _retry_unless_failed(job, exc)
-    except Exception as exc:
-        jobs.fail(
-            job, DayReportRender.Failure.ERROR, f"{type(exc).__name__}: {exc}", for_good=False
-        )
-        return _retry_unless_failed(job, exc)
-    jobs.finish(job, name)
-    return job
+    """Make one DayReportRender (see jobs.run)."""
+    return jobs.run(DayReportRender, report_id, ("workshop__programme__organisation",), _make)
+
+
+def _make(job: DayReportRender) -> str:
+    content, _rendered = render_day_report_pdf(
+        job.workshop, language=job.language, while_waiting=lambda: jobs.beat(job)
+    )
+    return jobs.write_file(
+        f"reports/days/{job.workshop_id}/samlingsrapport-{job.pk}-{job.language}.pdf", content
+    )

@@ -29,6 +29,7 @@ import datetime as dt
 import logging
 import os
 import uuid
+from collections.abc import Callable
 from pathlib import Path
 
 from django.conf import settings
@@ -36,7 +37,7 @@ from django.db import DatabaseError, transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from platforms import live
+from platforms import live, pdf
 from platforms.models import DayReportRender, PosterRender, RenderJob, ReportRender
 
 logger = logging.getLogger(__name__)
@@ -143,6 +144,35 @@ def start(model: type[RenderJob], job_id: int, *related: str) -> RenderJob | Non
             ]
         )
         live.announce(job.platform_id, job.pk, job.status)
+    return job
+
+
+def run(
+    model: type[RenderJob], job_id: int, related: tuple[str, ...], make: Callable[[RenderJob], str]
+) -> RenderJob | None:
+    """Make one job of `model`; safe to run twice (a message that comes again finds it made
+    and does nothing). `make(job)` is the slow part, run without the row lock: it writes the
+    file and returns its name. A failure is recorded on the row; one that may pass raises
+    TryAgain as well, for the task to retry it."""
+    job = start(model, job_id, *related)
+    if job is None:
+        return model.objects.filter(pk=job_id).first()
+    try:
+        name = make(job)
+    except pdf.RenderFailed as exc:
+        # Too slow or too big stays so on a second try; an error in the renderer may not.
+        fail(job, exc.reason, exc.detail, for_good=exc.reason != pdf.ERROR)
+        return _retry_unless_failed(job, exc)
+    except Exception as exc:
+        fail(job, model.Failure.ERROR, f"{type(exc).__name__}: {exc}", for_good=False)
+        return _retry_unless_failed(job, exc)
+    finish(job, name)
+    return job
+
+
+def _retry_unless_failed(job: RenderJob, exc: Exception) -> RenderJob:
+    if job.status != job.Status.FAILED:
+        raise TryAgain(str(exc)) from exc
     return job
 
 

@@ -368,33 +368,16 @@ def request_render(
 
 
 def render(render_id: int) -> PosterRender | None:
-    """Render one PosterRender; safe to run twice (a message that comes again finds it ready
-    and does nothing). A failure is recorded on the row; one that may pass raises jobs.TryAgain
-    as well, for the task to retry it."""
-    job = jobs.start(PosterRender, render_id, "version", "platform__programme__organisation")
-    if job is None:
-        return PosterRender.objects.filter(pk=render_id).first()
-    # The slow part runs without the row lock held.
-    try:
-        content, _rendered = render_version_pdf(
-            job.version, size=job.size, language=job.language, while_waiting=lambda: jobs.beat(job)
-        )
-        name = _store(job, content)
-    except pdf.RenderFailed as exc:
-        # Too slow or too big stays so on a second try; an error in the renderer may not.
-        jobs.fail(job, exc.reason, exc.detail, for_good=exc.reason != pdf.ERROR)
-        return _retry_unless_failed(job, exc)
-    except Exception as exc:
-        jobs.fail(job, PosterRender.Failure.ERROR, f"{type(exc).__name__}: {exc}", for_good=False)
-        return _retry_unless_failed(job, exc)
-    jobs.finish(job, name)
-    return job
+    """Render one PosterRender (see jobs.run)."""
+    related = ("version", "platform__programme__organisation")
+    return jobs.run(PosterRender, render_id, related, _make)
 
 
-def _retry_unless_failed(job, exc: Exception):
-    if job.status != job.Status.FAILED:
-        raise jobs.TryAgain(str(exc)) from exc
-    return job
+def _make(job: PosterRender) -> str:
+    content, _rendered = render_version_pdf(
+        job.version, size=job.size, language=job.language, while_waiting=lambda: jobs.beat(job)
+    )
+    return _store(job, content)
 
 
 def _store(job: PosterRender, content: bytes) -> str:

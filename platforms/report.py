@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from exercises import kinds
 from platforms import jobs, pdf
 from platforms.models import LeadershipPlatform, ReportRender
-from platforms.poster import FONTS, _logo_path, _retry_unless_failed, _static_path, limits
+from platforms.poster import FONTS, _logo_path, _static_path, limits
 from platforms.services import clean_text
 
 STYLESHEET = "css/report.css"
@@ -159,24 +159,15 @@ def request_report(platform: LeadershipPlatform, *, language: str, by) -> tuple[
 
 
 def render(report_id: int) -> ReportRender | None:
-    """Make one ReportRender; a message that comes again for a report made meanwhile does
-    nothing. Failures as in poster.render."""
-    job = jobs.start(ReportRender, report_id, "platform__programme__organisation")
-    if job is None:
-        return ReportRender.objects.filter(pk=report_id).first()
-    try:
-        content, _rendered = render_report_pdf(
-            job.platform, language=job.language, while_waiting=lambda: jobs.beat(job)
-        )
-        # A fixed name per report and language: the next one replaces it.
-        name = jobs.write_file(
-            f"reports/{job.platform_id}/programmerapport-{job.pk}-{job.language}.pdf", content
-        )
-    except pdf.RenderFailed as exc:
-        jobs.fail(job, exc.reason, exc.detail, for_good=exc.reason != pdf.ERROR)
-        return _retry_unless_failed(job, exc)
-    except Exception as exc:
-        jobs.fail(job, ReportRender.Failure.ERROR, f"{type(exc).__name__}: {exc}", for_good=False)
-        return _retry_unless_failed(job, exc)
-    jobs.finish(job, name)
-    return job
+    """Make one ReportRender (see jobs.run)."""
+    return jobs.run(ReportRender, report_id, ("platform__programme__organisation",), _make)
+
+
+def _make(job: ReportRender) -> str:
+    content, _rendered = render_report_pdf(
+        job.platform, language=job.language, while_waiting=lambda: jobs.beat(job)
+    )
+    # A fixed name per report and language: the next one replaces it.
+    return jobs.write_file(
+        f"reports/{job.platform_id}/programmerapport-{job.pk}-{job.language}.pdf", content
+    )
