@@ -50,6 +50,23 @@ CODE_LENGTH = 10
 # Facilitators see the deletion coming this many days ahead.
 RETENTION_WARNING_DAYS = 30
 
+
+# What the apps above show on the person's own page beside their answers (a survey's answers
+# over the days): each registers a function of the participant, from its AppConfig.ready, that
+# returns parts as {"template": …, "context": …}. Registered, not imported: the apps above
+# build on this one, never the other way.
+PAGE_PARTS: list = []
+
+
+def register_page_parts(parts) -> None:
+    if parts not in PAGE_PARTS:
+        PAGE_PARTS.append(parts)
+
+
+def page_parts(participant) -> list[dict]:
+    return [part for parts in PAGE_PARTS for part in parts(participant)]
+
+
 Question = ActionLearningAnswer.Question
 
 

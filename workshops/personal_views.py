@@ -261,8 +261,6 @@ def _days(workshops: list[Workshop], answers: dict, submissions: list) -> list[D
 @require_GET
 @never_cache
 def personal_page(request: HttpRequest) -> HttpResponse:
-    from exercises import kinds  # exercises build on workshops
-
     participant = get_participant_session(request)
     if participant is None:
         return _to_start()
@@ -281,11 +279,7 @@ def personal_page(request: HttpRequest) -> HttpResponse:
             "days": _days(list(programme.workshops.all()), answers, submissions),
             "code": personal.personal_code(participant),
             # What the kinds show of the person's own (a survey's answers over the days).
-            "kind_parts": [
-                {"template": f"{kind.TEMPLATE}#personal", "context": shown}
-                for kind in kinds.KINDS.values()
-                if (shown := kind.own_page(participant)) is not None
-            ],
+            "kind_parts": personal.page_parts(participant),
             "copy_sent": PersonEvent.objects.filter(
                 participant=participant, action=PersonEvent.Action.ACCESS_COPY
             )

@@ -79,3 +79,12 @@ def get(name: str) -> Kind:
 
 def choices() -> list[tuple[str, str]]:
     return [(name, module.LABEL) for name, module in KINDS.items()]
+
+
+def own_page_parts(participant) -> list[dict]:
+    """What the kinds show on the person's own page (registered with workshops.personal)."""
+    return [
+        {"template": f"{kind.TEMPLATE}#personal", "context": shown}
+        for kind in KINDS.values()
+        if (shown := kind.own_page(participant)) is not None
+    ]

@@ -6,7 +6,7 @@ draw_docs() draws page one of each, A3, into docs/poster/ (see docs/poster/READM
 
 from __future__ import annotations
 
-from workshops.management.commands import load_demo
+from library.management.commands import load_demo
 
 SIDES = ("ourselves", "each_other", "others")
 
@@ -40,7 +40,7 @@ def small() -> dict:
 
 
 def typical() -> dict:
-    """The demo's platform (workshops/management/commands/load_demo.py) as the source day
+    """The demo's platform (library/management/commands/load_demo.py) as the source day
     left it: fifteen purpose points, a vision and the nine values of the diamond."""
     return _platform(
         load_demo.PLATFORM_PURPOSE_LEAD,
