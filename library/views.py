@@ -340,12 +340,7 @@ def programme_copy(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             by=request.user,
             token=_token(request),
         )
-        messages.success(
-            request,
-            _("“%(title)s” is ready with its days. Add the participants to its roster.")
-            % {"title": programme.title},
-        )
-        return redirect(programme)
+        return _programme_ready(request, programme)
     return TemplateResponse(
         request,
         "library/programme_copy.html",
@@ -359,6 +354,16 @@ def programme_copy(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "token": request.POST.get("token") or uuid.uuid4(),
         },
     )
+
+
+def _programme_ready(request: AuthenticatedHttpRequest, programme) -> HttpResponse:
+    """After a programme is made from a copy or a template: on to it, with the next step."""
+    messages.success(
+        request,
+        _("“%(title)s” is ready with its days. Add the participants to its roster.")
+        % {"title": programme.title},
+    )
+    return redirect(programme)
 
 
 @require_http_methods(["GET", "POST"])
@@ -391,12 +396,7 @@ def programme_from_template(request: AuthenticatedHttpRequest) -> HttpResponse:
             by=request.user,
             token=_token(request),
         )
-        messages.success(
-            request,
-            _("“%(title)s” is ready with its days. Add the participants to its roster.")
-            % {"title": programme.title},
-        )
-        return redirect(programme)
+        return _programme_ready(request, programme)
     return TemplateResponse(
         request,
         "library/programme_from_template.html",
