@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "platforms",
     "accounts",
     "library",
+    "personal",
 ]
 
 MIDDLEWARE = [
@@ -259,7 +260,7 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
     # Deletes participants' content of programmes whose retention period has ended.
     "purge-expired-content": {
-        "task": "workshops.tasks.purge_expired_content",
+        "task": "personal.tasks.purge_expired_content",
         "schedule": crontab(hour=3, minute=30),
     },
     # Queues again the PDF jobs whose worker died (see RENDER_LOST_AFTER).

@@ -12,8 +12,5 @@ class ExercisesConfig(AppConfig):
         from django.core import checks
 
         from exercises.checks import check_kinds
-        from exercises.kinds import own_page_parts
-        from workshops import personal
 
         checks.register(check_kinds)
-        personal.register_page_parts(own_page_parts)

@@ -29,6 +29,7 @@ from exercises import kinds
 from exercises.kinds import round_robin, survey, triads
 from exercises.models import Exercise, Member, Run
 from exercises.runs import change, ensure_run
+from personal import services
 from workshops import identity, personal
 from workshops.identity import device_hash as _device_hash
 from workshops.models import ActionLearningAnswer, AgendaItem, Attendee, ContentDeletion
@@ -350,7 +351,7 @@ def test_before_anything_is_erased_the_canary_is_everywhere_she_wrote(day):
 
 def test_erasing_her_leaves_no_text_of_hers_anywhere(day):
     kari = day["Kari"]
-    personal.erase(kari, reason=ContentDeletion.Reason.PARTICIPANT)
+    services.erase(kari, reason=ContentDeletion.Reason.PARTICIPANT)
     assert where(CANARY) == set()
     # What was not hers stays: her group's agreed point, the others' words and proposals.
     assert "exercises.submission" in where(GROUP_TEXT)
@@ -363,7 +364,7 @@ def test_erasing_her_leaves_no_text_of_hers_anywhere(day):
 
 
 def test_the_retention_purge_leaves_no_text_of_hers_anywhere(day, programme):
-    personal.purge_programme(programme)
+    services.purge_programme(programme)
     assert where(CANARY) == set()
     for run in Run.objects.all():
         run.module.context(run)

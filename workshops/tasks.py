@@ -26,8 +26,3 @@ def send_checkin_reminders(workshop_id: int, language: str | None = None) -> int
 @shared_task(acks_late=True)
 def remind_upcoming_days(days_ahead: int = 2) -> list[int]:
     return personal.remind_upcoming(days_ahead=days_ahead)
-
-
-@shared_task(acks_late=True)
-def purge_expired_content() -> list[int]:
-    return personal.purge_expired()

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from workshops import live_views, personal_views, views
+from workshops import live_views, views
 
 app_name = "workshops"
 
@@ -60,35 +60,4 @@ urlpatterns = [
     path("p/<str:code>/stream/", live_views.phone_stream, name="phone_stream"),
     path("p/<str:code>/prove/", live_views.phone_prove, name="phone_prove"),
     path("p/<str:code>/sign-out/", live_views.phone_sign_out, name="phone_sign_out"),
-    path(
-        "programmes/<int:pk>/progress/",
-        personal_views.programme_progress,
-        name="programme_progress",
-    ),
-    path("days/<int:pk>/remind/", personal_views.workshop_remind, name="workshop_remind"),
-    path(
-        "participants/<int:pk>/access-copy/",
-        personal_views.participant_access_copy,
-        name="participant_access_copy",
-    ),
-    path(
-        "participants/<int:pk>/new-code/",
-        personal_views.participant_new_code,
-        name="participant_new_code",
-    ),
-    path(
-        "participants/<int:pk>/erase/", personal_views.participant_erase, name="participant_erase"
-    ),
-    path("me/", personal_views.personal_page, name="personal_page"),
-    path("me/start/", personal_views.personal_start, name="personal_start"),
-    path("me/link/", personal_views.personal_request_link, name="personal_request_link"),
-    path("me/open/", personal_views.personal_link, name="personal_link"),
-    path("me/code/", personal_views.personal_code_login, name="personal_code_login"),
-    path("me/logout/", personal_views.personal_logout, name="personal_logout"),
-    path("me/answer/", personal_views.personal_answer, name="personal_answer"),
-    path("me/days/<int:pk>/", personal_views.personal_day, name="personal_day"),
-    path("me/group/", personal_views.personal_group, name="personal_group"),
-    path("me/export.<str:fmt>", personal_views.personal_export, name="personal_export"),
-    path("me/erase/", personal_views.personal_erase, name="personal_erase"),
-    path("me/new-code/", personal_views.personal_new_code, name="personal_new_code"),
 ]

@@ -60,7 +60,7 @@ TEMPLATE = "exercises/kinds/diamond.html"
 CLOSING = True
 PLACEMENT = "placement"
 DRAFT = "draft"
-# A group's diamond is the group's, though its secretary placed it (workshops.personal.erase).
+# A group's diamond is the group's, though its secretary placed it (personal.services.erase).
 GROUP_RESULTS = frozenset({PLACEMENT})
 ITEM_COUNT = sum(DIAMOND_ROWS)  # the nine a diamond places
 MOST_ITEMS = 20  # the most it chooses from

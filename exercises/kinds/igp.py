@@ -35,7 +35,7 @@ MINUTES = ("minutes_individual", "minutes_group", "minutes_plenary")
 TEMPLATE = "exercises/kinds/igp.html"
 NOTE, OUTPUT = "note", "output"
 # The group's agreed list is the group's, though its secretary typed it: it stays with the group
-# when the secretary's own content is erased (workshops.personal.erase). Notes are each person's.
+# when the secretary's own content is erased (personal.services.erase). Notes are each person's.
 GROUP_RESULTS = frozenset({OUTPUT})
 
 

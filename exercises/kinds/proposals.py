@@ -52,7 +52,7 @@ MINUTES = ("collect_minutes", "merge_minutes", "prioritise_minutes", "reveal_min
 TEMPLATE = "exercises/kinds/proposals.html"
 PROPOSAL = "proposal"
 VOTE = "vote"
-# A group's proposal is the group's, though its secretary typed it (workshops.personal.erase);
+# A group's proposal is the group's, though its secretary typed it (personal.services.erase);
 # a person's own proposal (no group) and every dot are the person's.
 GROUP_RESULTS = frozenset({PROPOSAL})
 DOTS, RANKING = "dots", "ranking"

@@ -127,7 +127,7 @@ def test_a_check_in_on_a_phone_when_the_facilitator_reaches_it(
     # The same check-in on her personal page, opened from the phone (its cookie opens it).
     with phone.expect_navigation():
         status.locator("a").click()
-    assert phone.url.endswith(reverse("workshops:personal_day", args=[workshop.pk]))
+    assert phone.url.endswith(reverse("personal:personal_day", args=[workshop.pk]))
     expect(phone.locator(f"#answer-{workshop.pk}-tried textarea")).to_have_value(
         "Ros i morgenmøtet <b>hver dag</b>"
     )

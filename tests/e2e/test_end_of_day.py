@@ -89,7 +89,7 @@ def test_the_facilitator_ends_the_day(
             live._message("What you did today"), timeout=support.SHOWN_WITHIN
         )
         expect(today).to_contain_text(f"{sent} bidrag")
-        expect(today.locator("a")).to_have_attribute("href", reverse("workshops:personal_page"))
+        expect(today.locator("a")).to_have_attribute("href", reverse("personal:personal_page"))
 
     found = _blocking(axe, console) + _blocking(axe, presenter) + _blocking(axe, phones["Ane"])
     # The results page and the summary page, in bokmål and nynorsk.

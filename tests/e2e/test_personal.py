@@ -50,11 +50,11 @@ def phone(browser: Browser, locale: str) -> Page:
 def sign_in(page: Page, live_server, participant: Participant) -> None:
     token = personal.create_link(participant)
     # As the e-mail has it: the token in the fragment, which the page's script posts.
-    page.goto(live_server.url + reverse("workshops:personal_link") + "#" + token)
+    page.goto(live_server.url + reverse("personal:personal_link") + "#" + token)
     assert token not in page.url  # taken out of the address bar and the history
     with page.expect_navigation():
         page.locator("main form button[type=submit]").click()
-    assert page.url.endswith(reverse("workshops:personal_page"))
+    assert page.url.endswith(reverse("personal:personal_page"))
 
 
 def wait_for(condition, timeout: float = 5.0) -> None:
@@ -69,7 +69,7 @@ def test_a_check_in_on_a_phone_is_saved_when_save_is_pressed(phone, live_server,
     workshop.save()
     sign_in(phone, live_server, kari)
     day = phone.locator(f"#day-{workshop.pk}")
-    day.locator(f"a[href='{reverse('workshops:personal_day', args=[workshop.pk])}']").click()
+    day.locator(f"a[href='{reverse('personal:personal_day', args=[workshop.pk])}']").click()
     expect(phone.locator("main h1")).to_contain_text(workshop.theme)
     form = phone.locator(f"#answer-{workshop.pk}-tried")
     form.locator("textarea").fill("Jeg ga ros i morgenmøtet <b>hver dag</b>")
@@ -112,11 +112,11 @@ def test_a_check_in_on_a_phone_is_saved_when_save_is_pressed(phone, live_server,
 
 def _pages(workshop: Workshop) -> dict[str, str]:
     return {
-        "page": reverse("workshops:personal_page"),
-        "day": reverse("workshops:personal_day", args=[workshop.pk]),
-        "group": reverse("workshops:personal_group"),
-        "erase": reverse("workshops:personal_erase"),
-        "export": reverse("workshops:personal_export", args=["html"]),
+        "page": reverse("personal:personal_page"),
+        "day": reverse("personal:personal_day", args=[workshop.pk]),
+        "group": reverse("personal:personal_group"),
+        "erase": reverse("personal:personal_erase"),
+        "export": reverse("personal:personal_export", args=["html"]),
     }
 
 
@@ -163,13 +163,13 @@ def written(kari, workshop) -> None:
 def _path(name: str, workshop: Workshop, kari: Participant) -> str:
     match name:
         case "start":
-            return reverse("workshops:personal_start")
+            return reverse("personal:personal_start")
         case "link":
-            return reverse("workshops:personal_link") + "#" + personal.create_link(kari)
+            return reverse("personal:personal_link") + "#" + personal.create_link(kari)
         case "link_invalid":
-            return reverse("workshops:personal_link") + "#no-such-link"
+            return reverse("personal:personal_link") + "#no-such-link"
         case "progress":
-            return reverse("workshops:programme_progress", args=[workshop.programme_id])
+            return reverse("personal:programme_progress", args=[workshop.programme_id])
         case _:
             return _pages(workshop)[name]
 

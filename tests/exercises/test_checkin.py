@@ -13,6 +13,7 @@ from django.urls import reverse
 from exercises import kinds
 from exercises.kinds import checkin
 from exercises.models import Exercise, Run, Submission
+from personal import services
 from workshops import broadcast, personal
 from workshops.models import ActionLearningAnswer, Attendee, ContentDeletion, Participant
 
@@ -113,7 +114,7 @@ def test_what_the_phone_sends_is_the_check_in_on_the_personal_page(workshop, run
     }
     assert not Submission.objects.exists()  # nothing on the run: the person's page holds it
     # The same record on the personal page, opened by the phone's device cookie.
-    day = send_to.get(reverse("workshops:personal_day", args=[workshop.pk])).text
+    day = send_to.get(reverse("personal:personal_day", args=[workshop.pk])).text
     assert "Ros i morgenmøtet" in day and "Korrigerende tilbakemelding" in day
     progress = personal.progress(workshop.programme)
     assert [
@@ -214,7 +215,7 @@ def test_a_check_in_redraws_the_console_and_projector(
             send(phone, workshop, run, tried="Noe")
         else:
             phone.post(
-                reverse("workshops:personal_answer"),
+                reverse("personal:personal_answer"),
                 {"question": "tried", "workshop": workshop.pk, "text": "Noe"},
                 **HTMX,
             )
@@ -265,14 +266,14 @@ def test_the_counts_stay_when_check_ins_are_erased_or_retention_deletes_them(
     before = {"checked_in": 2, "on_roster": 3, "without_page": 1}
     assert checkin.counts(run) == before
 
-    personal.erase(kari, reason=ContentDeletion.Reason.PARTICIPANT)
+    services.erase(kari, reason=ContentDeletion.Reason.PARTICIPANT)
     assert not ActionLearningAnswer.objects.filter(participant=kari).exists()
     assert checkin.counts(Run.objects.get()) == before
     # The day goes on: a new check-in after the erasure counts on top of what was kept.
     send(ola_phone, workshop, run, take_away="Tar med")
     assert checkin.counts(Run.objects.get())["checked_in"] == 3
 
-    personal.purge_programme(programme)
+    services.purge_programme(programme)
     assert not Attendee.objects.exists() and not ActionLearningAnswer.objects.exists()
     after = Run.objects.get()
     # Kari counted once: her erasure took her rows, so retention did not count them again.

@@ -22,7 +22,8 @@ from exercises.kinds import survey
 from exercises.models import Exercise, Run, RunEvent, Submission
 from exercises.privacy import delete_submissions
 from exercises.runs import change
-from workshops import identity, personal
+from personal import services
+from workshops import identity
 from workshops.identity import device_hash as _device_hash
 from workshops.models import AgendaItem, Attendee, ContentDeletion
 
@@ -258,7 +259,7 @@ def test_erasure_removes_the_rows_and_her_texts_and_keeps_every_number_exact(day
     before = numbers(runs)
     kari = people["Kari"]
     assert Submission.objects.filter(author__participant=kari).count() == 7
-    personal.erase(kari, reason=ContentDeletion.Reason.PARTICIPANT)
+    services.erase(kari, reason=ContentDeletion.Reason.PARTICIPANT)
     assert not Submission.objects.filter(author__participant=kari).exists()
     assert not Attendee.objects.filter(participant=kari).exists()
     assert numbers(runs) == before
@@ -279,7 +280,7 @@ def test_erasing_one_after_another_keeps_adding_up(day):
     runs, people = day
     before = numbers(runs)
     for name in ("Kari", "Per", "Ola"):
-        personal.erase(people[name], reason=ContentDeletion.Reason.FACILITATOR)
+        services.erase(people[name], reason=ContentDeletion.Reason.FACILITATOR)
         assert numbers(runs) == before
     assert words(runs) == {"Omtanke": 1, "mot": 1}  # Siv's and the guest's
     assert standings(runs) == []  # all three who proposed are gone
@@ -290,7 +291,7 @@ def test_retention_removes_every_row_and_keeps_every_number_exact(day, workshop)
     before = numbers(runs)
     written = survey.export_sheets(runs["survey"])[1][2]
     assert len(written) == 5  # the written answers, shown once enough had answered
-    personal.purge_programme(workshop.programme)
+    services.purge_programme(workshop.programme)
     assert not Submission.objects.filter(run__workshop=workshop).exists()
     assert not Attendee.objects.filter(workshop=workshop).exists()
     assert numbers(runs) == before
@@ -313,8 +314,8 @@ def test_the_exports_read_the_same_after_deletion_but_for_the_texts(day, worksho
         return tables
 
     before = exported()
-    personal.erase(people["Per"], reason=ContentDeletion.Reason.PARTICIPANT)
-    personal.purge_programme(workshop.programme)
+    services.erase(people["Per"], reason=ContentDeletion.Reason.PARTICIPANT)
+    services.purge_programme(workshop.programme)
     after = exported()
     for name in ("diamond", "reflection"):
         assert after[name] == before[name], name
@@ -328,7 +329,7 @@ def test_the_exports_read_the_same_after_deletion_but_for_the_texts(day, worksho
 def test_a_run_that_goes_on_after_an_erasure_counts_on(day):
     runs, people = day
     cloud = runs["word_cloud"]
-    personal.erase(people["Kari"], reason=ContentDeletion.Reason.PARTICIPANT)
+    services.erase(people["Kari"], reason=ContentDeletion.Reason.PARTICIPANT)
     newcomer = identity.join(cloud.workshop, _device_hash("new"), None, "Ny")
     _send(Run.objects.get(pk=cloud.pk), newcomer, {"text": "tillit"})
     context = cloud.module.context(Run.objects.get(pk=cloud.pk))
@@ -347,7 +348,7 @@ def test_a_word_the_facilitator_hid_leaves_his_choices_and_his_log(day, workshop
     before = cloud.module.context(cloud)
     assert "KARI-er-dum" in [w.text for w in before["all_words"]()]
     assert "KARI-er-dum" not in [w.text for w in before["words"]()]
-    personal.erase(people["Ola"], reason=ContentDeletion.Reason.PARTICIPANT)
+    services.erase(people["Ola"], reason=ContentDeletion.Reason.PARTICIPANT)
     after = Run.objects.get(pk=cloud.pk)
     # Ola wrote the hidden word: it leaves the hidden list and the log's line about it.
     assert after.state["hidden"] == []
@@ -355,7 +356,7 @@ def test_a_word_the_facilitator_hid_leaves_his_choices_and_his_log(day, workshop
     log = dict(RunEvent.objects.filter(run=cloud).values_list("action", "detail"))
     assert log == {"hide": "", "merge": "omtanke -> mot"}  # Siv's and the guest's words stay
     assert after.state["merges"] == {"omtanke": "mot"}
-    personal.purge_programme(workshop.programme)
+    services.purge_programme(workshop.programme)
     after = Run.objects.get(pk=cloud.pk)
     assert after.state["merges"] == {} and after.module.context(after)["entry_count"]() == 9
     # Nor does the facilitator's log keep anything: retention empties the log's details.
@@ -382,7 +383,7 @@ def test_what_earlier_deletions_kept_of_texts_is_taken_out(day):
 
 def test_a_diamond_edited_after_deletion_stops_counting_what_was_placed_before(day):
     runs, people = day
-    personal.erase(people["Per"], reason=ContentDeletion.Reason.PARTICIPANT)
+    services.erase(people["Per"], reason=ContentDeletion.Reason.PARTICIPANT)
     diamond = Run.objects.get(pk=runs["diamond"].pk)
     exercise = diamond.exercise
     exercise.settings = {**exercise.settings, "items": "\n".join([*ITEMS[:8], "Ny verdi"])}
@@ -448,7 +449,7 @@ def test_groups_own_diamonds_keep_their_totals(workshop, agenda, alice):
 
     before = ranking()
     assert before[0][0] == ("Tillit", 10, 1) and len(before[0]) == 17 and before[1] == 2
-    personal.purge_programme(workshop.programme)
+    services.purge_programme(workshop.programme)
     assert not Submission.objects.filter(run=run).exists()
     assert ranking() == before
 
@@ -502,7 +503,7 @@ def test_what_the_secretary_typed_for_the_group_stays_with_the_group_without_the
             token=uuid.uuid4(),
         )
 
-    counts = personal.erase(people["Kari"], reason=ContentDeletion.Reason.PARTICIPANT)
+    counts = services.erase(people["Kari"], reason=ContentDeletion.Reason.PARTICIPANT)
 
     left = {(s.run.exercise.kind, s.key, s.text): s.author for s in Submission.objects.all()}
     assert left == {
@@ -512,6 +513,6 @@ def test_what_the_secretary_typed_for_the_group_stays_with_the_group_without_the
         ("proposals", proposals.PROPOSAL, "Sammen for Seljord"): None,
     }
     assert (counts["submissions"], counts["group_results_kept"]) == (4, 3)
-    assert personal.submissions_of(people["Kari"]).count() == 0  # nothing leads back to her
+    assert services.submissions_of(people["Kari"]).count() == 0  # nothing leads back to her
     # The group still sees its list where it looks for it.
     assert igp.context(runs["igp"])["groups"][0]["outputs"] == ["Tillit"]

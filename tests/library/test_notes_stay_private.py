@@ -68,7 +68,7 @@ def live_day(workshop, agenda, alice, participant) -> dict:
     )
     participant_client = Client(headers={"accept-language": "en"})
     token = personal.create_link(participant)
-    participant_client.post(reverse("workshops:personal_link"), {"token": token})
+    participant_client.post(reverse("personal:personal_link"), {"token": token})
     return {
         "workshop": workshop,
         "phone": phone,
@@ -169,11 +169,11 @@ def test_nothing_participants_take_home_has_a_note(live_day, alice_client):
         live_day["personal"],
     )
     responses = {
-        "personal page": personal_client.get(reverse("workshops:personal_page")),
-        "personal day": personal_client.get(reverse("workshops:personal_day", args=[workshop.pk])),
-        "personal group": personal_client.get(reverse("workshops:personal_group")),
-        "export json": personal_client.get(reverse("workshops:personal_export", args=["json"])),
-        "export html": personal_client.get(reverse("workshops:personal_export", args=["html"])),
+        "personal page": personal_client.get(reverse("personal:personal_page")),
+        "personal day": personal_client.get(reverse("personal:personal_day", args=[workshop.pk])),
+        "personal group": personal_client.get(reverse("personal:personal_group")),
+        "export json": personal_client.get(reverse("personal:personal_export", args=["json"])),
+        "export html": personal_client.get(reverse("personal:personal_export", args=["html"])),
         "calendar": alice_client.get(reverse("workshops:workshop_ics", args=[workshop.pk])),
         "results csv": alice_client.get(reverse("exercises:export_csv", args=[live_day["run"].pk])),
         "results xlsx": alice_client.get(

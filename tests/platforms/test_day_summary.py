@@ -115,7 +115,7 @@ def test_each_phone_gets_its_own_day(client, ended):
     ).content.decode()
     assert "What you did today" in mine
     assert "Ordsky" in mine and "You sent 2 contributions." in mine
-    assert reverse("workshops:personal_page") in mine
+    assert reverse("personal:personal_page") in mine
     client.cookies[identity.DEVICE_COOKIE] = "Cato"  # sent nothing
     his = client.get(
         reverse("workshops:phone", args=[workshop.join_code]), headers={"HX-Request": "true"}

@@ -178,14 +178,24 @@ POST_ROUTES: dict[str, Route] = {
 }
 
 
-def workshop_url_names() -> set[str]:
+# The apps whose URLs this file covers (the exercises and platforms have their own tests).
+NAMESPACES = ("workshops", "live", "personal")
+
+
+def url_namespaces() -> dict[str, str]:
+    """Each URL name of the covered apps, with the namespace it is reversed in."""
     resolver = get_resolver()
-    namespace = resolver.namespace_dict["workshops"][1]
-    return {name for name in namespace.reverse_dict if isinstance(name, str)}
+    return {
+        name: namespace
+        for namespace in NAMESPACES
+        if namespace in resolver.namespace_dict
+        for name in resolver.namespace_dict[namespace][1].reverse_dict
+        if isinstance(name, str)
+    }
 
 
 def test_every_url_has_a_rule():
-    assert workshop_url_names() == set(ROUTES) | PUBLIC
+    assert set(url_namespaces()) == set(ROUTES) | PUBLIC
 
 
 @pytest.fixture
@@ -209,7 +219,7 @@ def objects(programme, workshop, group, participant) -> dict:
 
 
 def call(client: Client, name: str, route: Route, objects: dict):
-    url = reverse(f"workshops:{name}", kwargs=route.target(objects))
+    url = reverse(f"{url_namespaces()[name]}:{name}", kwargs=route.target(objects))
     if route.method == "get":
         return client.get(url)
     return client.post(url, route.data(objects))

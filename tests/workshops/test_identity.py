@@ -109,7 +109,7 @@ def test_a_second_phone_picking_a_taken_name_is_refused_and_sees_nothing_of_hers
     assert personal.personal_code(kari) not in page
     assert "KARI-PRIVATE" not in page
     assert phone_page(intruder, live).status_code == 302  # back to joining: it is no one
-    assert intruder.get(reverse("workshops:personal_page")).status_code == 302
+    assert intruder.get(reverse("personal:personal_page")).status_code == 302
     # Kari's phone is still Kari, and still knows her page.
     assert "You are Kari Nordmann" in phone_page(karis_phone, live).text
     assert Attendee.objects.get(participant=kari).device_hash == identity.device_hash("kari-phone")
@@ -136,7 +136,7 @@ def test_moving_with_the_personal_code_signs_the_old_phone_out_after(live, kari,
     assert personal.personal_code(kari) in phone_page(new, live).text
     old = phone_page(karis_phone, live)
     assert "You have moved to another phone" in old.text
-    assert karis_phone.get(reverse("workshops:personal_page")).status_code == 302
+    assert karis_phone.get(reverse("personal:personal_page")).status_code == 302
     assert Attendee.objects.filter(participant=kari).count() == 1
     assert PersonEvent.objects.filter(participant=kari, action="move", how="known").exists()
 
@@ -233,7 +233,7 @@ def test_signing_out_on_a_phone_frees_it_and_forgets_it(live, kari, karis_phone)
     karis_phone.post(reverse("workshops:phone_sign_out", args=[live.join_code]))
     assert phone_page(karis_phone, live).status_code == 302
     assert not KnownDevice.objects.filter(participant=kari).exists()
-    assert karis_phone.get(reverse("workshops:personal_page")).status_code == 302
+    assert karis_phone.get(reverse("personal:personal_page")).status_code == 302
     # Her name needs proof now: what she sent today is on it.
     assert join(phone("someone"), live, participant=kari.pk)["Location"] == taken_url(live, kari)
 
@@ -242,7 +242,7 @@ def test_a_personal_page_link_opened_on_the_phone_proves_it(live, kari):
     client = phone("kari-phone")
     join(client, live, participant=kari.pk)
     assert personal.personal_code(kari) not in phone_page(client, live).text
-    client.post(reverse("workshops:personal_link"), {"token": personal.create_link(kari)})
+    client.post(reverse("personal:personal_link"), {"token": personal.create_link(kari)})
     assert personal.personal_code(kari) in phone_page(client, live).text
 
 
@@ -319,28 +319,28 @@ def test_a_day_for_the_list_only_refuses_typed_names(live, kari, alice_client):
 
 def test_a_new_code_from_the_person_signs_out_their_other_devices(live, kari, karis_phone):
     laptop = Client(headers={"accept-language": "en"})
-    laptop.post(reverse("workshops:personal_link"), {"token": personal.create_link(kari)})
+    laptop.post(reverse("personal:personal_link"), {"token": personal.create_link(kari)})
     old_code = personal.personal_code(kari)
-    karis_phone.post(reverse("workshops:personal_new_code"))
+    karis_phone.post(reverse("personal:personal_new_code"))
     new_code = personal.personal_code(kari)
     assert new_code != old_code
     assert personal.participant_of_code(old_code) is None
     assert personal.participant_of_code(new_code) == kari
-    assert karis_phone.get(reverse("workshops:personal_page")).status_code == 200
-    assert laptop.get(reverse("workshops:personal_page")).status_code == 302
+    assert karis_phone.get(reverse("personal:personal_page")).status_code == 200
+    assert laptop.get(reverse("personal:personal_page")).status_code == 302
     assert PersonEvent.objects.filter(participant=kari, action="new_code").count() == 1
 
 
 def test_a_new_code_from_the_facilitator_signs_out_every_device(
     live, kari, karis_phone, alice_client, bob_client
 ):
-    url = reverse("workshops:participant_new_code", args=[kari.pk])
+    url = reverse("personal:participant_new_code", args=[kari.pk])
     assert bob_client.post(url).status_code == 403
     old_code = personal.personal_code(kari)
     page = alice_client.post(url, follow=True).text
     assert personal.personal_code(kari) not in page  # never shown to the facilitator
     assert personal.participant_of_code(old_code) is None
-    assert karis_phone.get(reverse("workshops:personal_page")).status_code == 302
+    assert karis_phone.get(reverse("personal:personal_page")).status_code == 302
     assert personal.personal_code(kari) not in phone_page(karis_phone, live).text
 
 
@@ -353,11 +353,11 @@ def test_the_code_expires_with_the_programmes_retention(live, kari):
 
 def test_erasure_reaches_the_facilitator_as_a_count(alice_client, kari, programme):
     client = Client(headers={"accept-language": "en"})
-    client.post(reverse("workshops:personal_link"), {"token": personal.create_link(kari)})
-    assert client.get(reverse("workshops:personal_erase")).status_code == 200  # asks first
-    client.post(reverse("workshops:personal_erase"))
+    client.post(reverse("personal:personal_link"), {"token": personal.create_link(kari)})
+    assert client.get(reverse("personal:personal_erase")).status_code == 200  # asks first
+    client.post(reverse("personal:personal_erase"))
     assert ContentDeletion.objects.get().reason == "participant"
-    page = alice_client.get(reverse("workshops:programme_progress", args=[programme.pk])).text
+    page = alice_client.get(reverse("personal:programme_progress", args=[programme.pk])).text
     assert "1 participant has deleted what they wrote." in page
     assert not KnownDevice.objects.filter(participant=kari).exists()
 

@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from exercises.aggregate import cloud
 from exercises.models import Exercise, Run, Submission
+from personal import services
 from workshops import identity, personal
 from workshops.identity import DEVICE_COOKIE
 from workshops.identity import device_hash as _device_hash
@@ -86,7 +87,7 @@ def written(kari, per, ola, workshop, other_workshop) -> None:
 def signed_in(participant: Participant) -> Client:
     client = Client(headers={"accept-language": "en"})
     token = personal.create_link(participant)
-    response = client.post(reverse("workshops:personal_link"), {"token": token})
+    response = client.post(reverse("personal:personal_link"), {"token": token})
     assert response.status_code == 302
     return client
 
@@ -116,7 +117,7 @@ def submit(run: Run, attendee: Attendee, text: str) -> Submission:
 def test_known_and_unknown_email_get_the_same_answer(
     client, kari, django_capture_on_commit_callbacks
 ):
-    url = reverse("workshops:personal_request_link")
+    url = reverse("personal:personal_request_link")
     with django_capture_on_commit_callbacks(execute=True):
         known = client.post(url, {"email": "KARI@example.no"})
     with django_capture_on_commit_callbacks(execute=True):
@@ -128,13 +129,13 @@ def test_known_and_unknown_email_get_the_same_answer(
     page = client.get(known["Location"])
     assert "If this address is on the list of participants" in page.text
     token = mail.outbox[0].body.split("/me/open/#")[1].split()[0]
-    assert client.post(reverse("workshops:personal_link"), {"token": token}).status_code == 302
+    assert client.post(reverse("personal:personal_link"), {"token": token}).status_code == 302
 
 
 def test_link_requests_per_address_are_capped_without_telling(
     client, kari, django_capture_on_commit_callbacks
 ):
-    url = reverse("workshops:personal_request_link")
+    url = reverse("personal:personal_request_link")
     for _ in range(7):
         with django_capture_on_commit_callbacks(execute=True):
             response = client.post(url, {"email": "kari@example.no"})
@@ -143,21 +144,21 @@ def test_link_requests_per_address_are_capped_without_telling(
 
 
 def test_a_malformed_address_is_told_so(client):
-    response = client.post(reverse("workshops:personal_request_link"), {"email": "kari"})
+    response = client.post(reverse("personal:personal_request_link"), {"email": "kari"})
     assert response.status_code == 400
     assert "valid email address" in response.text
 
 
 def test_a_valid_link_opens_the_page_once_after_a_click(client, kari, written):
     token = personal.create_link(kari)
-    url = reverse("workshops:personal_link")
+    url = reverse("personal:personal_link")
     # The token travels in the link's fragment, which no browser sends: opening the page (as
     # a mail scanner would) does not spend it, and the page holds no token of its own.
     assert personal.link_url(token).endswith(f"{url}#{token}")
     assert token not in client.get(url).text
     response = client.post(url, {"token": token})
-    assert response["Location"] == reverse("workshops:personal_page")
-    page = client.get(reverse("workshops:personal_page"))
+    assert response["Location"] == reverse("personal:personal_page")
+    page = client.get(reverse("personal:personal_page"))
     assert page.status_code == 200
     assert "KARI-PRIVATE project" in page.text
     assert client.post(url, {"token": token}).status_code == 410
@@ -165,12 +166,12 @@ def test_a_valid_link_opens_the_page_once_after_a_click(client, kari, written):
 
 def test_an_expired_link_is_refused_and_a_new_one_can_be_asked_for(client, kari):
     token = personal.create_link(kari, now=timezone.now() - personal.LINK_LIFETIME)
-    url = reverse("workshops:personal_link")
+    url = reverse("personal:personal_link")
     response = client.post(url, {"token": token})
     assert response.status_code == 410
     assert "Send me a new link" in response.text
-    assert client.get(reverse("workshops:personal_page"))["Location"] == reverse(
-        "workshops:personal_start"
+    assert client.get(reverse("personal:personal_page"))["Location"] == reverse(
+        "personal:personal_start"
     )
     fresh = personal.create_link(kari)
     assert client.post(url, {"token": fresh}).status_code == 302
@@ -178,44 +179,44 @@ def test_an_expired_link_is_refused_and_a_new_one_can_be_asked_for(client, kari)
 
 def test_a_used_link_does_not_work_again_after_signing_out(client, kari):
     token = personal.create_link(kari)
-    url = reverse("workshops:personal_link")
+    url = reverse("personal:personal_link")
     client.post(url, {"token": token})
-    assert client.post(reverse("workshops:personal_logout")).status_code == 302
-    assert client.get(reverse("workshops:personal_page")).status_code == 302
+    assert client.post(reverse("personal:personal_logout")).status_code == 302
+    assert client.get(reverse("personal:personal_page")).status_code == 302
     assert client.post(url, {"token": token}).status_code == 410
-    assert client.get(reverse("workshops:personal_page")).status_code == 302
+    assert client.get(reverse("personal:personal_page")).status_code == 302
 
 
 def test_another_persons_link_opens_only_their_page(client, kari, per, written):
     client = signed_in(kari)
-    client.post(reverse("workshops:personal_link"), {"token": personal.create_link(per)})
-    page = client.get(reverse("workshops:personal_page")).text
+    client.post(reverse("personal:personal_link"), {"token": personal.create_link(per)})
+    page = client.get(reverse("personal:personal_page")).text
     assert "PER-PRIVATE project" in page
     assert "KARI-PRIVATE" not in page
 
 
 def test_a_made_up_link_opens_nothing(client, kari):
     personal.create_link(kari)
-    response = client.post(reverse("workshops:personal_link"), {"token": "not-a-token"})
+    response = client.post(reverse("personal:personal_link"), {"token": "not-a-token"})
     assert response.status_code == 410
     assert PersonalLink.objects.filter(used_at__isnull=False).count() == 0
 
 
 def test_the_personal_code_opens_the_page_and_a_wrong_one_does_not(client, kari):
     code = personal.personal_code(kari)
-    wrong = client.post(reverse("workshops:personal_code_login"), {"code": "AAAAA-AAAAA"})
+    wrong = client.post(reverse("personal:personal_code_login"), {"code": "AAAAA-AAAAA"})
     assert wrong.status_code == 400
     assert "does not open a page" in wrong.text
-    right = client.post(reverse("workshops:personal_code_login"), {"code": code.lower()})
-    assert right["Location"] == reverse("workshops:personal_page")
+    right = client.post(reverse("personal:personal_code_login"), {"code": code.lower()})
+    assert right["Location"] == reverse("personal:personal_page")
     assert kari.name in client.get(right["Location"]).text
 
 
 def test_guessing_codes_is_capped(client, kari, settings):
     for _ in range(settings.JOIN_WRONG_CODES_FREE + 1):
-        client.post(reverse("workshops:personal_code_login"), {"code": "AAAAA-AAAAA"})
+        client.post(reverse("personal:personal_code_login"), {"code": "AAAAA-AAAAA"})
     blocked = client.post(
-        reverse("workshops:personal_code_login"), {"code": personal.personal_code(kari)}
+        reverse("personal:personal_code_login"), {"code": personal.personal_code(kari)}
     )
     assert blocked.status_code == 429
 
@@ -229,7 +230,7 @@ def test_a_picked_name_opens_nothing_until_the_phone_shows_it_is_the_person(
     phone = client.get(reverse("workshops:phone", args=[workshop.join_code]))
     assert personal.personal_code(kari) not in phone.text
     assert reverse("workshops:phone_prove", args=[workshop.join_code]) in phone.text
-    assert client.get(reverse("workshops:personal_page")).status_code == 302
+    assert client.get(reverse("personal:personal_page")).status_code == 302
     # With her code the phone shows it is Kari: now it shows the code and opens her page.
     proved = client.post(
         reverse("workshops:phone_prove", args=[workshop.join_code]),
@@ -238,16 +239,16 @@ def test_a_picked_name_opens_nothing_until_the_phone_shows_it_is_the_person(
     assert proved.status_code == 302
     phone = client.get(reverse("workshops:phone", args=[workshop.join_code]))
     assert personal.personal_code(kari) in phone.text
-    assert "KARI-PRIVATE project" in client.get(reverse("workshops:personal_page")).text
-    client.post(reverse("workshops:personal_logout"))
-    assert client.get(reverse("workshops:personal_page")).status_code == 302
+    assert "KARI-PRIVATE project" in client.get(reverse("personal:personal_page")).text
+    client.post(reverse("personal:personal_logout"))
+    assert client.get(reverse("personal:personal_page")).status_code == 302
 
 
 def test_a_phone_that_joined_under_a_typed_name_opens_no_page(client, workshop):
     workshop.start_day(by=None)
     attend(workshop, None, "guest-phone")
     client.cookies[DEVICE_COOKIE] = "guest-phone"
-    assert client.get(reverse("workshops:personal_page")).status_code == 302
+    assert client.get(reverse("personal:personal_page")).status_code == 302
 
 
 # Nobody reads another person's private content
@@ -290,7 +291,7 @@ def test_nobody_reads_anothers_private_content(
         client = Client(headers={"accept-language": "en"})
     else:
         client = signed_in(request.getfixturevalue(who))
-    response = client.get(reverse(f"workshops:{name}", kwargs=_kwargs(kwargs, own, other)))
+    response = client.get(reverse(f"personal:{name}", kwargs=_kwargs(kwargs, own, other)))
     for marker in FORBIDDEN[who]:
         assert marker not in response.content.decode()
     if who == "anonymous":
@@ -300,7 +301,7 @@ def test_nobody_reads_anothers_private_content(
 
 
 def test_the_group_page_shows_members_and_only_what_they_shared(written, kari):
-    page = signed_in(kari).get(reverse("workshops:personal_group")).text
+    page = signed_in(kari).get(reverse("personal:personal_group")).text
     assert "Per Hansen" in page
     assert "PER-SHARED learnt" in page
     assert "PER-PRIVATE" not in page
@@ -311,7 +312,7 @@ def test_the_group_page_shows_members_and_only_what_they_shared(written, kari):
 def test_nobody_writes_into_another_programmes_day(request, kari, target):
     workshop_id = request.getfixturevalue(target).pk if target != "nonsense" else 999999
     response = signed_in(kari).post(
-        reverse("workshops:personal_answer"),
+        reverse("personal:personal_answer"),
         {"question": Q.TRIED, "workshop": workshop_id, "text": "x", "token": uuid.uuid4()},
     )
     assert response.status_code == 404
@@ -320,7 +321,7 @@ def test_nobody_writes_into_another_programmes_day(request, kari, target):
 
 def test_answers_need_a_session(client, kari):
     response = client.post(
-        reverse("workshops:personal_answer"), {"question": Q.MARKED_BY, "text": "x"}
+        reverse("personal:personal_answer"), {"question": Q.MARKED_BY, "text": "x"}
     )
     assert response.status_code == 302
     assert not ActionLearningAnswer.objects.exists()
@@ -333,27 +334,27 @@ def test_an_answer_is_saved_private_once_and_escaped(kari):
     client = signed_in(kari)
     token = str(uuid.uuid4())
     data = {"question": Q.MARKED_BY, "text": "<script>alert(1)</script> Tillit", "token": token}
-    first = client.post(reverse("workshops:personal_answer"), data, headers={"HX-Request": "true"})
+    first = client.post(reverse("personal:personal_answer"), data, headers={"HX-Request": "true"})
     assert first.status_code == 200
     assert "Saved. Only you can see it." in first.text
     # The same request again (a retry over a flaky network) after a later edit changes nothing.
     client.post(
-        reverse("workshops:personal_answer"),
+        reverse("personal:personal_answer"),
         {**data, "text": "Newer", "token": str(uuid.uuid4())},
         headers={"HX-Request": "true"},
     )
-    client.post(reverse("workshops:personal_answer"), data, headers={"HX-Request": "true"})
+    client.post(reverse("personal:personal_answer"), data, headers={"HX-Request": "true"})
     answer = ActionLearningAnswer.objects.get()
     assert answer.text == "Newer"
     assert answer.shared is False
-    page = client.get(reverse("workshops:personal_page")).text
+    page = client.get(reverse("personal:personal_page")).text
     assert "<script>alert(1)</script>" not in page
 
 
 def test_sharing_is_an_explicit_choice(kari, workshop):
     client = signed_in(kari)
     client.post(
-        reverse("workshops:personal_answer"),
+        reverse("personal:personal_answer"),
         {"question": Q.PEER_PROBLEM, "workshop": workshop.pk, "text": "Tid", "shared": "on"},
     )
     assert ActionLearningAnswer.objects.get().shared is True
@@ -362,7 +363,7 @@ def test_sharing_is_an_explicit_choice(kari, workshop):
 def test_a_too_long_answer_is_refused_with_a_clear_message_and_kept_on_screen(kari):
     text = "a" * (ActionLearningAnswer.MAX_LENGTH + 1)
     response = signed_in(kari).post(
-        reverse("workshops:personal_answer"),
+        reverse("personal:personal_answer"),
         {"question": Q.MARKED_BY, "text": text},
         headers={"HX-Request": "true"},
     )
@@ -374,7 +375,7 @@ def test_a_too_long_answer_is_refused_with_a_clear_message_and_kept_on_screen(ka
 def test_the_day_page_shows_the_check_in_and_the_assignment(kari, workshop):
     workshop.between_work = "Gi tre konkrete tilbakemeldinger"
     workshop.save()
-    page = signed_in(kari).get(reverse("workshops:personal_day", args=[workshop.pk])).text
+    page = signed_in(kari).get(reverse("personal:personal_day", args=[workshop.pk])).text
     assert "Gi tre konkrete tilbakemeldinger" in page
     assert "What have you tried since last time?" in page
     assert "Your answer to the assignment" in page
@@ -384,10 +385,10 @@ def test_no_participant_text_in_the_logs(caplog, kari, workshop):
     caplog.set_level(logging.DEBUG)
     client = signed_in(kari)
     client.post(
-        reverse("workshops:personal_answer"), {"question": Q.MARKED_BY, "text": "SECRET-TEXT"}
+        reverse("personal:personal_answer"), {"question": Q.MARKED_BY, "text": "SECRET-TEXT"}
     )
-    client.get(reverse("workshops:personal_export", args=["json"]))
-    personal.erase(kari, reason=ContentDeletion.Reason.PARTICIPANT)
+    client.get(reverse("personal:personal_export", args=["json"]))
+    services.erase(kari, reason=ContentDeletion.Reason.PARTICIPANT)
     assert "SECRET-TEXT" not in caplog.text
     assert "SECRET-TEXT" not in json.dumps(list(ContentDeletion.objects.values("counts")))
 
@@ -397,7 +398,7 @@ def test_no_participant_text_in_the_logs(caplog, kari, workshop):
 
 def test_progress_shows_names_and_counts_never_content(alice_client, written, workshop):
     page = alice_client.get(
-        reverse("workshops:programme_progress", args=[workshop.programme_id])
+        reverse("personal:programme_progress", args=[workshop.programme_id])
     ).text
     assert "2 of 2 have started." in page
     assert "2 of 2 have checked in." in page
@@ -410,7 +411,7 @@ def test_reminders_go_once_to_those_who_have_not_checked_in(
     alice_client, kari, per, workshop, django_capture_on_commit_callbacks
 ):
     write(kari, Q.TRIED, "Ting", workshop=workshop)
-    url = reverse("workshops:workshop_remind", args=[workshop.pk])
+    url = reverse("personal:workshop_remind", args=[workshop.pk])
     with django_capture_on_commit_callbacks(execute=True):
         assert alice_client.post(url).status_code == 302
     with django_capture_on_commit_callbacks(execute=True):
@@ -437,7 +438,7 @@ def test_the_ended_day_on_the_phone_offers_the_check_in(client, kari, workshop):
     workshop.end_day(by=None, expected_version=workshop.version)
     client.cookies[DEVICE_COOKIE] = "kari-phone"
     phone = client.get(reverse("workshops:phone", args=[workshop.join_code])).text
-    assert reverse("workshops:personal_day", args=[workshop.pk]) in phone
+    assert reverse("personal:personal_day", args=[workshop.pk]) in phone
 
 
 # Retention
@@ -472,20 +473,20 @@ def test_retention_deletes_exactly_the_expired_programmes_content(
     deadline = dt.date(2026, 11, 26) + dt.timedelta(days=10)
     assert programme.deletion_date() == deadline
     others_before = content_counts(other_programme)
-    assert personal.purge_expired(deadline - dt.timedelta(days=1)) == []
+    assert services.purge_expired(deadline - dt.timedelta(days=1)) == []
     assert content_counts(programme) == (4, 4, 3)
-    assert personal.purge_expired(deadline + dt.timedelta(days=1)) == [programme.pk]
+    assert services.purge_expired(deadline + dt.timedelta(days=1)) == [programme.pk]
     assert content_counts(programme) == (0, 0, 0)
     assert content_counts(other_programme) == others_before
     assert Participant.objects.filter(programme=programme).count() == 2
     assert Run.objects.filter(pk=full_programme.pk).exists()
     assert ContentDeletion.objects.get().counts["submissions"] == 4
     # Nothing left to delete: running again does nothing.
-    assert personal.purge_expired(deadline + dt.timedelta(days=2)) == []
+    assert services.purge_expired(deadline + dt.timedelta(days=2)) == []
 
 
 def test_retention_runs_from_the_command_and_the_task(full_programme, workshop):
-    from workshops.tasks import purge_expired_content
+    from personal.tasks import purge_expired_content
 
     call_command("purge_expired_content", "--today", "2026-12-05")
     assert content_counts(workshop.programme) == (4, 4, 3)
@@ -512,7 +513,7 @@ def test_facilitators_are_warned_within_thirty_days(alice_client, workshop):
 
 def test_export_holds_everything_the_person_wrote_and_nothing_else(full_programme, kari):
     for client, url in [
-        (signed_in(kari), reverse("workshops:personal_export", args=["json"])),
+        (signed_in(kari), reverse("personal:personal_export", args=["json"])),
     ]:
         data = json.loads(client.get(url).content)
         texts = [a["text"] for a in data["action_learning"]]
@@ -527,13 +528,13 @@ def test_export_holds_everything_the_person_wrote_and_nothing_else(full_programm
 
 def test_the_readable_export_is_escaped(kari):
     write(kari, Q.MARKED_BY, "<b>fet</b> & tillit")
-    page = signed_in(kari).get(reverse("workshops:personal_export", args=["html"])).text
+    page = signed_in(kari).get(reverse("personal:personal_export", args=["html"])).text
     assert "&lt;b&gt;fet&lt;/b&gt; &amp; tillit" in page
     assert "<b>fet</b>" not in page
 
 
 def test_the_page_lists_what_the_person_sent_on_the_days(full_programme, kari, per):
-    page = signed_in(kari).get(reverse("workshops:personal_page")).text
+    page = signed_in(kari).get(reverse("personal:personal_page")).text
     assert "Ordsky" in page
     assert "Tillit" in page
     assert "Mot" not in page
@@ -562,7 +563,7 @@ def test_the_page_is_grouped_by_day_the_current_one_first_and_open(
     workshop.save()
     write(kari, Q.TRIED, "Ros i morgenmøtet", workshop=first)
     submit(word_cloud_run(workshop), attend(workshop, kari, "kari-phone"), "Tillit")
-    page = signed_in(kari).get(reverse("workshops:personal_page")).text
+    page = signed_in(kari).get(reverse("personal:personal_page")).text
     days = _day_sections(page)
     assert all(f'id="day-{w.pk}"' in d for w, d in zip([workshop, third, first], days, strict=True))
     assert [" open>" in d.split("\n")[0] for d in days] == [True, False, False]
@@ -579,7 +580,7 @@ def test_a_live_day_is_the_current_one(kari, workshop, programme, monkeypatch):
         programme=programme, number=3, date=workshop.date + dt.timedelta(days=40)
     )
     Workshop.objects.filter(pk=later.pk).update(status=Workshop.Status.LIVE)
-    days = _day_sections(signed_in(kari).get(reverse("workshops:personal_page")).text)
+    days = _day_sections(signed_in(kari).get(reverse("personal:personal_page")).text)
     assert f'id="day-{later.pk}"' in days[0] and " open>" in days[0].split("\n")[0]
     assert f'id="day-{workshop.pk}"' in days[1]
 
@@ -589,31 +590,31 @@ def test_one_save_model_press_save_and_see_it_saved(kari, workshop):
     never says "as you write", and the answer comes back saying it is saved."""
     client = signed_in(kari)
     for url in (
-        reverse("workshops:personal_page"),
-        reverse("workshops:personal_day", args=[workshop.pk]),
+        reverse("personal:personal_page"),
+        reverse("personal:personal_day", args=[workshop.pk]),
     ):
         page = client.get(url).text
         assert 'hx-trigger="submit, change' not in page and "as you write" not in page
         assert "Press Save under each answer." in page
     response = client.post(
-        reverse("workshops:personal_answer"),
+        reverse("personal:personal_answer"),
         {"question": Q.TRIED, "workshop": workshop.pk, "text": "Ros", "shared": "on"},
         headers={"HX-Request": "true"},
     )
     assert "✓ Saved and shared with your network group" in response.text
     assert 'class="answer__status answer__status--saved" role="status"' in response.text
     # Opened again later, the answer says what it is, without the fresh ✓.
-    page = client.get(reverse("workshops:personal_day", args=[workshop.pk])).text
+    page = client.get(reverse("personal:personal_day", args=[workshop.pk])).text
     assert "Saved, shared with your network group" in page and "✓" not in page
 
 
 def test_the_project_folds_away_once_something_is_written(kari):
     client = signed_in(kari)
-    page = client.get(reverse("workshops:personal_page")).text
+    page = client.get(reverse("personal:personal_page")).text
     assert '<details class="card project" id="project" open>' in page
     assert "0 of 5 answered" in page
     write(kari, Q.MARKED_BY, "Tillit")
-    page = client.get(reverse("workshops:personal_page")).text
+    page = client.get(reverse("personal:personal_page")).text
     assert '<details class="card project" id="project">' in page
     assert "1 of 5 answered" in page
 
@@ -621,7 +622,7 @@ def test_the_project_folds_away_once_something_is_written(kari):
 def test_a_copy_asked_for_by_a_facilitator_goes_to_the_person_not_to_them(
     alice_client, bob_client, full_programme, kari
 ):
-    url = reverse("workshops:participant_access_copy", args=[kari.pk])
+    url = reverse("personal:participant_access_copy", args=[kari.pk])
     assert bob_client.post(url).status_code == 403
     response = alice_client.post(url, follow=True)
     assert "KARI-PRIVATE" not in response.text
@@ -632,12 +633,10 @@ def test_a_copy_asked_for_by_a_facilitator_goes_to_the_person_not_to_them(
     # The link in the mail opens her page, where both copies hold all she wrote.
     token = mail.outbox[0].body.split("/me/open/#")[1].split()[0]
     client = Client(headers={"accept-language": "en"})
-    client.post(reverse("workshops:personal_link"), {"token": token})
-    assert (
-        "You asked for a copy of your data" in client.get(reverse("workshops:personal_page")).text
-    )
-    data = json.loads(client.get(reverse("workshops:personal_export", args=["json"])).content)
-    html = client.get(reverse("workshops:personal_export", args=["html"])).text
+    client.post(reverse("personal:personal_link"), {"token": token})
+    assert "You asked for a copy of your data" in client.get(reverse("personal:personal_page")).text
+    data = json.loads(client.get(reverse("personal:personal_export", args=["json"])).content)
+    html = client.get(reverse("personal:personal_export", args=["html"])).text
     texts = {a["text"] for a in data["action_learning"]} | {
         e["text"] for e in data["exercise_answers"]
     }
@@ -649,11 +648,11 @@ def test_a_copy_asked_for_by_a_facilitator_goes_to_the_person_not_to_them(
 
 def test_erasure_removes_the_rows_and_keeps_the_aggregates_right(full_programme, kari, per):
     client = signed_in(kari)
-    page = client.get(reverse("workshops:personal_erase")).text
+    page = client.get(reverse("personal:personal_erase")).text
     # Said before the button: what a secretary typed for the group stays with the group.
     assert "stays with the group, without your name" in page
-    assert client.post(reverse("workshops:personal_erase"))["Location"] == reverse(
-        "workshops:personal_start"
+    assert client.post(reverse("personal:personal_erase"))["Location"] == reverse(
+        "personal:personal_start"
     )
     assert not ActionLearningAnswer.objects.filter(participant=kari).exists()
     assert not Attendee.objects.filter(participant=kari).exists()
@@ -667,12 +666,12 @@ def test_erasure_removes_the_rows_and_keeps_the_aggregates_right(full_programme,
     assert {w.text: w.count for w in context["words"]()} == {"Mot": 2, "Tillit": 1}
     assert context["entry_count"]() == 4
     assert ActionLearningAnswer.objects.filter(participant=per).count() == 2
-    assert client.get(reverse("workshops:personal_page")).status_code == 302
+    assert client.get(reverse("personal:personal_page")).status_code == 302
     assert ContentDeletion.objects.get().reason == ContentDeletion.Reason.PARTICIPANT
 
 
 def test_a_facilitator_erases_for_a_person_on_request(alice_client, full_programme, kari, alice):
-    response = alice_client.post(reverse("workshops:participant_erase", args=[kari.pk]))
+    response = alice_client.post(reverse("personal:participant_erase", args=[kari.pk]))
     assert response.status_code == 302
     assert not ActionLearningAnswer.objects.filter(participant=kari).exists()
     assert Submission.objects.filter(run=full_programme).count() == 3
@@ -686,7 +685,7 @@ def test_privacy_notice_on_join_and_personal_pages(client, kari, workshop):
     workshop.start_day(by=None)
     join_day = client.get(reverse("workshops:join_day", args=[workshop.join_code])).text
     assert "Seljord kommune runs this programme and is responsible for your data." in join_day
-    page = signed_in(kari).get(reverse("workshops:personal_page")).text
+    page = signed_in(kari).get(reverse("personal:personal_page")).text
     assert "deleted 365 days after the programme's last day" in page
 
 
@@ -742,7 +741,7 @@ def test_the_page_shows_own_survey_answers_per_day_and_the_change_since_the_firs
     answer_survey(survey_run(third, "Egenvurdering til slutt"), kari, {LISTEN: 3, HONEST: 3})
     answer_survey(survey_run(third, "Dagen", anonymous=True), kari, {LISTEN: 1}, "KARI-ANONYMOUS")
 
-    page = signed_in(kari).get(reverse("workshops:personal_page")).text
+    page = signed_in(kari).get(reverse("personal:personal_page")).text
     mine = page.split('id="surveys-heading"')[1].split("</section>")[0]
     days = mine.split("<details")[1:]
     assert [("Egenvurdering" in d, "igjen" in d, "til slutt" in d) for d in days] == [
@@ -783,6 +782,6 @@ def test_survey_history_changes_since_the_first_time_and_the_phone_since_last_ti
 
 def test_nobody_sees_anothers_survey_answers_on_their_page(kari, per, workshop):
     answer_survey(survey_run(workshop, "Egenvurdering"), per, {LISTEN: 5}, "PER-SURVEY")
-    page = signed_in(kari).get(reverse("workshops:personal_page")).text
+    page = signed_in(kari).get(reverse("personal:personal_page")).text
     assert "PER-SURVEY" not in page
     assert "No survey answers yet." in page

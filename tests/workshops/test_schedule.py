@@ -14,7 +14,7 @@ from django.conf import settings
 from config.celery import app
 
 DAILY = {
-    "purge-expired-content": "workshops.tasks.purge_expired_content",
+    "purge-expired-content": "personal.tasks.purge_expired_content",
     "remind-upcoming-days": "workshops.tasks.remind_upcoming_days",
 }
 EVERY_MINUTE = {"recover-lost-renders": "platforms.tasks.recover_lost_renders"}

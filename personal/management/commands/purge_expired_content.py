@@ -4,7 +4,7 @@ import datetime as dt
 
 from django.core.management.base import BaseCommand
 
-from workshops import personal
+from personal import services
 
 
 class Command(BaseCommand):
@@ -19,5 +19,5 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, today: dt.date | None = None, **options) -> None:
-        purged = personal.purge_expired(today)
+        purged = services.purge_expired(today)
         self.stdout.write(f"Purged {len(purged)} programme(s): {purged}")

@@ -29,6 +29,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from exercises.kinds import own_page_parts
+from personal import services
 from workshops import broadcast, identity, personal, tasks, throttle
 from workshops.access import (
     get_participant_for,
@@ -74,10 +76,10 @@ def _start_context(**extra) -> dict:
 @never_cache
 def personal_start(request: HttpRequest) -> HttpResponse:
     if get_participant_session(request) is not None:
-        return redirect("workshops:personal_page")
+        return redirect("personal:personal_page")
     return TemplateResponse(
         request,
-        "workshops/personal/start.html",
+        "personal/start.html",
         _start_context(sent=request.GET.get("sent") == "1"),
     )
 
@@ -88,14 +90,14 @@ def personal_request_link(request: HttpRequest) -> HttpResponse:
     form = LinkRequestForm(request.POST)
     if not form.is_valid():
         return TemplateResponse(
-            request, "workshops/personal/start.html", _start_context(link_form=form), status=400
+            request, "personal/start.html", _start_context(link_form=form), status=400
         )
     # Known or not, the answer is the same redirect; the mail goes out after the response is
     # decided (and, with a broker, from a worker), so timing tells little either.
     email, language = form.cleaned_data["email"], translation.get_language()
     if personal.may_mail(email):
         transaction.on_commit(partial(tasks.send_personal_links.delay, email, language))
-    return redirect(reverse("workshops:personal_start") + "?sent=1")
+    return redirect(reverse("personal:personal_start") + "?sent=1")
 
 
 @require_POST
@@ -106,7 +108,7 @@ def personal_code_login(request: HttpRequest) -> HttpResponse:
         form.is_valid()
         form.add_error(None, _("Too many wrong codes. Wait a few minutes and try again."))
         return TemplateResponse(
-            request, "workshops/personal/start.html", _start_context(code_form=form), status=429
+            request, "personal/start.html", _start_context(code_form=form), status=429
         )
     participant = personal.participant_of_code(form.data.get("code", ""))
     if participant is None:
@@ -114,7 +116,7 @@ def personal_code_login(request: HttpRequest) -> HttpResponse:
         form.is_valid()
         form.add_error("code", _("That code does not open a page. Check it and try again."))
         return TemplateResponse(
-            request, "workshops/personal/start.html", _start_context(code_form=form), status=400
+            request, "personal/start.html", _start_context(code_form=form), status=400
         )
     return _signed_in(request, participant, KnownDevice.How.CODE)
 
@@ -127,12 +129,10 @@ def personal_link(request: HttpRequest) -> HttpResponse:
     browsers never send, so it is in no access log and no Referer; the page's script posts it.
     Opening the page spends nothing: mail scanners that follow links must not use it up."""
     if request.method == "GET":
-        return TemplateResponse(request, "workshops/personal/link.html", {})
+        return TemplateResponse(request, "personal/link.html", {})
     participant = personal.use_link(request.POST.get("token", ""))
     if participant is None:
-        return TemplateResponse(
-            request, "workshops/personal/link_invalid.html", _start_context(), status=410
-        )
+        return TemplateResponse(request, "personal/link_invalid.html", _start_context(), status=410)
     return _signed_in(request, participant, KnownDevice.How.LINK)
 
 
@@ -142,7 +142,7 @@ def _signed_in(request: HttpRequest, participant: Participant, how: str) -> Http
     token = request.COOKIES.get(identity.DEVICE_COOKIE) or identity.new_device_token()
     identity.prove(participant, identity.device_hash(token), how)
     sign_in_participant(request, participant)
-    response = redirect("workshops:personal_page")
+    response = redirect("personal:personal_page")
     if request.COOKIES.get(identity.DEVICE_COOKIE) != token:
         response.set_cookie(
             identity.DEVICE_COOKIE,
@@ -159,7 +159,7 @@ def _signed_in(request: HttpRequest, participant: Participant, how: str) -> Http
 def personal_logout(request: HttpRequest) -> HttpResponse:
     sign_out_participant(request)
     messages.info(request, _("You have signed out of your personal page."))
-    return redirect("workshops:personal_start")
+    return redirect("personal:personal_start")
 
 
 # The personal page
@@ -207,7 +207,7 @@ def _slots(participant: Participant, questions, workshop: Workshop | None) -> li
 
 
 def _to_start() -> HttpResponse:
-    return redirect("workshops:personal_start")
+    return redirect("personal:personal_start")
 
 
 @dataclass(frozen=True)
@@ -266,11 +266,11 @@ def personal_page(request: HttpRequest) -> HttpResponse:
         return _to_start()
     programme = participant.programme
     answers = personal.answers_of(participant)
-    submissions = personal.submissions_of(participant)
+    submissions = services.submissions_of(participant)
     project = _slots(participant, PROJECT_QUESTIONS, None)
     return TemplateResponse(
         request,
-        "workshops/personal/page.html",
+        "personal/page.html",
         {
             "participant": participant,
             "programme": programme,
@@ -279,7 +279,7 @@ def personal_page(request: HttpRequest) -> HttpResponse:
             "days": _days(list(programme.workshops.all()), answers, submissions),
             "code": personal.personal_code(participant),
             # What the kinds show of the person's own (a survey's answers over the days).
-            "kind_parts": personal.page_parts(participant),
+            "kind_parts": own_page_parts(participant),
             "copy_sent": PersonEvent.objects.filter(
                 participant=participant, action=PersonEvent.Action.ACCESS_COPY
             )
@@ -301,7 +301,7 @@ def personal_day(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404
     return TemplateResponse(
         request,
-        "workshops/personal/day.html",
+        "personal/day.html",
         {
             "participant": participant,
             "programme": participant.programme,
@@ -363,14 +363,14 @@ def personal_answer(request: HttpRequest) -> HttpResponse:
         slot = AnswerSlot(question, workshop, answer, error=error, saved=not error)
         if error:  # keep what they typed on the screen, so nothing is lost
             slot = _Unsaved(question, workshop, None, error=error, typed=text)
-        return TemplateResponse(request, "workshops/personal/_answer.html", {"slot": slot})
+        return TemplateResponse(request, "personal/_answer.html", {"slot": slot})
     if error:
         messages.error(request, error)
     else:
         messages.success(request, _("Saved."))
     if workshop:
-        return redirect("workshops:personal_day", pk=workshop.pk)
-    return redirect("workshops:personal_page")
+        return redirect("personal:personal_day", pk=workshop.pk)
+    return redirect("personal:personal_page")
 
 
 @dataclass(frozen=True)
@@ -391,7 +391,7 @@ def personal_group(request: HttpRequest) -> HttpResponse:
     group = participant.network_group
     return TemplateResponse(
         request,
-        "workshops/personal/group.html",
+        "personal/group.html",
         {
             "participant": participant,
             "programme": participant.programme,
@@ -406,7 +406,7 @@ def personal_group(request: HttpRequest) -> HttpResponse:
 
 
 def _export_response(request: HttpRequest, participant: Participant, fmt: str) -> HttpResponse:
-    data = personal.export(participant)
+    data = services.export(participant)
     stamp = timezone.localdate().isoformat()
     if fmt == "json":
         response = HttpResponse(
@@ -417,7 +417,7 @@ def _export_response(request: HttpRequest, participant: Participant, fmt: str) -
         return response
     if fmt == "html":
         return HttpResponse(
-            render_to_string("workshops/personal/export.html", {"data": data}, request=request)
+            render_to_string("personal/export.html", {"data": data}, request=request)
         )
     raise Http404
 
@@ -440,13 +440,13 @@ def personal_erase(request: HttpRequest) -> HttpResponse:
     if request.method == "GET":
         return TemplateResponse(
             request,
-            "workshops/personal/erase.html",
+            "personal/erase.html",
             {"participant": participant, "programme": participant.programme},
         )
-    personal.erase(participant, reason=ContentDeletion.Reason.PARTICIPANT)
+    services.erase(participant, reason=ContentDeletion.Reason.PARTICIPANT)
     sign_out_participant(request)
     messages.success(request, _("Everything you wrote has been deleted."))
-    return redirect("workshops:personal_start")
+    return redirect("personal:personal_start")
 
 
 @require_POST
@@ -459,7 +459,7 @@ def personal_new_code(request: HttpRequest) -> HttpResponse:
     personal.new_code(participant, keep_device=identity.device_of(request))
     sign_in_participant(request, participant)  # the session follows the new code
     messages.success(request, _("You have a new personal code. The old one no longer works."))
-    return redirect("workshops:personal_page")
+    return redirect("personal:personal_page")
 
 
 # Facilitators and HR
@@ -471,7 +471,7 @@ def programme_progress(request: AuthenticatedHttpRequest, pk: int) -> HttpRespon
     programme, access = get_programme_for(request, pk)
     return TemplateResponse(
         request,
-        "workshops/progress.html",
+        "personal/progress.html",
         {
             "programme": programme,
             "access": access,
@@ -492,7 +492,7 @@ def workshop_remind(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         _("Reminders are on their way to those who have not checked in for %(day)s.")
         % {"day": workshop},
     )
-    return redirect("workshops:programme_progress", pk=workshop.programme_id)
+    return redirect("personal:programme_progress", pk=workshop.programme_id)
 
 
 @require_POST
@@ -511,7 +511,7 @@ def participant_access_copy(request: AuthenticatedHttpRequest, pk: int) -> HttpR
             "page, which they open with their personal code."
         )
     messages.success(request, notice % {"name": participant.name})
-    return redirect("workshops:programme_progress", pk=participant.programme_id)
+    return redirect("personal:programme_progress", pk=participant.programme_id)
 
 
 @require_POST
@@ -529,16 +529,16 @@ def participant_new_code(request: AuthenticatedHttpRequest, pk: int) -> HttpResp
         )
         % {"name": participant.name},
     )
-    return redirect("workshops:programme_progress", pk=participant.programme_id)
+    return redirect("personal:programme_progress", pk=participant.programme_id)
 
 
 @require_POST
 @login_required
 def participant_erase(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     participant, _access = get_participant_for(request, pk, edit=True)
-    personal.erase(participant, reason=ContentDeletion.Reason.FACILITATOR, actor=request.user)
+    services.erase(participant, reason=ContentDeletion.Reason.FACILITATOR, actor=request.user)
     messages.success(
         request,
         _("Everything %(name)s wrote has been deleted.") % {"name": participant.name},
     )
-    return redirect("workshops:programme_progress", pk=participant.programme_id)
+    return redirect("personal:programme_progress", pk=participant.programme_id)
