@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "platforms",
     "accounts",
     "library",
+    "live",
     "personal",
 ]
 

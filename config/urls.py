@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include("exercises.urls")),
     path("", include("platforms.urls")),
     path("", include("library.urls")),
+    path("", include("live.urls")),
     path("", include("personal.urls")),
     path("accounts/", include("accounts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -6,30 +6,26 @@ from, change, log, and publish only after commit.
 
 from __future__ import annotations
 
-import datetime as dt
 import random
 import uuid
 from dataclasses import dataclass
-from functools import partial
 
 from django.db import transaction
 from django.db.models import Count
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from exercises import groupcast, grouping
+from exercises import grouping
 from exercises.models import Exercise, Group, Member, Run, RunEvent, Submission
 from exercises.roles import ROLES, RULES, chosen_by_rule
+from workshops import push
 from workshops.identity import RELEASED
 from workshops.models import (
     AgendaItem,
     Attendee,
-    LiveEvent,
     StaleVersion,
     TransitionRefused,
     Workshop,
 )
-from workshops.timer import Timer
 
 
 def ensure_run(workshop: Workshop, item: AgendaItem | None) -> Run | None:
@@ -194,8 +190,8 @@ def place_late(run: Run | None, attendee: Attendee) -> Member | None:
             run=run, attendee=attendee, defaults={"group": group, "joined_late": True}
         )
         # The group's phones see the newcomer (and whose turn it now is).
-        transaction.on_commit(partial(groupcast.groups_changed, run.pk, [group.pk]), robust=True)
-    _publish_soon(run.workshop_id, ("presenter", "console"))
+        push.group_changed(run.pk, [group.pk])
+    push.day_changed(run.workshop_id, ("presenter", "console"), burst=True)
     return member
 
 
@@ -293,10 +289,8 @@ def decide_role(run: Run, attendee: Attendee, member_pk) -> Member:
                 action="decide_role",
                 detail=f"{group.number}: {found.role} -> {chosen.attendee_id}",
             )
-            transaction.on_commit(
-                partial(groupcast.groups_changed, run.pk, [group.pk]), robust=True
-            )
-            _publish_soon(run.workshop_id, ("presenter", "console"))
+            push.group_changed(run.pk, [group.pk])
+            push.day_changed(run.workshop_id, ("presenter", "console"), burst=True)
     return chosen
 
 
@@ -308,12 +302,6 @@ def current_run(workshop: Workshop) -> Run | None:
         .filter(workshop=workshop, exercise__agenda_item_id=workshop.current_item_id)
         .first()
     )
-
-
-def _publish_soon(workshop_id: int, audiences: tuple[str, ...]) -> None:
-    from workshops import broadcast
-
-    transaction.on_commit(partial(broadcast.day_changed_soon, workshop_id, audiences), robust=True)
 
 
 def submit(
@@ -362,7 +350,7 @@ def submit(
             token=token,
             data=data or {},
         )
-        _publish_soon(run.workshop_id, ("presenter", "console"))
+        push.day_changed(run.workshop_id, ("presenter", "console"), burst=True)
     return submission, True
 
 
@@ -371,7 +359,6 @@ def own_texts(run: Run, attendee: Attendee, key: str) -> list[str]:
     return list(run.submissions.filter(author=attendee, key=key).values_list("text", flat=True))
 
 
-PHASE_STEPS = {"next_phase": +1, "previous_phase": -1}
 GENERIC = ("move",)
 
 
@@ -387,46 +374,18 @@ def _move(run: Run, data) -> str:
     return f"{member.attendee_id} -> {group.number}"
 
 
-def _step_phase(run: Run, step: int, by, now) -> str:
-    """Move to the next or previous phase and time it on the day's timer."""
-    phases = run.phases()
-    target = run.phase + step
-    if not 0 <= target < len(phases):
-        raise TransitionRefused(
-            _("This is the last phase.") if step > 0 else _("This is the first phase.")
-        )
-    # The day's row first, then the run's (the same order as the day's own transitions).
-    workshop = Workshop.objects.select_for_update().get(pk=run.workshop_id)
-    run.phase = target
-    workshop._set_timer(Timer().start(now, dt.timedelta(minutes=phases[target].minutes)))
-    workshop.version += 1
-    workshop.save()
-    LiveEvent.objects.create(
-        workshop=workshop,
-        version=workshop.version,
-        action=LiveEvent.Action.PHASE,
-        actor=by,
-        at=now,
-        to_item=workshop.current_item,
-    )
-    return phases[target].key
-
-
 def change(run: Run, action: str, *, by, expected_version: int | None, data: dict) -> Run:
-    """Apply a facilitator's action to the run: a phase step or one of the kind's actions."""
+    """Apply a facilitator's action to the run: one of the kind's actions, or moving a person
+    to another group. (A phase step moves the day's timer too: live/day.py.)"""
     actions = run.exercise.module.ACTIONS
-    if action not in actions and action not in PHASE_STEPS and action not in GENERIC:
+    if action not in actions and action not in GENERIC:
         raise KeyError(action)
     with transaction.atomic():
         moved_from = None
-        if action in PHASE_STEPS:
-            Workshop.objects.select_for_update().get(pk=run.workshop_id)
         locked = Run.objects.select_for_update().select_related("exercise").get(pk=run.pk)
         if expected_version is not None and locked.version != expected_version:
             raise StaleVersion(locked.version)
-        if action in PHASE_STEPS:
-            detail = _step_phase(locked, PHASE_STEPS[action], by, timezone.now())
-        elif action == "move":
+        if action == "move":
             moved_from = (
                 Member.objects.filter(run=locked, pk=data.get("member"))
                 .values_list("group_id", flat=True)
@@ -440,8 +399,8 @@ def change(run: Run, action: str, *, by, expected_version: int | None, data: dic
         RunEvent.objects.create(
             run=locked, version=locked.version, action=action, detail=detail or "", actor=by
         )
-        _publish_soon(locked.workshop_id, ("participants", "presenter", "console"))
-        transaction.on_commit(partial(groupcast.groups_changed, locked.pk), robust=True)
+        push.day_changed(locked.workshop_id)
+        push.group_changed(locked.pk)
         if action == "move" and moved_from is not None:
-            transaction.on_commit(partial(groupcast.regroup, locked.pk, moved_from), robust=True)
+            push.group_left(locked.pk, moved_from)
     return locked

@@ -30,8 +30,9 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from exercises.kinds import own_page_parts
+from live import broadcast
 from personal import services
-from workshops import broadcast, identity, personal, tasks, throttle
+from workshops import identity, personal, tasks, throttle
 from workshops.access import (
     get_participant_for,
     get_participant_session,

@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csp import csp_override
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from live.views import sse_response
 from platforms import exports, jobs, live, poster, report, services
 from platforms.access import (
     get_platform_for,
@@ -48,7 +49,6 @@ from platforms.models import LeadershipPlatform, PosterRender, Practice, ReportR
 from workshops import logos
 from workshops.access import Access
 from workshops.http import AuthenticatedHttpRequest
-from workshops.live_views import sse_response
 
 PAGE = "platforms/platform_detail.html"
 

@@ -72,10 +72,10 @@ def phone_with_csrf_checks(workshop, name: str = "Kari") -> tuple[Client, str, s
     """A phone that joins the day as a browser does, with Django's CSRF check on: the phone,
     its page, and the token its page gives htmx in the X-CSRFToken header."""
     phone = Client(enforce_csrf_checks=True, headers={"accept-language": "en"})
-    join = reverse("workshops:join_day", args=[workshop.join_code])
+    join = reverse("live:join_day", args=[workshop.join_code])
     field = CSRF_FIELD.search(phone.get(join).text).group(1)
     phone.post(join, {"display_name": name, "csrfmiddlewaretoken": field})
-    page = phone.get(reverse("workshops:phone", args=[workshop.join_code])).text
+    page = phone.get(reverse("live:phone", args=[workshop.join_code])).text
     header = re.search(r'hx-headers=\'\{"X-CSRFToken": "([^"]+)"\}\'', page).group(1)
     return phone, page, header
 

@@ -29,6 +29,7 @@ from exercises import kinds
 from exercises.kinds import round_robin, survey, triads
 from exercises.models import Exercise, Member, Run
 from exercises.runs import change, ensure_run
+from live import day as live_day
 from personal import services
 from workshops import identity, personal
 from workshops.identity import device_hash as _device_hash
@@ -116,7 +117,7 @@ def day(programme, workshop, alice):
         name: programme.participants.create(name=name, network_group=group)
         for name, group in roster
     }
-    workshop.start_day(by=alice)
+    live_day.start(workshop, by=alice)
     # Each phone has shown it is its person (a check-in needs that), as with the personal code.
     for name, person in people.items():
         identity.prove(person, _device_hash(name), "code")

@@ -136,7 +136,16 @@ def test_every_string_in_the_code_is_in_the_catalogues(tmp_path):
             pytest.fail("CI must have GNU gettext (xgettext) to check the catalogues.")
         pytest.skip("GNU gettext (xgettext) is not installed")
     base = Path(settings.BASE_DIR)
-    for folder in ("config", "workshops", "exercises", "platforms", "templates", "static/js"):
+    for folder in (
+        "config",
+        "workshops",
+        "exercises",
+        "live",
+        "platforms",
+        "personal",
+        "templates",
+        "static/js",
+    ):
         shutil.copytree(base / folder, tmp_path / folder, ignore=shutil.ignore_patterns("*.pyc"))
     shutil.copy(base / "manage.py", tmp_path / "manage.py")
     shutil.copytree(LOCALE / "nb", tmp_path / "locale" / "nb")

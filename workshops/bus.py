@@ -8,7 +8,7 @@ local streams, so a thousand phones cost one Redis connection per process, not a
 Redis going away is a degraded mode, not an error, and this module is the one place that knows
 about it: `available()` says whether Redis answers; while it does not, nothing is published or
 counted (the database stays the truth), streams are answered with the state and a request to
-come back in POLL_SECONDS (workshops/live_views.py), and whatever keeps its counts in the cache
+come back in POLL_SECONDS (live/views.py), and whatever keeps its counts in the cache
 goes on without them (`redis_or`). One warning is logged when Redis goes, one when it is back.
 """
 

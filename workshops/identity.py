@@ -21,7 +21,6 @@ import hashlib
 import hmac
 import secrets
 from dataclasses import dataclass
-from functools import partial
 
 from django.db import IntegrityError, transaction
 from django.db.models import Q
@@ -29,6 +28,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
+from workshops import push
 from workshops.models import (
     Attendee,
     ClaimRequest,
@@ -138,20 +138,12 @@ def _release(attendee: Attendee) -> str:
 
 
 def _push_console(workshop_id: int) -> None:
-    from workshops import broadcast  # the live bus renders with the models; import late
-
-    transaction.on_commit(
-        partial(broadcast.day_changed_soon, workshop_id, ("console",)), robust=True
-    )
+    push.day_changed(workshop_id, ("console",), burst=True)
 
 
 def _tell_signed_out(workshop_id: int, hashed: str) -> None:
     """After commit, the phone with this device learns it is no longer who it was."""
-    from workshops import broadcast
-
-    transaction.on_commit(
-        partial(broadcast.tell_phones, workshop_id, "gone", device_tag(hashed)), robust=True
-    )
+    push.tell_phones(workshop_id, "gone", device_tag(hashed))
 
 
 def join(workshop: Workshop, hashed: str, participant: Participant | None, name: str) -> Attendee:

@@ -3,7 +3,6 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 import uuid
-from functools import partial
 
 from django.conf import settings
 from django.core.validators import (
@@ -15,7 +14,6 @@ from django.core.validators import (
 from django.db import models, transaction
 from django.db.models.functions import Lower
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from workshops import logos
@@ -33,14 +31,6 @@ def new_join_code() -> str:
 
 def normalise_join_code(raw: str) -> str:
     return "".join(ch for ch in raw.upper() if ch.isalnum())
-
-
-def _item_minutes(workshop: Workshop, item: AgendaItem) -> int:
-    """Start the item's run if it is an exercise; time its first phase, or else the item."""
-    from exercises.runs import ensure_run  # exercises build on workshops, not the other way
-
-    run = ensure_run(workshop, item)
-    return run.phase_minutes() if run else item.duration_minutes
 
 
 class StaleVersion(Exception):
@@ -288,7 +278,7 @@ class Workshop(models.Model):
         return _("Day %(number)s") % {"number": self.number}
 
     def get_absolute_url(self) -> str:
-        return reverse("workshops:workshop_detail", args=[self.pk])
+        return reverse("exercises:workshop_detail", args=[self.pk])
 
     @property
     def starts_at(self) -> dt.datetime:
@@ -305,8 +295,7 @@ class Workshop(models.Model):
             scheduled = self.scheduled_items()
         return summarise(scheduled, self.starts_at, self.planned_end())
 
-    # Live day transitions. Each takes the row lock, checks the version the facilitator's page
-    # was drawn from, changes state, logs a LiveEvent and publishes only after commit.
+    # The live day's state; its transitions are live/day.py's.
 
     @property
     def timer(self) -> Timer:
@@ -316,152 +305,9 @@ class Workshop(models.Model):
             remaining_when_paused=self.timer_paused_remaining,
         )
 
-    def _set_timer(self, timer: Timer) -> None:
-        self.timer_duration = timer.duration
-        self.timer_ends_at = timer.ends_at
-        self.timer_paused_remaining = timer.remaining_when_paused
-
     @property
     def is_live(self) -> bool:
         return self.status == self.Status.LIVE
-
-    def _locked(self, expected_version: int | None) -> Workshop:
-        locked = Workshop.objects.select_for_update().get(pk=self.pk)
-        if expected_version is not None and locked.version != expected_version:
-            raise StaleVersion(locked.version)
-        return locked
-
-    def _record(self, locked: Workshop, action: str, by, now, **event) -> None:
-        locked.version += 1
-        locked.save()
-        LiveEvent.objects.create(
-            workshop=locked, version=locked.version, action=action, actor=by, at=now, **event
-        )
-        from workshops import broadcast  # the live bus needs the models; import late
-
-        # robust: the click has happened once committed; a failed push must not turn it into
-        # an error page (the screens catch up on their next snapshot).
-        transaction.on_commit(partial(broadcast.day_changed, locked.pk), robust=True)
-        self.refresh_from_db()
-
-    def start_day(self, *, by, expected_version: int | None = None, now=None) -> None:
-        now = now or timezone.now()
-        with transaction.atomic():
-            locked = self._locked(expected_version)
-            if locked.status == self.Status.LIVE:
-                raise TransitionRefused(_("The day has already started."))
-            if locked.status == self.Status.ENDED:
-                raise TransitionRefused(_("The day has ended."))
-            first = locked.agenda_items.first()
-            taken = set(
-                Workshop.objects.filter(status=self.Status.LIVE).values_list("join_code", flat=True)
-            )
-            code = new_join_code()
-            while code in taken:
-                code = new_join_code()
-            locked.status = self.Status.LIVE
-            locked.join_code = code
-            locked.started_at = now
-            locked.ended_at = None
-            locked.current_item = first
-            locked._set_timer(
-                Timer().start(now, dt.timedelta(minutes=_item_minutes(locked, first)))
-                if first
-                else Timer()
-            )
-            # A day run again (reopen_day) times its items afresh; the earlier run's times are
-            # in its LiveEvents.
-            locked.agenda_items.update(started_at=None, ended_at=None)
-            if first:
-                AgendaItem.objects.filter(pk=first.pk).update(started_at=now, ended_at=None)
-            self._record(locked, LiveEvent.Action.START, by, now, to_item=first)
-
-    def go(self, offset: int, *, by, expected_version: int | None, now=None) -> None:
-        """Move to the next (+1) or previous (-1) agenda item."""
-        now = now or timezone.now()
-        with transaction.atomic():
-            locked = self._locked(expected_version)
-            if locked.status != self.Status.LIVE:
-                raise TransitionRefused(_("The day is not running."))
-            ids = list(locked.agenda_items.values_list("pk", flat=True))
-            index = ids.index(locked.current_item_id) if locked.current_item_id in ids else -1
-            target = index + offset
-            if not 0 <= target < len(ids):
-                raise TransitionRefused(
-                    _("This is the last item.") if offset > 0 else _("This is the first item.")
-                )
-            previous = locked.current_item
-            item = AgendaItem.objects.get(pk=ids[target])
-            if previous:
-                AgendaItem.objects.filter(pk=previous.pk).update(ended_at=now)
-            # The first start is the actual start; coming back to an item keeps it.
-            AgendaItem.objects.filter(pk=item.pk, started_at__isnull=True).update(started_at=now)
-            AgendaItem.objects.filter(pk=item.pk).update(ended_at=None)
-            locked.current_item = item
-            locked._set_timer(Timer().start(now, dt.timedelta(minutes=_item_minutes(locked, item))))
-            action = LiveEvent.Action.NEXT if offset > 0 else LiveEvent.Action.PREVIOUS
-            self._record(locked, action, by, now, from_item=previous, to_item=item)
-
-    def change_timer(
-        self, action: str, *, by, expected_version: int | None, seconds: int = 60, now=None
-    ) -> None:
-        now = now or timezone.now()
-        with transaction.atomic():
-            locked = self._locked(expected_version)
-            if locked.status != self.Status.LIVE:
-                raise TransitionRefused(_("The day is not running."))
-            timer = locked.timer
-            if action == "start":
-                # As when the item came up: an exercise's current phase, else the item's time.
-                item = locked.current_item
-                minutes = _item_minutes(locked, item) if item else 5
-                timer = timer.start(now, dt.timedelta(minutes=minutes))
-            elif action == "pause":
-                timer = timer.pause(now)
-            elif action == "resume":
-                timer = timer.resume(now)
-            elif action == "extend":
-                timer = timer.extend(now, dt.timedelta(seconds=seconds))
-            elif action == "end":
-                timer = timer.end(now)
-            else:
-                raise ValueError(f"Unknown timer action {action!r}")
-            locked._set_timer(timer)
-            self._record(
-                locked,
-                f"timer_{action}",
-                by,
-                now,
-                to_item=locked.current_item,
-                seconds=seconds if action == "extend" else None,
-            )
-
-    def end_day(self, *, by, expected_version: int | None, now=None) -> None:
-        now = now or timezone.now()
-        with transaction.atomic():
-            locked = self._locked(expected_version)
-            if locked.status != self.Status.LIVE:
-                raise TransitionRefused(_("The day is not running."))
-            if locked.current_item_id:
-                AgendaItem.objects.filter(pk=locked.current_item_id).update(ended_at=now)
-            locked.status = self.Status.ENDED
-            locked.ended_at = now
-            locked._set_timer(Timer())
-            self._record(locked, LiveEvent.Action.END, by, now, from_item=locked.current_item)
-
-    def reopen_day(self, *, by, expected_version: int | None, now=None) -> None:
-        """A finished day becomes a planned one again, to be changed or run again. What the
-        room sent stays with each exercise's run: an exercise run again goes on from where it
-        ended. The agenda keeps its actual times until the day starts again."""
-        now = now or timezone.now()
-        with transaction.atomic():
-            locked = self._locked(expected_version)
-            if locked.status != self.Status.ENDED:
-                raise TransitionRefused(_("Only a day that has ended can be reopened."))
-            locked.status = self.Status.PLANNED
-            locked.current_item = None
-            locked._set_timer(Timer())
-            self._record(locked, LiveEvent.Action.REOPEN, by, now)
 
     def _lock(self) -> Workshop:
         # Every change to the order takes the day's row lock first: two tabs reordering at

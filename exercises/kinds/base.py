@@ -132,7 +132,7 @@ class Kind(Protocol):
     whole-room exercise, and a run of it never looks for groups."""
     group_context: Callable[[Run, Group], dict] | None
     """group_context(run, group): what one group's phones see, pushed over that group's own
-    stream (the `group` partial; see exercises/groupcast.py). It is redrawn whenever anyone in
+    stream (the `group` partial; see live/groupcast.py). It is redrawn whenever anyone in
     the group acts: what a person fills in belongs in their own `mine` partial, never here, or
     another person's send would wipe it. None: the kind has no group view."""
     group_output: Callable[[Run, Group], list[str]] | None

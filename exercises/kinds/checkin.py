@@ -24,7 +24,7 @@ from django.utils.translation import gettext_lazy as _
 
 from exercises.kinds import common
 from exercises.phases import Phase
-from workshops import identity, personal
+from workshops import identity, personal, push
 from workshops.models import CHECKIN_QUESTIONS, ActionLearningAnswer, Attendee
 
 NAME = "checkin"
@@ -197,7 +197,6 @@ def _checked_in(answers: dict[str, ActionLearningAnswer]) -> bool:
 
 
 def submit(run, attendee, data, token):
-    from exercises.runs import _publish_soon
 
     page = _page_of(attendee)
     answers = _answers(page, run.workshop_id)
@@ -227,7 +226,7 @@ def submit(run, attendee, data, token):
                 workshop=run.workshop,
                 token=token,
             )
-        _publish_soon(run.workshop_id, ("presenter", "console"))
+        push.day_changed(run.workshop_id, ("presenter", "console"), burst=True)
     return _form_of(_answers(page, run.workshop_id))
 
 

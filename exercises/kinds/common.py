@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from functools import partial
 from types import ModuleType
 
-from django.db import transaction
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy
 
 from exercises.phases import Phase
+from workshops import push
 
 
 def settings_of(form_class, run, **extra) -> dict:
@@ -94,9 +93,7 @@ def fit(module: ModuleType, settings: dict, minutes: int) -> dict:
 
 def publish_group(run, group_id: int) -> None:
     """Redraw one group's view for its phones once the change is committed."""
-    from exercises import groupcast
-
-    transaction.on_commit(partial(groupcast.groups_changed, run.pk, [group_id]), robust=True)
+    push.group_changed(run.pk, [group_id])
 
 
 def kept(run) -> dict:

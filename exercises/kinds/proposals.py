@@ -15,7 +15,7 @@ export names the group behind a group's proposal: that is the group's output, no
 
 When groups propose, the room is grouped as the run starts (network groups or random groups, a
 secretary and a chair in each). The secretary writes the group's proposals; the group sees its
-own list live over its own stream (exercises/groupcast.py), and no group sees another's before
+own list live over its own stream (live/groupcast.py), and no group sees another's before
 the merge phase puts every proposal before the room. Prioritising stays one vote per person.
 """
 

@@ -32,6 +32,7 @@ from exercises.aggregate import (
 )
 from exercises.kinds import common
 from exercises.phases import Phase
+from workshops import push
 
 NAME = "survey"
 LABEL = _("Survey")
@@ -463,7 +464,6 @@ def _save_anonymous(run, attendee, sheet: dict, token) -> None:
     which is why the room only ever sees totals from several answers.)
     """
     from exercises.models import Run, Submission
-    from exercises.runs import _publish_soon
     from workshops.models import TransitionRefused
 
     if Submission.objects.filter(token=token).exists():
@@ -483,7 +483,7 @@ def _save_anonymous(run, attendee, sheet: dict, token) -> None:
         locked.state["answered"] = sorted(answered | {attendee.pk})
         # Not a facilitator's change: the version stays, so their open page isn't made stale.
         locked.save(update_fields=["state"])
-        _publish_soon(locked.workshop_id, ("presenter", "console"))
+        push.day_changed(locked.workshop_id, ("presenter", "console"), burst=True)
     run.state = locked.state
 
 

@@ -26,6 +26,8 @@ from pathlib import Path
 
 import uvloop
 
+from live import day as live_day
+
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from tests.bench.fanout import (  # noqa: E402
@@ -122,7 +124,7 @@ def create_room() -> dict:
     bare_exercise = Exercise.objects.create(
         agenda_item=other, kind="word_cloud", settings={"prompt": "Bare"}
     )
-    day.start_day(by=user)
+    live_day.start(day, by=user)
     run = ExerciseRun.objects.get(workshop=day)
     bare_run = ExerciseRun.objects.create(exercise=bare_exercise, workshop=day)
     # The facilitator's login, for the projector's stream.

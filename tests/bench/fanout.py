@@ -30,6 +30,8 @@ from pathlib import Path
 
 import uvloop
 
+from live import day as live_day
+
 ROOT = Path(__file__).resolve().parents[2]
 OUT = ROOT / "tests" / "bench" / "out"
 DATABASE_URL = os.environ.get(
@@ -128,7 +130,7 @@ def create_day(phones: int) -> dict:
     day.add_item(
         kind="talk", title="Tillitsbasert ledelse i praksis", description=text, duration_minutes=30
     )
-    day.start_day(by=user)
+    live_day.start(day, by=user)
     tokens = [secrets.token_urlsafe(24) for _ in range(phones)]
     Attendee.objects.bulk_create(
         Attendee(
@@ -400,7 +402,7 @@ async def bench_baseline(n: int, port: int, pid: int, payload: bytes) -> dict:
 
 
 def sample_payload(setup: dict) -> bytes:
-    from workshops import broadcast
+    from live import broadcast
 
     html = broadcast.render(setup["day"], "participants", "nb")
     return ("\n".join(f"data: {line}" for line in html.splitlines()) + "\n\n").encode()

@@ -18,6 +18,7 @@ from exercises.kinds import proposals as proposals_kind
 from exercises.kinds import survey as survey_kind
 from exercises.models import Exercise, Member, Run
 from exercises.runs import change
+from live import day as live_day
 from workshops import identity
 from workshops.models import AgendaItem, Attendee, Participant, Workshop
 
@@ -217,7 +218,7 @@ class Room:
 
 
 def next_item(workshop: Workshop, by) -> Run | None:
-    workshop.go(+1, by=by, expected_version=None)
+    live_day.advance(workshop, +1, by=by, expected_version=None)
     workshop.refresh_from_db()
     item = workshop.current_item
     return Run.objects.filter(workshop=workshop, exercise__agenda_item=item).first()
@@ -245,7 +246,7 @@ def stops(workshop: Workshop, room: Room) -> Iterator[Stop]:
             yield Stop(title.lower(), workshop.current_item.kind, None)
             continue
         yield from kinds[exercise[0]](room, run)
-    workshop.end_day(by=room.by, expected_version=None)
+    live_day.end(workshop, by=room.by, expected_version=None)
     yield Stop("ended", "ended", None)
 
 

@@ -123,7 +123,7 @@ def showing(phones: dict[str, Page], title: str) -> None:
 def act(console: Page, run_pk: int, action: str) -> None:
     """The facilitator presses one of the run's buttons on the console (next phase, reveal)."""
     live._settled(console)
-    url = reverse("exercises:act", args=[run_pk, action])
+    url = reverse("live:act", args=[run_pk, action])
     console.locator(f"form[action='{url}'] button").first.click()
     live._settled(console)
 

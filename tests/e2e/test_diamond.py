@@ -10,6 +10,7 @@ from django.urls import reverse
 from playwright.sync_api import Locator, Page, expect
 
 from exercises.models import Exercise, Run
+from live import day as live_day
 from tests.e2e import test_live as live
 from tests.e2e.conftest import exercise_agenda
 from workshops.models import AgendaItem
@@ -68,7 +69,7 @@ def _check(axe, page: Page, found: list[str]) -> None:
 def test_a_phone_places_the_diamond_by_keyboard_and_the_projector_reveals(
     asgi_server, facilitator, new_phone, axe, alice, workshop, agenda
 ):
-    workshop.start_day(by=alice)
+    live_day.start(workshop, by=alice)
     run = Run.objects.get()
     found: list[str] = []
 
@@ -149,7 +150,7 @@ def test_a_phone_places_the_diamond_by_keyboard_and_the_projector_reveals(
     _check(axe, presenter, found)
     console = live._open_console(facilitator, asgi_server, workshop)
     live._settled(console)
-    reveal = reverse("exercises:act", args=[run.pk, "reveal"])
+    reveal = reverse("live:act", args=[run.pk, "reveal"])
     console.locator(f"form[action='{reveal}'] button").click()
     first = presenter.locator(".room-diamond__item--1 .room-diamond__text")
     expect(first).to_have_text("Tillit", timeout=live.PUSHED_WITHIN * 2)
@@ -187,7 +188,7 @@ def test_a_groups_secretary_places_and_the_group_watches_it_live(
         },
     )
     found: list[str] = []
-    workshop.start_day(by=alice)
+    live_day.start(workshop, by=alice)
     names = ("Ane", "Bo", "Cato", "Dina")
     phones = {n: live._join(new_phone(), asgi_server, workshop.join_code, name=n) for n in names}
     console = live._open_console(facilitator, asgi_server, workshop)
@@ -224,7 +225,7 @@ def test_a_groups_secretary_places_and_the_group_watches_it_live(
 
     expect(presenter.locator(".diamond-stage__count")).to_contain_text("1")
     live._settled(console)
-    reveal = reverse("exercises:act", args=[run.pk, "reveal"])
+    reveal = reverse("live:act", args=[run.pk, "reveal"])
     console.locator(f"form[action='{reveal}'] button").click()
     expect(presenter.locator(".diamond-groups__group")).to_have_count(
         2, timeout=live.PUSHED_WITHIN * 2

@@ -69,7 +69,7 @@ def test_the_facilitator_ends_the_day(
     live._settled(console)
     console.once("dialog", lambda dialog: dialog.accept())
     console.locator(
-        f"form[action='{reverse('workshops:console_action', args=[workshop.pk, 'end'])}'] button"
+        f"form[action='{reverse('live:console_action', args=[workshop.pk, 'end'])}'] button"
     ).click()
 
     # The console: the summary of the day, fetched when the day ended.

@@ -9,6 +9,7 @@ from django.urls import reverse
 from playwright.sync_api import Page, expect
 
 from exercises.models import Member, Run
+from live import day as live_day
 from tests.e2e import test_live as live
 from tests.e2e.conftest import exercise_agenda
 from workshops.models import AgendaItem
@@ -43,7 +44,7 @@ def _check(axe, page: Page, found: list[str]) -> None:
 def _next_phase(console: Page, run: Run) -> None:
     live._settled(console)
     console.locator(
-        f"form[action='{reverse('exercises:act', args=[run.pk, 'next_phase'])}'] button"
+        f"form[action='{reverse('live:act', args=[run.pk, 'next_phase'])}'] button"
     ).click()
 
 
@@ -51,7 +52,7 @@ def test_two_groups_walk_once_and_the_station_reads_its_comment(
     asgi_server, facilitator, new_phone, axe, alice, workshop, agenda
 ):
     found: list[str] = []
-    workshop.start_day(by=alice)
+    live_day.start(workshop, by=alice)
     names = ["Ane", "Bo", "Cato", "Dina"]
     phones = {n: live._join(new_phone(), asgi_server, workshop.join_code, name=n) for n in names}
     console = live._open_console(facilitator, asgi_server, workshop)

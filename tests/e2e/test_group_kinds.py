@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from exercises.models import Exercise, Run
-from exercises.runs import change
+from live import day as live_day
 from tests.e2e import test_live as live
 from workshops.models import AgendaItem
 
@@ -46,7 +46,7 @@ def test_phone_and_projector_have_no_serious_violations(
         workshop=workshop, position=0, kind="exercise", title="Øvelse", duration_minutes=15
     )
     Exercise.objects.create(agenda_item=item, kind=kind, settings=KINDS[kind])
-    workshop.start_day(by=alice)
+    live_day.start(workshop, by=alice)
     run = Run.objects.get()
     phones = [live._join(new_phone(), asgi_server, workshop.join_code, pick=n) for n in names]
     presenter = live._open_presenter(facilitator, asgi_server, workshop)
@@ -57,13 +57,13 @@ def test_phone_and_projector_have_no_serious_violations(
     expect(presenter.locator(".stage__title")).to_have_text("Øvelse")
     _check(axe, presenter, found)
     if kind == "duo":  # the private note afterwards
-        change(run, "next_phase", by=alice, expected_version=None, data={})
+        live_day.step_phase(run, +1, by=alice, expected_version=None)
         expect(phones[0].locator(f"#note-{run.pk}")).to_be_visible()
         _check(axe, phones[0], found)
         _check(axe, presenter, found)
     if kind == "round_robin":  # the kept points side by side
         for _step in range(2):
-            change(run, "next_phase", by=alice, expected_version=None, data={})
+            live_day.step_phase(run, +1, by=alice, expected_version=None)
         expect(presenter.locator(".igp-columns")).to_be_visible()
         _check(axe, presenter, found)
     assert not found, "serious or critical axe violations:\n" + "\n".join(found)

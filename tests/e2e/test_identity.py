@@ -9,6 +9,7 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import Page, expect
 
+from live import day as live_day
 from tests.e2e import support
 from tests.e2e import test_live as live
 from tests.e2e.conftest import PHONE
@@ -41,7 +42,7 @@ def test_a_taken_name_is_refused_then_moved_with_the_personal_code(
         Participant.objects.create(programme=programme, name=name)
     code = personal.personal_code(kari)
     workshop.add_item(kind="talk", title="Velkommen", duration_minutes=10)
-    workshop.start_day(by=alice)
+    live_day.start(workshop, by=alice)
     found: list[str] = []
 
     def phone(label: str) -> Page:
@@ -50,7 +51,7 @@ def test_a_taken_name_is_refused_then_moved_with_the_personal_code(
         return watch.context(context, label).new_page()
 
     first = phone("first phone")
-    first.goto(asgi_server.url + reverse("workshops:join_day", args=[workshop.join_code]))
+    first.goto(asgi_server.url + reverse("live:join_day", args=[workshop.join_code]))
     # The picker: a filter over a button per name, "not on the list" a second path.
     first.locator("#name-filter").fill("kar")
     expect(first.locator(".name-list li:visible")).to_have_count(1)
@@ -60,7 +61,7 @@ def test_a_taken_name_is_refused_then_moved_with_the_personal_code(
     expect(first.locator(".phone__who")).to_contain_text("Kari Nordmann")
 
     second = phone("second phone")
-    second.goto(asgi_server.url + reverse("workshops:join_day", args=[workshop.join_code]))
+    second.goto(asgi_server.url + reverse("live:join_day", args=[workshop.join_code]))
     taken = second.locator(".name-button--taken", has_text="Kari Nordmann")
     expect(taken).to_contain_text(say("in use"))
     _accessible(axe, second, locale, found)
@@ -98,14 +99,12 @@ def test_a_phone_asks_the_facilitator_and_is_let_in(
 ):
     kari = Participant.objects.create(programme=programme, name="Kari Nordmann")
     workshop.add_item(kind="talk", title="Velkommen", duration_minutes=10)
-    workshop.start_day(by=alice)
+    live_day.start(workshop, by=alice)
     watch.context(facilitator, "facilitator")
     console = support.open_console(facilitator, asgi_server, workshop)
     first = support.open_phones(new_phone, asgi_server, workshop, watch, [kari.name], pick=True)
     second = watch.context(new_phone(), "second phone").new_page()
-    second.goto(
-        asgi_server.url + reverse("workshops:join_taken", args=[workshop.join_code, kari.pk])
-    )
+    second.goto(asgi_server.url + reverse("live:join_taken", args=[workshop.join_code, kari.pk]))
     with second.expect_navigation():
         second.get_by_role("button", name=live._message("Ask the facilitator")).click()
     expect(second.locator("main h1")).to_have_text(live._message("Waiting for the facilitator"))

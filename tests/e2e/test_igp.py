@@ -7,6 +7,7 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from exercises.models import Member, Run
+from live import day as live_day
 from tests.e2e import test_live as live
 from tests.e2e.conftest import exercise_agenda
 from workshops.models import AgendaItem
@@ -29,7 +30,7 @@ def agenda(workshop) -> list[AgendaItem]:
 def test_four_phones_in_two_groups_through_i_g_and_p(
     asgi_server, facilitator, new_phone, axe, alice, workshop, agenda
 ):
-    workshop.start_day(by=alice)
+    live_day.start(workshop, by=alice)
     names = ["Ane", "Bo", "Cato", "Dina"]
     phones = {n: live._join(new_phone(), asgi_server, workshop.join_code, name=n) for n in names}
     console = live._open_console(facilitator, asgi_server, workshop)
@@ -56,7 +57,7 @@ def test_four_phones_in_two_groups_through_i_g_and_p(
     # G: each phone sees its own group's notes over the group stream, never the other's.
     live._settled(console)
     console.locator(
-        f"form[action='{reverse('exercises:act', args=[run.pk, 'next_phase'])}'] button"
+        f"form[action='{reverse('live:act', args=[run.pk, 'next_phase'])}'] button"
     ).click()
     for name, phone in phones.items():
         me = Member.objects.select_related("group").get(run=run, attendee__display_name=name)
@@ -85,7 +86,7 @@ def test_four_phones_in_two_groups_through_i_g_and_p(
     # P: the projector shows both lists side by side.
     live._settled(console)
     console.locator(
-        f"form[action='{reverse('exercises:act', args=[run.pk, 'next_phase'])}'] button"
+        f"form[action='{reverse('live:act', args=[run.pk, 'next_phase'])}'] button"
     ).click()
     expect(presenter.locator(".igp-column")).to_have_count(2)
     for secretary in secretaries:

@@ -10,6 +10,7 @@ from django.urls import reverse
 from playwright.sync_api import Page, expect
 
 from exercises.models import Exercise, Run
+from live import day as live_day
 from tests.e2e import support
 from tests.e2e.conftest import PASSWORD, PHONE
 from tests.e2e.test_live import BLOCKING, PROJECTOR, _report
@@ -60,7 +61,7 @@ def test_the_kinds_new_parts_have_no_serious_violations(
             workshop=workshop, position=position, kind="exercise", title=title, duration_minutes=10
         )
         Exercise.objects.create(agenda_item=item, kind=kind, settings=settings)
-    workshop.start_day(by=alice)
+    live_day.start(workshop, by=alice)
     desk = watch.context(
         new_context(locale=locale, viewport={"width": 1366, "height": 768}), "desk"
     )

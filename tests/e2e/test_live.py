@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils import translation
 from playwright.sync_api import BrowserContext, Page, expect
 
+from live import day as live_day
 from tests.e2e.conftest import AsgiServer
 from workshops.identity import DEVICE_COOKIE
 from workshops.models import AgendaItem, Attendee, LiveEvent, Participant, Programme, Workshop
@@ -80,7 +81,7 @@ def _settled(page: Page) -> None:
 
 def _open_console(context: BrowserContext, server: AsgiServer, workshop: Workshop) -> Page:
     page = context.new_page()
-    page.goto(server.url + reverse("workshops:console", args=[workshop.pk]))
+    page.goto(server.url + reverse("live:console", args=[workshop.pk]))
     expect(page.locator("#live-state .console")).to_be_visible()
     return page
 
@@ -88,19 +89,19 @@ def _open_console(context: BrowserContext, server: AsgiServer, workshop: Worksho
 def _open_presenter(context: BrowserContext, server: AsgiServer, workshop: Workshop) -> Page:
     page = context.new_page()
     page.set_viewport_size(PROJECTOR)
-    page.goto(server.url + reverse("workshops:presenter", args=[workshop.pk]))
+    page.goto(server.url + reverse("live:presenter", args=[workshop.pk]))
     expect(page.locator("#stage .stage__title")).to_be_visible()
     return page
 
 
 def _enter_code(context: BrowserContext, server: AsgiServer, code: str) -> Page:
     page = context.new_page()
-    page.goto(server.url + reverse("workshops:join"))
+    page.goto(server.url + reverse("live:join"))
     # Typed in lower case, as people do on a phone: the code is not case-sensitive.
     page.locator("#id_code").fill(code.lower())
     with page.expect_navigation():
         page.locator("main form button[type=submit]").click()
-    expect(page).to_have_url(server.url + reverse("workshops:join_day", args=[code]))
+    expect(page).to_have_url(server.url + reverse("live:join_day", args=[code]))
     return page
 
 
@@ -113,7 +114,7 @@ def _give_name(page: Page, server: AsgiServer, code: str, *, pick: str = "", nam
         page.locator("#id_display_name").fill(name)
         with page.expect_navigation():
             page.locator(".not-on-list button[type=submit]").click()
-    expect(page).to_have_url(server.url + reverse("workshops:phone", args=[code]))
+    expect(page).to_have_url(server.url + reverse("live:phone", args=[code]))
     expect(page.locator(".phone__who")).to_contain_text(pick or name)
 
 
@@ -129,11 +130,11 @@ def _join(
 def _prove(page: Page, server: AsgiServer, code: str, personal_code: str) -> None:
     """The phone that picked a name shows it is the person, with their personal code, as on
     the phone page's "Show that it is you"; it lands on the day's page again."""
-    page.goto(server.url + reverse("workshops:phone_prove", args=[code]))
+    page.goto(server.url + reverse("live:phone_prove", args=[code]))
     page.locator("#id_code").fill(personal_code)
     with page.expect_navigation():
         page.get_by_role("button", name=_message("Continue")).click()
-    expect(page).to_have_url(server.url + reverse("workshops:phone", args=[code]))
+    expect(page).to_have_url(server.url + reverse("live:phone", args=[code]))
 
 
 def _watch_polls(page: Page) -> list[str]:
@@ -280,7 +281,7 @@ def test_live_pages_have_no_serious_accessibility_violations(
     check(presenter)
 
     phone = new_phone().new_page()
-    phone.goto(asgi_server.url + reverse("workshops:join"))
+    phone.goto(asgi_server.url + reverse("live:join"))
     expect(phone.locator("#id_code")).to_be_visible()
     check(phone)
     phone.close()
@@ -298,7 +299,7 @@ def test_live_pages_have_no_serious_accessibility_violations(
 def test_timer_controls_reach_the_projector_and_the_phones(
     asgi_server, facilitator, new_phone, alice, workshop, agenda, roster
 ):
-    workshop.start_day(by=alice)
+    live_day.start(workshop, by=alice)
     console = _open_console(facilitator, asgi_server, workshop)
     presenter = _open_presenter(facilitator, asgi_server, workshop)
     phone = _join(new_phone(), asgi_server, workshop.join_code, name="Gjest")
@@ -332,7 +333,7 @@ def test_timer_controls_reach_the_projector_and_the_phones(
     # +1 min: every screen shows about a minute more than before.
     before = [_remaining(screen) for screen in screens]
     _settled(console)
-    plus = reverse("workshops:console_action", args=[workshop.pk, "timer_plus"])
+    plus = reverse("live:console_action", args=[workshop.pk, "timer_plus"])
     console.locator(f"form[action='{plus}'] button").click()
     for screen, shown in zip(screens, before, strict=True):
         screen.wait_for_function(
@@ -371,7 +372,7 @@ def test_presenter_fits_the_projector_and_shows_the_code_once_the_day_starts(
     agenda[0].save()
     presenter = facilitator.new_page()
     presenter.set_viewport_size(size)
-    presenter.goto(asgi_server.url + reverse("workshops:presenter", args=[workshop.pk]))
+    presenter.goto(asgi_server.url + reverse("live:presenter", args=[workshop.pk]))
     expect(presenter.locator(".join-panel")).to_have_count(0)
     console = _open_console(facilitator, asgi_server, workshop)
     console.locator(".console__start button").click()

@@ -9,6 +9,7 @@ import pytest
 from playwright.sync_api import expect
 
 from exercises.models import Run, Submission
+from live import day as live_day
 from tests.e2e import support
 from tests.e2e import test_live as live
 from tests.e2e.conftest import exercise_agenda
@@ -19,7 +20,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 def _start(workshop, alice, kind, title, settings, *, minutes=15):
     exercise_agenda(workshop, kind, title, settings, minutes=minutes, welcome=True)
-    workshop.start_day(by=alice)
+    live_day.start(workshop, by=alice)
 
 
 def _day(asgi_server, facilitator, new_phone, watch, workshop, names, *, pick=False):

@@ -8,6 +8,7 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from exercises.models import Run, Submission
+from live import day as live_day
 from tests.e2e import support
 from tests.e2e import test_live as live
 from tests.e2e.conftest import exercise_agenda
@@ -23,7 +24,7 @@ def test_an_offline_send_says_not_sent_and_goes_through_once_on_retry(
     exercise_agenda(
         workshop, "word_cloud", "Ordsky", {"prompt": "Verdier?"}, minutes=10, welcome=True
     )
-    workshop.start_day(by=alice)
+    live_day.start(workshop, by=alice)
     watch.context(facilitator, "facilitator")
     console = support.open_console(facilitator, asgi_server, workshop)
     phones = support.open_phones(new_phone, asgi_server, workshop, watch, ["Ane"])
@@ -57,7 +58,7 @@ def test_an_offline_send_says_not_sent_and_goes_through_once_on_retry(
 
     # The answer lost on the way back (the word was saved, the phone never heard): the phone
     # says "not sent", and the retry, the same entry, leaves one copy.
-    submit = reverse("exercises:submit", args=[workshop.join_code, run.pk])
+    submit = reverse("live:submit", args=[workshop.join_code, run.pk])
 
     def lose_the_answer(route):
         route.fetch()  # the server gets it and saves it
@@ -85,7 +86,7 @@ def test_a_phone_that_moved_away_is_told_and_keeps_its_text(
     exercise_agenda(
         workshop, "word_cloud", "Ordsky", {"prompt": "Verdier?"}, minutes=10, welcome=True
     )
-    workshop.start_day(by=alice)
+    live_day.start(workshop, by=alice)
     watch.context(facilitator, "facilitator")
     console = support.open_console(facilitator, asgi_server, workshop)
     old = support.open_phones(new_phone, asgi_server, workshop, watch, ["Kari Nordmann"], pick=True)

@@ -9,6 +9,7 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from exercises.models import Member, Run, Submission
+from live import day as live_day
 from tests.e2e import test_live as live
 from tests.e2e.conftest import exercise_agenda
 from workshops.models import AgendaItem
@@ -46,14 +47,14 @@ def _blocking(axe, page) -> list[str]:
 def _next_phase(console, run) -> None:
     live._settled(console)
     console.locator(
-        f"form[action='{reverse('exercises:act', args=[run.pk, 'next_phase'])}'] button"
+        f"form[action='{reverse('live:act', args=[run.pk, 'next_phase'])}'] button"
     ).click()
 
 
 def test_two_groups_propose_then_everyone_prioritises_and_the_result_is_revealed(
     asgi_server, facilitator, new_phone, axe, alice, workshop, agenda
 ):
-    workshop.start_day(by=alice)
+    live_day.start(workshop, by=alice)
     names = ["Ane", "Bo", "Cato", "Dina"]
     phones = {n: live._join(new_phone(), asgi_server, workshop.join_code, name=n) for n in names}
     console = live._open_console(facilitator, asgi_server, workshop)

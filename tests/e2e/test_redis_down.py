@@ -12,6 +12,7 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
+from live import day as live_day
 from tests.e2e import support
 from tests.e2e import test_live as live
 from tests.support import RedisServer
@@ -61,7 +62,7 @@ def test_a_phone_follows_the_day_by_polling_while_redis_is_down_then_by_push_aga
         AgendaItem.objects.create(
             workshop=workshop, position=position, kind="talk", title=title, duration_minutes=10
         )
-    workshop.start_day(by=alice)
+    live_day.start(workshop, by=alice)
     watch.context(facilitator, "facilitator")
     console = support.open_console(facilitator, asgi_server, workshop)
     phones = support.open_phones(new_phone, asgi_server, workshop, watch, ["Ane"])
@@ -104,7 +105,7 @@ def test_a_phone_follows_the_day_by_polling_while_redis_is_down_then_by_push_aga
         nynorsk = new_context(locale="nn-NO", storage_state=facilitator.storage_state())
         watch.context(nynorsk, "facilitator (nn)")
         page = nynorsk.new_page()
-        page.goto(asgi_server.url + reverse("workshops:console", args=[workshop.pk]))
+        page.goto(asgi_server.url + reverse("live:console", args=[workshop.pk]))
         expect(page.locator(".live-delayed")).to_contain_text("Direkteoppdateringane er forseinka")
         violations = axe.run(page).response["violations"]
         assert not [v for v in violations if v["impact"] in live.BLOCKING], violations

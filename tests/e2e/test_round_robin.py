@@ -6,6 +6,7 @@ import pytest
 from playwright.sync_api import expect
 
 from exercises.models import Run
+from live import day as live_day
 from tests.e2e import test_live as live
 from tests.e2e.conftest import exercise_agenda
 from workshops.models import AgendaItem
@@ -30,7 +31,7 @@ def test_one_round_goes_round_the_group(asgi_server, new_phone, axe, alice, work
     names = ["Ane Dahl", "Bo Lie", "Cato Ruud"]
     for name in names:
         workshop.programme.participants.create(name=name, network_group=group)
-    workshop.start_day(by=alice)
+    live_day.start(workshop, by=alice)
     run = Run.objects.get()
     # Joining while the exercise is on: each phone goes to its network group as it arrives.
     phones = {}

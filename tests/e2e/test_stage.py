@@ -20,6 +20,7 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import Page, expect
 
+from live import day as live_day
 from tests.e2e import stage_day, support
 from tests.e2e.conftest import LOCALE, PASSWORD
 from tests.e2e.test_live import BLOCKING, _report
@@ -155,7 +156,7 @@ def test_every_kind_in_every_phase_fits_the_projector_and_the_phone(
     asgi_server, facilitator, new_context, watch, alice, workshop
 ):
     people = stage_day.plan(workshop)
-    workshop.start_day(by=alice)
+    live_day.start(workshop, by=alice)
     workshop.refresh_from_db()
     watch.context(facilitator, "presenter")
     phone_context = watch.context(
@@ -174,12 +175,12 @@ def test_every_kind_in_every_phase_fits_the_projector_and_the_phone(
     room = stage_day.Room(workshop, stage_day.join_room(workshop, people), alice)
     presenter = facilitator.new_page()
     presenter.emulate_media(reduced_motion="reduce")
-    url = asgi_server.url + reverse("workshops:presenter", args=[workshop.pk])
+    url = asgi_server.url + reverse("live:presenter", args=[workshop.pk])
     # The facilitator's laptop, for the screenshots only: the console has tests of its own.
     console = facilitator.new_page() if SCREENS else None
     if console:
         console.set_viewport_size(CONSOLE_SIZE)
-    console_url = asgi_server.url + reverse("workshops:console", args=[workshop.pk])
+    console_url = asgi_server.url + reverse("live:console", args=[workshop.pk])
     problems: list[str] = []
     seen = []
     for stop in stage_day.stops(workshop, room):
@@ -227,7 +228,7 @@ def test_the_stage_and_the_phone_have_no_serious_violations(
     asgi_server, new_context, axe, watch, alice, workshop, locale, language
 ):
     people = stage_day.plan(workshop)
-    workshop.start_day(by=alice)
+    live_day.start(workshop, by=alice)
     workshop.refresh_from_db()
     desk = watch.context(new_context(locale=locale, viewport=SIZES["1080p"]), "presenter")
     login = desk.new_page()
@@ -243,7 +244,7 @@ def test_the_stage_and_the_phone_have_no_serious_violations(
         phone_context, asgi_server, workshop.join_code, pick=stage_day.PHONE_PERSON
     )
     room = stage_day.Room(workshop, stage_day.join_room(workshop, people), alice)
-    url = asgi_server.url + reverse("workshops:presenter", args=[workshop.pk])
+    url = asgi_server.url + reverse("live:presenter", args=[workshop.pk])
     found: list[str] = []
     for stop in stage_day.stops(workshop, room):
         if stop.slug not in AXE_AT:

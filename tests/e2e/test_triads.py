@@ -8,7 +8,7 @@ from playwright.sync_api import Page, expect
 
 from exercises.kinds.triads import GIVER, OBSERVER, RECEIVER, roles_in_round
 from exercises.models import Member, Run
-from exercises.runs import change
+from live import day as live_day
 from tests.e2e import test_live as live
 from tests.e2e.conftest import exercise_agenda
 from workshops.models import AgendaItem
@@ -38,7 +38,7 @@ def test_roles_are_shown_and_the_observers_checklist_is_saved(
     asgi_server, facilitator, new_phone, axe, alice, workshop, agenda
 ):
     found: list[str] = []
-    workshop.start_day(by=alice)
+    live_day.start(workshop, by=alice)
     run = Run.objects.get()
     names = ["Ane", "Bo", "Cato"]
     phones = {n: live._join(new_phone(), asgi_server, workshop.join_code, name=n) for n in names}
@@ -64,7 +64,7 @@ def test_roles_are_shown_and_the_observers_checklist_is_saved(
     _check(axe, presenter, found)
 
     # Practise: the observer ticks what marked the feedback and notes it.
-    run = change(run, "next_phase", by=alice, expected_version=None, data={})
+    run = live_day.step_phase(run, +1, by=alice, expected_version=None)
     page = phones[observer]
     form = page.locator(f"#triads-{run.pk}-practise-1 form")
     form.locator("input[value=direct]").check()
@@ -77,7 +77,7 @@ def test_roles_are_shown_and_the_observers_checklist_is_saved(
     _check(axe, page, found)
 
     # Debrief: the triad reads the observer's notes.
-    run = change(run, "next_phase", by=alice, expected_version=None, data={})
+    run = live_day.step_phase(run, +1, by=alice, expected_version=None)
     for name in names:
         view = phones[name].locator(f"#triads-group-{run.pk} .triads-observation")
         expect(view).to_contain_text("Konkret om hva som skjedde")

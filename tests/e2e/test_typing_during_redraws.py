@@ -8,6 +8,7 @@ from playwright.sync_api import expect
 
 from exercises.models import Exercise, Member, Run, Submission
 from exercises.runs import change
+from live import day as live_day
 from tests.e2e import support
 from tests.e2e.conftest import exercise_agenda
 from workshops.models import AgendaItem
@@ -33,7 +34,7 @@ def test_a_half_chosen_ranking_survives_another_members_saved_one(
     for name in names:
         programme.participants.create(name=name, network_group=group)
     exercise_agenda(workshop, "round_robin", "Rekkeframlegg", {"keep": 2}, minutes=20, welcome=True)
-    workshop.start_day(by=alice)
+    live_day.start(workshop, by=alice)
     console, phones = _phones_on_the_item(
         asgi_server, facilitator, new_phone, watch, workshop, names, "Rekkeframlegg"
     )
@@ -84,7 +85,7 @@ def test_a_half_written_note_survives_the_secretarys_list_and_the_facilitators_c
     exercise_agenda(
         workshop, "igp", "IGP", {"prompt": "Verdier?", "target": 3}, minutes=30, welcome=True
     )
-    workshop.start_day(by=alice)
+    live_day.start(workshop, by=alice)
     console, phones = _phones_on_the_item(
         asgi_server, facilitator, new_phone, watch, workshop, names, "IGP"
     )
@@ -128,7 +129,7 @@ def test_what_is_typed_in_the_next_exercise_survives_its_group_view_arriving(
         workshop=workshop, position=2, kind="exercise", title="Refleksjon", duration_minutes=5
     )
     Exercise.objects.create(agenda_item=item, kind="reflection", settings={"prompt": "Tenk"})
-    workshop.start_day(by=alice)
+    live_day.start(workshop, by=alice)
     console, phones = _phones_on_the_item(
         asgi_server, facilitator, new_phone, watch, workshop, names, "Rekkeframlegg"
     )

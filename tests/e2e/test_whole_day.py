@@ -459,7 +459,7 @@ def test_a_whole_day_with_phones_that_stay_open(
     live._settled(console)
     console.once("dialog", lambda dialog: dialog.accept())
     console.locator(
-        f"form[action='{reverse('workshops:console_action', args=[workshop.pk, 'end'])}'] button"
+        f"form[action='{reverse('live:console_action', args=[workshop.pk, 'end'])}'] button"
     ).click()
     for phone in phones.values():
         expect(phone.locator(".phone-now h1")).to_have_text(

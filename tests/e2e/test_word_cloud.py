@@ -8,6 +8,7 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from exercises.models import Run, Submission
+from live import day as live_day
 from tests.e2e import test_live as live
 from tests.e2e.conftest import exercise_agenda
 from workshops.models import AgendaItem
@@ -36,7 +37,7 @@ def agenda(workshop) -> list[AgendaItem]:
 def test_three_phones_fill_the_cloud_and_the_facilitator_reveals_it(
     asgi_server, facilitator, new_phone, axe, alice, workshop, agenda
 ):
-    workshop.start_day(by=alice)
+    live_day.start(workshop, by=alice)
     run = Run.objects.get()
     presenter = live._open_presenter(facilitator, asgi_server, workshop)
     console = live._open_console(facilitator, asgi_server, workshop)
@@ -61,16 +62,14 @@ def test_three_phones_fill_the_cloud_and_the_facilitator_reveals_it(
     expect(presenter.locator(".cloud__word")).to_have_count(0)
 
     live._settled(console)
-    hide = reverse("exercises:act", args=[run.pk, "hide"])
+    hide = reverse("live:act", args=[run.pk, "hide"])
     console.locator(f"form[action='{hide}']:has(input[value='tull']) button").click()
     live._settled(console)
     console.locator(f"#merge-from-{run.pk}").select_option("lojalitet")
     console.locator(f"#merge-into-{run.pk}").select_option("mot")
     console.locator(".merge-form button").click()
     live._settled(console)
-    console.locator(
-        f"form[action='{reverse('exercises:act', args=[run.pk, 'reveal'])}'] button"
-    ).click()
+    console.locator(f"form[action='{reverse('live:act', args=[run.pk, 'reveal'])}'] button").click()
 
     cloud = presenter.locator(".cloud__word")
     expect(cloud).to_have_count(2, timeout=live.PUSHED_WITHIN * 3)

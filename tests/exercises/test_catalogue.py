@@ -161,17 +161,17 @@ def test_a_survey_template_loads_in_the_inline_form(alice_client, workshop):
 
 
 def test_the_library_opens_a_kinds_form_on_the_agenda_page(alice_client, bob_client, workshop):
-    page = alice_client.get(reverse("workshops:workshop_detail", args=[workshop.pk]))
+    page = alice_client.get(reverse("exercises:workshop_detail", args=[workshop.pk]))
     assert page.text.count('<li class="library-entry') == len(kinds.KINDS)
     assert "library-form" not in page.text
     opened = alice_client.get(
-        reverse("workshops:workshop_detail", args=[workshop.pk]) + "?add=word_cloud"
+        reverse("exercises:workshop_detail", args=[workshop.pk]) + "?add=word_cloud"
     )
     assert 'id="id_item-title"' in opened.text
     assert 'name="settings-prompt"' in opened.text
     assert reverse("exercises:library_add", args=[workshop.pk, "word_cloud"]) in opened.text
     # HR advisers read the day; the library is for those who plan it.
-    hr = bob_client.get(reverse("workshops:workshop_detail", args=[workshop.pk]) + "?add=igp")
+    hr = bob_client.get(reverse("exercises:workshop_detail", args=[workshop.pk]) + "?add=igp")
     assert "library-form" not in hr.text
     assert "Exercise library" not in hr.text
 
@@ -184,7 +184,7 @@ def test_an_unknown_kind_is_404(alice_client, workshop):
 def test_editing_an_items_minutes_refits_its_exercise(alice_client, workshop):
     item = workshop.add_item(kind="exercise", title="IGP", duration_minutes=27)
     Exercise.objects.create(agenda_item=item, kind="igp", settings={})
-    url = reverse("workshops:agenda_item_edit", args=[item.pk])
+    url = reverse("exercises:agenda_item_edit", args=[item.pk])
     alice_client.post(
         url, {"edit-kind": "exercise", "edit-title": "IGP", "edit-duration_minutes": 40}
     )
@@ -200,7 +200,7 @@ def test_editing_an_items_minutes_refits_its_exercise(alice_client, workshop):
 def test_phases_timed_apart_from_the_item_are_left_alone(alice_client, workshop):
     item = workshop.add_item(kind="exercise", title="IGP", duration_minutes=45)
     Exercise.objects.create(agenda_item=item, kind="igp", settings={"minutes_group": 20})
-    url = reverse("workshops:agenda_item_edit", args=[item.pk])
+    url = reverse("exercises:agenda_item_edit", args=[item.pk])
     alice_client.post(
         url, {"edit-kind": "exercise", "edit-title": "IGP", "edit-duration_minutes": 50}
     )
@@ -222,5 +222,5 @@ def test_the_settings_page_is_one_step_and_fits_a_new_kind(alice_client, worksho
     assert "Settings: Word cloud" in settings.text
     assert "Hei?" in settings.text
     # The agenda links straight to it.
-    agenda = alice_client.get(reverse("workshops:workshop_detail", args=[workshop.pk]))
+    agenda = alice_client.get(reverse("exercises:workshop_detail", args=[workshop.pk]))
     assert reverse("exercises:setup", args=[item.pk]) in agenda.text

@@ -13,8 +13,10 @@ from django.urls import reverse
 from exercises import kinds
 from exercises.kinds import checkin
 from exercises.models import Exercise, Run, Submission
+from live import broadcast
+from live import day as live_day
 from personal import services
-from workshops import broadcast, personal
+from workshops import personal
 from workshops.models import ActionLearningAnswer, Attendee, ContentDeletion, Participant
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
@@ -35,8 +37,8 @@ def per(programme, group) -> Participant:
 def run(workshop, agenda, alice) -> Run:
     """The day has reached the check-in on its agenda."""
     Exercise.objects.create(agenda_item=agenda[1], kind="checkin", settings={"minutes": 7})
-    workshop.start_day(by=alice)
-    workshop.go(+1, by=alice, expected_version=None)
+    live_day.start(workshop, by=alice)
+    live_day.advance(workshop, +1, by=alice, expected_version=None)
     return Run.objects.get()
 
 
@@ -47,10 +49,10 @@ def phone_for(
     their personal code), as it must before it reads or writes their check-in."""
     phone = Client(headers={"accept-language": "en"})
     data = {"participant": participant.pk} if participant else {"display_name": name}
-    phone.post(reverse("workshops:join_day", args=[workshop.join_code]), data)
+    phone.post(reverse("live:join_day", args=[workshop.join_code]), data)
     if participant and proven:
         code = personal.personal_code(participant)
-        url = reverse("workshops:phone_prove", args=[workshop.join_code])
+        url = reverse("live:phone_prove", args=[workshop.join_code])
         assert phone.post(url, {"action": "code", "code": code}).status_code == 302
     return phone
 
@@ -59,7 +61,7 @@ def send(phone: Client, workshop, run, token=None, **answers):
     data = {"token": token or uuid.uuid4()}
     for question, value in answers.items():
         data[question] = value
-    return phone.post(reverse("exercises:submit", args=[workshop.join_code, run.pk]), data, **HTMX)
+    return phone.post(reverse("live:submit", args=[workshop.join_code, run.pk]), data, **HTMX)
 
 
 def answers_of(participant, workshop) -> dict[str, tuple[str, bool]]:
@@ -84,7 +86,7 @@ def test_the_facilitator_sets_it_up_on_the_agenda(alice_client, agenda):
 
 
 def test_the_phone_shows_the_four_questions_when_the_day_reaches_the_item(workshop, run, kari):
-    page = phone_for(workshop, kari).get(reverse("workshops:phone", args=[workshop.join_code]))
+    page = phone_for(workshop, kari).get(reverse("live:phone", args=[workshop.join_code]))
     for question in (Q.TRIED, Q.LEARNT, Q.TAKE_AWAY, Q.PEER_PROBLEM):
         assert str(question.label) in page.text
         assert f'name="{question.value}"' in page.text
@@ -127,7 +129,7 @@ def test_a_phone_that_only_picked_the_name_neither_reads_nor_writes_the_check_in
 ):
     personal.save_answer(kari, Q.TRIED, "KARI-HOME tried", shared=False, workshop=workshop)
     phone = phone_for(workshop, kari, proven=False)
-    page = phone.get(reverse("workshops:phone", args=[workshop.join_code])).text
+    page = phone.get(reverse("live:phone", args=[workshop.join_code])).text
     assert "KARI-HOME" not in page
     assert "Show first that this phone is you" in page
     response = send(phone, workshop, run, tried="Overskrevet")
@@ -140,7 +142,7 @@ def test_one_record_per_person_and_day_editable_from_either_place(workshop, run,
     send(phone, workshop, run, tried="Første utkast")
     # Changed on the personal page...
     personal.save_answer(kari, Q.TRIED, "Fra siden", shared=True, workshop=workshop)
-    page = phone.get(reverse("workshops:phone", args=[workshop.join_code])).text
+    page = phone.get(reverse("live:phone", args=[workshop.join_code])).text
     assert "Fra siden" in page and "Første utkast" not in page
     # ...and again on the phone, which changes the same row.
     send(phone, workshop, run, tried="Fra telefonen", **{"tried-shared": "on"})
@@ -173,7 +175,7 @@ def test_an_empty_or_too_long_check_in_is_refused_and_kept_on_screen(workshop, r
 
 def test_a_phone_without_a_roster_person_is_told_and_nothing_is_saved(workshop, run):
     phone = phone_for(workshop, name="Gjest")
-    page = phone.get(reverse("workshops:phone", args=[workshop.join_code])).text
+    page = phone.get(reverse("live:phone", args=[workshop.join_code])).text
     assert "only people on the list of participants have one" in page
     assert "Save my check-in" not in page
     response = send(phone, workshop, run, tried="Dette finnes ikke")
@@ -188,10 +190,10 @@ def test_console_presenter_and_export_count_and_never_quote(
     phone_for(workshop, per)
     phone_for(workshop, name="Gjest")
     personal.save_answer(per, Q.LEARNT, "PER-SECRET", shared=True, workshop=workshop)
-    console = alice_client.get(reverse("workshops:console", args=[workshop.pk])).text
+    console = alice_client.get(reverse("live:console", args=[workshop.pk])).text
     assert "2 have checked in for this day; 2 joined from the list of participants." in console
     assert "1 joined under a typed name" in console
-    presenter = bob_client.get(reverse("workshops:presenter", args=[workshop.pk])).text
+    presenter = bob_client.get(reverse("live:presenter", args=[workshop.pk])).text
     assert "2 have checked in" in presenter
     assert str(Q.PEER_PROBLEM.label) in presenter
     export = bob_client.get(reverse("exercises:export_csv", args=[run.pk])).text
@@ -208,7 +210,7 @@ def test_a_check_in_redraws_the_console_and_projector(
 
     phone = phone_for(workshop, kari)
     with (
-        mock.patch("workshops.broadcast.day_changed") as pushed,
+        mock.patch("live.broadcast.day_changed") as pushed,
         django_capture_on_commit_callbacks(execute=True),
     ):
         if where == "phone":

@@ -14,6 +14,7 @@ from django.test import Client
 from django.urls import reverse
 
 from exercises.models import Exercise, Run, Submission
+from live import day as live_day
 from workshops.identity import DEVICE_COOKIE
 from workshops.models import Attendee
 
@@ -28,7 +29,7 @@ def test_200_parallel_words_then_every_one_replayed_three_times(workshop, agenda
     Exercise.objects.create(
         agenda_item=agenda[0], kind="word_cloud", settings={"prompt": "?", "max_entries": 3}
     )
-    workshop.start_day(by=alice)
+    live_day.start(workshop, by=alice)
     run = Run.objects.get()
     tokens = [secrets.token_urlsafe(16) for _ in range(PHONES)]
     Attendee.objects.bulk_create(
@@ -39,7 +40,7 @@ def test_200_parallel_words_then_every_one_replayed_three_times(workshop, agenda
         )
         for i, t in enumerate(tokens)
     )
-    url = reverse("exercises:submit", args=[workshop.join_code, run.pk])
+    url = reverse("live:submit", args=[workshop.join_code, run.pk])
     sends = [(device, uuid.uuid4(), f"ord {i}") for i, device in enumerate(tokens)]
 
     def send(args) -> int:
@@ -72,7 +73,7 @@ def test_one_phone_sending_many_words_at_once_gets_exactly_its_limit(workshop, a
     Exercise.objects.create(
         agenda_item=agenda[0], kind="word_cloud", settings={"prompt": "?", "max_entries": 3}
     )
-    workshop.start_day(by=alice)
+    live_day.start(workshop, by=alice)
     run = Run.objects.get()
     device = secrets.token_urlsafe(16)
     Attendee.objects.create(
@@ -80,7 +81,7 @@ def test_one_phone_sending_many_words_at_once_gets_exactly_its_limit(workshop, a
         display_name="Eager",
         device_hash=hashlib.sha256(device.encode()).hexdigest(),
     )
-    url = reverse("exercises:submit", args=[workshop.join_code, run.pk])
+    url = reverse("live:submit", args=[workshop.join_code, run.pk])
 
     def send(i: int) -> str:
         phone = Client(headers={"accept-language": "en"})

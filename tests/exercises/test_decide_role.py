@@ -10,9 +10,10 @@ from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
-from exercises import groupcast
 from exercises.grouping import take_role
 from exercises.models import Exercise, Member, Run, RunEvent
+from live import day as live_day
+from live import groupcast
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
 
@@ -43,7 +44,7 @@ NAMES = ["Ane", "Bo", "Cato", "Dina"]
 
 def phone_for(workshop, name: str) -> Client:
     phone = Client(headers={"accept-language": "en"})
-    phone.post(reverse("workshops:join_day", args=[workshop.join_code]), {"display_name": name})
+    phone.post(reverse("live:join_day", args=[workshop.join_code]), {"display_name": name})
     return phone
 
 
@@ -53,15 +54,15 @@ def start_igp(workshop, agenda, alice, rule: str, names=NAMES):
         kind="igp",
         settings={"grouping": "size", "group_size": 2, "secretary_rule": rule},
     )
-    workshop.start_day(by=alice)
+    live_day.start(workshop, by=alice)
     phones = {name: phone_for(workshop, name) for name in names}
-    workshop.go(+1, by=alice, expected_version=None)
+    live_day.advance(workshop, +1, by=alice, expected_version=None)
     return Run.objects.get(), phones
 
 
 def tap(phone, workshop, run, member: Member):
     return phone.post(
-        reverse("exercises:decide_role", args=[workshop.join_code, run.pk]),
+        reverse("live:decide_role", args=[workshop.join_code, run.pk]),
         {"member": member.pk},
         **HTMX,
     )
@@ -86,7 +87,7 @@ def test_the_group_decides_and_taps_who(workshop, agenda, alice, alice_client, b
         assert f'value="{mate.pk}"' in view
     stranger = other.members.first()
     assert f'value="{stranger.pk}"' not in view
-    presenter = bob_client.get(reverse("workshops:presenter", args=[workshop.pk])).text
+    presenter = bob_client.get(reverse("live:presenter", args=[workshop.pk])).text
     assert "Secretary: The group decides" in presenter
     assert f"{ane_group.name} decides who is secretary" in presenter
 
@@ -96,9 +97,9 @@ def test_the_group_decides_and_taps_who(workshop, agenda, alice, alice_client, b
     assert f"{chosen.attendee.display_name} is secretary, chosen by your group" in response.text
     assert member(chosen.attendee.display_name).role == "secretary"
     assert "Your group decides who is secretary" in groupcast.render(run, other, "en")
-    presenter = bob_client.get(reverse("workshops:presenter", args=[workshop.pk])).text
+    presenter = bob_client.get(reverse("live:presenter", args=[workshop.pk])).text
     assert f"{ane_group.name}: {chosen.attendee.display_name} (the group's choice)" in presenter
-    console = alice_client.get(reverse("workshops:console", args=[workshop.pk])).text
+    console = alice_client.get(reverse("live:console", args=[workshop.pk])).text
     assert f"{chosen.attendee.display_name} (secretary)" in console
 
     # The same tap again changes nothing; a later tap by someone else moves the role.
@@ -109,7 +110,7 @@ def test_the_group_decides_and_taps_who(workshop, agenda, alice, alice_client, b
         "secretary"
     )
     # The new secretary's own part now offers the group's list.
-    page = phones["Ane"].get(reverse("workshops:phone", args=[workshop.join_code])).text
+    page = phones["Ane"].get(reverse("live:phone", args=[workshop.join_code])).text
     assert "You are secretary" in page
 
 
@@ -157,7 +158,7 @@ def test_a_rule_the_app_can_compute_is_shown_but_not_chosen(workshop, agenda, al
 def test_a_phone_of_another_day_cannot_tap(workshop, agenda, alice, client):
     run, _phones = start_igp(workshop, agenda, alice, "group_decides")
     response = client.post(
-        reverse("exercises:decide_role", args=[workshop.join_code, run.pk]),
+        reverse("live:decide_role", args=[workshop.join_code, run.pk]),
         {"member": member("Ane").pk},
     )
     assert response.status_code == 403

@@ -19,7 +19,8 @@ from exercises.aggregate import (
 from exercises.kinds import diamond
 from exercises.models import Exercise, Run, Submission
 from exercises.runs import change
-from workshops import broadcast
+from live import broadcast
+from live import day as live_day
 from workshops.identity import DEVICE_COOKIE
 from workshops.models import AgendaItem
 
@@ -176,15 +177,15 @@ def item(workshop, agenda) -> AgendaItem:
 
 @pytest.fixture
 def run(workshop, item, alice) -> Run:
-    workshop.start_day(by=alice)
+    live_day.start(workshop, by=alice)
     for _ in range(3):
-        workshop.go(+1, by=alice, expected_version=None)
+        live_day.advance(workshop, +1, by=alice, expected_version=None)
     return Run.objects.get()
 
 
 def phone_for(workshop, name: str) -> Client:
     phone = Client(headers={"accept-language": "en"})
-    phone.post(reverse("workshops:join_day", args=[workshop.join_code]), {"display_name": name})
+    phone.post(reverse("live:join_day", args=[workshop.join_code]), {"display_name": name})
     assert phone.cookies[DEVICE_COOKIE].value
     return phone
 
@@ -195,7 +196,7 @@ def choices(placement: dict[str, int]) -> dict[str, str]:
 
 def place(phone: Client, workshop, run, placement: dict[str, int], token=None, *, htmx=True):
     return phone.post(
-        reverse("exercises:submit", args=[workshop.join_code, run.pk]),
+        reverse("live:submit", args=[workshop.join_code, run.pk]),
         {**choices(placement), "token": token or uuid.uuid4()},
         **(HTMX if htmx else {}),
     )
@@ -217,7 +218,7 @@ def test_one_phase_timed_from_the_settings(workshop, run):
 
 def test_phone_shows_a_select_per_item_and_the_board_for_the_script(workshop, run):
     phone = phone_for(workshop, "Kari")
-    page = phone.get(reverse("workshops:phone", args=[workshop.join_code])).text
+    page = phone.get(reverse("live:phone", args=[workshop.join_code])).text
     assert "Hvilke verdier er viktigst?" in page
     for index, item in enumerate(ITEMS):
         assert f'<label for="diamond-{run.pk}-{index}">{item}</label>' in page
@@ -236,7 +237,7 @@ def test_a_complete_diamond_is_saved_by_the_items_texts(workshop, run):
     assert "Saved. You can change it until the result is shown" in response.text
     assert placements(run) == [{"rows": TOP_DOWN}]
     # The form shows what was saved, when the phone comes back to it.
-    page = phone.get(reverse("workshops:phone", args=[workshop.join_code])).text
+    page = phone.get(reverse("live:phone", args=[workshop.join_code])).text
     assert f'id="diamond-{run.pk}-0" data-item="0" >' in page
     assert '<option value="1" selected>Row 1 (top, 1 item)</option>' in page
 
@@ -274,10 +275,10 @@ def test_every_item_must_be_placed(workshop, run):
 def test_the_plain_form_works_without_javascript(workshop, run):
     """No HX-Request: the form posts, the page reloads and shows the result or the reasons."""
     phone = phone_for(workshop, "Kari")
-    url = reverse("workshops:phone", args=[workshop.join_code])
+    url = reverse("live:phone", args=[workshop.join_code])
     page = phone.get(url).text
     assert (
-        f'method="post" action="{reverse("exercises:submit", args=[workshop.join_code, run.pk])}"'
+        f'method="post" action="{reverse("live:submit", args=[workshop.join_code, run.pk])}"'
         in page
     )
     chosen = {**rows_of(*TOP_DOWN), "Lytte": 3}
@@ -337,7 +338,7 @@ def test_the_room_combines_the_diamonds_with_ties(workshop, run, alice, bob_clie
         ("Mot", 8, 3, False),
     ]
     act(run, alice, "reveal")
-    presenter = bob_client.get(reverse("workshops:presenter", args=[workshop.pk])).text
+    presenter = bob_client.get(reverse("live:presenter", args=[workshop.pk])).text
     # Tillit and Respekt share place 1; Mot has place 3 to itself.
     flat = " ".join(presenter.split())
     score = '<span class="room-diamond__score">'
@@ -351,7 +352,7 @@ def test_the_room_combines_the_diamonds_with_ties(workshop, run, alice, bob_clie
 def test_presenter_shows_only_the_count_until_the_reveal(workshop, run, alice, bob_client):
     place(phone_for(workshop, "Kari"), workshop, run, rows_of(*TOP_DOWN))
     phone_for(workshop, "Ola")
-    presenter = bob_client.get(reverse("workshops:presenter", args=[workshop.pk])).text
+    presenter = bob_client.get(reverse("live:presenter", args=[workshop.pk])).text
     assert "1 of 2 has placed their diamond" in presenter
     assert "room-diamond" not in presenter
     assert "points" not in presenter
@@ -359,13 +360,13 @@ def test_presenter_shows_only_the_count_until_the_reveal(workshop, run, alice, b
     room = broadcast.render(workshop, "participants", "en")
     assert "room-diamond" not in room
     run = act(run, alice, "reveal")
-    presenter = bob_client.get(reverse("workshops:presenter", args=[workshop.pk])).text
+    presenter = bob_client.get(reverse("live:presenter", args=[workshop.pk])).text
     assert "room-diamond__item--1" in presenter
     assert "5 points" in presenter
     room = broadcast.render(workshop, "participants", "en")
     assert "room-diamond" in room
     run = act(run, alice, "conceal")
-    presenter = bob_client.get(reverse("workshops:presenter", args=[workshop.pk])).text
+    presenter = bob_client.get(reverse("live:presenter", args=[workshop.pk])).text
     assert "room-diamond" not in presenter
 
 
@@ -376,7 +377,7 @@ def test_placing_closes_while_the_result_is_shown(workshop, run, alice):
     refused = place(phone, workshop, run, rows_of(*reversed(TOP_DOWN)))
     assert "The result is shown, so placing is closed. Nothing was saved." in refused.text
     assert placements(run) == [{"rows": TOP_DOWN}]
-    page = phone.get(reverse("workshops:phone", args=[workshop.join_code])).text
+    page = phone.get(reverse("live:phone", args=[workshop.join_code])).text
     assert "Your diamond" in page
     assert f'id="mine-{run.pk}-revealed" hx-preserve="true"' in page
     run = act(run, alice, "conceal")
@@ -390,13 +391,13 @@ def test_console_shows_totals_and_counts_but_no_names(
     place(phone_for(workshop, "Kari Nordmann"), workshop, run, rows_of(*TOP_DOWN))
     place(phone_for(workshop, "Ola Hansen"), workshop, run, {**rows_of(*TOP_DOWN), "Mot": 1})
     phone_for(workshop, "Per Olsen")
-    console = alice_client.get(reverse("workshops:console", args=[workshop.pk])).text
+    console = alice_client.get(reverse("live:console", args=[workshop.pk])).text
     assert "1 of 3 has placed their diamond." in console
     assert "Totals so far (the room sees them when you reveal)" in console
     assert '<th scope="row">Tillit</th>\n              <td>5</td>' in console
     for revealed in (False, True):
-        presenter = bob_client.get(reverse("workshops:presenter", args=[workshop.pk])).text
-        console = alice_client.get(reverse("workshops:console", args=[workshop.pk])).text
+        presenter = bob_client.get(reverse("live:presenter", args=[workshop.pk])).text
+        console = alice_client.get(reverse("live:console", args=[workshop.pk])).text
         room = broadcast.render(workshop, "participants", "en")
         for page in (presenter, console, room):
             for name in ("Kari Nordmann", "Ola Hansen", "Per Olsen"):
@@ -436,7 +437,7 @@ def test_diamonds_placed_before_the_items_changed_are_not_counted(
     item.exercise.save()
     ctx = diamond.context(run)
     assert (ctx["counted"], ctx["ignored"]) == (0, 1)
-    console = alice_client.get(reverse("workshops:console", args=[workshop.pk])).text
+    console = alice_client.get(reverse("live:console", args=[workshop.pk])).text
     assert "1 diamond was placed before the items were changed and is not counted." in console
 
 
@@ -444,7 +445,7 @@ def test_participant_text_is_escaped(workshop, run, item, alice, bob_client):
     item.exercise.settings = {**SETTINGS, "items": "\n".join(["<b>Tillit</b>", *ITEMS[1:]])}
     item.exercise.save()
     act(run, alice, "reveal")
-    presenter = bob_client.get(reverse("workshops:presenter", args=[workshop.pk])).text
+    presenter = bob_client.get(reverse("live:presenter", args=[workshop.pk])).text
     assert "&lt;b&gt;Tillit&lt;/b&gt;" in presenter
     assert "<b>Tillit" not in presenter
 
@@ -475,7 +476,7 @@ def test_csv_export(workshop, run, alice, bob_client):
 
 
 def test_hr_cannot_reveal_and_outsiders_see_nothing(run, bob_client, charlie_client):
-    url = reverse("exercises:act", args=[run.pk, "reveal"])
+    url = reverse("live:act", args=[run.pk, "reveal"])
     assert bob_client.post(url, {"version": run.version}).status_code in (403, 404)
     assert charlie_client.get(reverse("exercises:export_csv", args=[run.pk])).status_code == 404
     run.refresh_from_db()
@@ -490,7 +491,7 @@ TWELVE = [*ITEMS, "Humør", "Omsorg", "Tålmodighet"]
 
 def place12(phone: Client, workshop, run, placement: dict[str, int]):
     return phone.post(
-        reverse("exercises:submit", args=[workshop.join_code, run.pk]),
+        reverse("live:submit", args=[workshop.join_code, run.pk]),
         {
             **{f"item-{TWELVE.index(item)}": str(row) for item, row in placement.items()},
             "token": uuid.uuid4(),
@@ -506,9 +507,9 @@ def twelve(workshop, agenda, alice) -> Run:
         kind="diamond",
         settings={**SETTINGS, "items": "\n".join(TWELVE)},
     )
-    workshop.start_day(by=alice)
+    live_day.start(workshop, by=alice)
     for _ in range(3):
-        workshop.go(+1, by=alice, expected_version=None)
+        live_day.advance(workshop, +1, by=alice, expected_version=None)
     return Run.objects.get()
 
 
@@ -525,7 +526,7 @@ def test_a_complete_diamond_of_nine_of_more_leaves_the_rest_out():
 def test_each_person_chooses_nine_and_the_room_counts_what_was_left_out(
     workshop, twelve, alice, alice_client, bob_client
 ):
-    page = phone_for(workshop, "Ola").get(reverse("workshops:phone", args=[workshop.join_code]))
+    page = phone_for(workshop, "Ola").get(reverse("live:phone", args=[workshop.join_code]))
     assert "Choose nine of the 12 and leave the rest out." in page.text
     phones = {name: phone_for(workshop, name) for name in ("Kari", "Per")}
     # Kari leaves out the last three; Per leaves out Tillit, Respekt and Mot instead.
@@ -542,12 +543,12 @@ def test_each_person_chooses_nine_and_the_room_counts_what_was_left_out(
     results = {r.item: r for r in diamond.context(twelve)["results"]}
     assert (results["Tillit"].left_out, results["Tillit"].offered) == (1, 2)
     assert (results["Lytte"].left_out, results["Lytte"].offered) == (0, 2)
-    console = alice_client.get(reverse("workshops:console", args=[workshop.pk])).text
+    console = alice_client.get(reverse("live:console", args=[workshop.pk])).text
     assert '<th scope="col">Left out</th>' in console and "<td>1 of 2</td>" in console
     change(twelve, "reveal", by=alice, expected_version=0, data={})
-    shown = bob_client.get(reverse("workshops:presenter", args=[workshop.pk])).text
+    shown = bob_client.get(reverse("live:presenter", args=[workshop.pk])).text
     assert "Left out: " in shown and "(left out by 1 of 2)" in shown
-    after = phones["Kari"].get(reverse("workshops:phone", args=[workshop.join_code])).text
+    after = phones["Kari"].get(reverse("live:phone", args=[workshop.join_code])).text
     assert "Left out: Humør, Omsorg, Tålmodighet" in after
     rows = list(
         csv.reader(

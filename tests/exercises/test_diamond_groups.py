@@ -9,12 +9,12 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from exercises import groupcast
 from exercises.aggregate import diamond_tally_each
 from exercises.kinds import diamond, igp
 from exercises.models import Exercise, Member, Run, Submission
 from exercises.runs import change
-from workshops import broadcast
+from live import broadcast, groupcast
+from live import day as live_day
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
 NAMES = ["Ane", "Bo", "Cato", "Dina", "Eli", "Frode", "Gro", "Hans"]
@@ -25,7 +25,7 @@ SECOND = ["tillit", "Respekt", "Ærlighet", "Samhold", "Glede", "Omsorg", "Ro", 
 
 def phone_for(workshop, name: str) -> Client:
     phone = Client(headers={"accept-language": "en"})
-    phone.post(reverse("workshops:join_day", args=[workshop.join_code]), {"display_name": name})
+    phone.post(reverse("live:join_day", args=[workshop.join_code]), {"display_name": name})
     return phone
 
 
@@ -48,7 +48,7 @@ def place(phone, workshop, run, items: list[str], rows: list[list[str]]):
         for item in row
     }
     return phone.post(
-        reverse("exercises:submit", args=[workshop.join_code, run.pk]),
+        reverse("live:submit", args=[workshop.join_code, run.pk]),
         {**chosen, "token": uuid.uuid4()},
         **HTMX,
     )
@@ -69,9 +69,9 @@ def diamond_settings(**extra) -> dict:
 @pytest.fixture
 def typed_run(workshop, agenda, alice):
     Exercise.objects.create(agenda_item=agenda[1], kind="diamond", settings=diamond_settings())
-    workshop.start_day(by=alice)
+    live_day.start(workshop, by=alice)
     phones = {name: phone_for(workshop, name) for name in NAMES}
-    workshop.go(+1, by=alice, expected_version=None)
+    live_day.advance(workshop, +1, by=alice, expected_version=None)
     return Run.objects.get(), phones
 
 
@@ -87,7 +87,7 @@ def test_only_the_secretary_places_and_the_group_sees_it(workshop, typed_run):
     first, second = run.groups.order_by("number")
     writer = secretary_of(first)
     other = next(m.attendee.display_name for m in first.members.all() if m.role != "secretary")
-    page = phones[other].get(reverse("workshops:phone", args=[workshop.join_code])).text
+    page = phones[other].get(reverse("live:phone", args=[workshop.join_code])).text
     assert "The secretary places the group's diamond" in page
     assert 'name="item-0"' not in page  # no form for the watchers
 
@@ -146,9 +146,9 @@ def igp_then_diamond(workshop, agenda, alice):
         kind="diamond",
         settings=diamond_settings(source="igp", items=""),
     )
-    workshop.start_day(by=alice)
+    live_day.start(workshop, by=alice)
     phones = {name: phone_for(workshop, name) for name in NAMES}
-    workshop.go(+1, by=alice, expected_version=None)
+    live_day.advance(workshop, +1, by=alice, expected_version=None)
     source = Run.objects.get(exercise__kind="igp")
     return source, phones
 
@@ -165,7 +165,7 @@ def test_each_group_places_its_own_list_from_the_igp(workshop, igp_then_diamond,
     one, two = source.groups.order_by("number")
     write_list(source, one, FIRST)
     write_list(source, two, SECOND)
-    workshop.go(+1, by=alice, expected_version=None)
+    live_day.advance(workshop, +1, by=alice, expected_version=None)
     run = Run.objects.get(exercise__kind="diamond")
 
     # The same groups as in the IGP, with the same people.
@@ -178,7 +178,7 @@ def test_each_group_places_its_own_list_from_the_igp(workshop, igp_then_diamond,
     assert diamond.items_of(run, first) == FIRST
     assert diamond.items_of(run, second) == SECOND
     writer = secretary_of(first)
-    page = phones[writer].get(reverse("workshops:phone", args=[workshop.join_code])).text
+    page = phones[writer].get(reverse("live:phone", args=[workshop.join_code])).text
     assert "Nærvær" in page and "Samhold" not in page  # its own list, not the other group's
 
     place(phones[writer], workshop, run, FIRST, top_down(FIRST))
@@ -201,7 +201,7 @@ def test_a_short_list_is_filled_from_the_typed_items_or_said_to_be_short(
     Exercise.objects.filter(kind="diamond").update(
         settings=diamond_settings(source="igp", items="Tillit\nKlokskap\nMot\nGlede\nRo")
     )
-    workshop.go(+1, by=alice, expected_version=None)
+    live_day.advance(workshop, +1, by=alice, expected_version=None)
     run = Run.objects.get(exercise__kind="diamond")
     first, second = run.groups.order_by("number")
     # Already there ("Tillit", "Mot") are not taken twice.
@@ -212,7 +212,7 @@ def test_a_short_list_is_filled_from_the_typed_items_or_said_to_be_short(
         settings=diamond_settings(source="igp", items="")
     )
     run = Run.objects.get(pk=run.pk)
-    page = phones[secretary_of(first)].get(reverse("workshops:phone", args=[workshop.join_code]))
+    page = phones[secretary_of(first)].get(reverse("live:phone", args=[workshop.join_code]))
     assert "Your group's list has 7 items; a diamond takes nine." in page.text
     assert 'name="item-0"' not in page.text
 
@@ -234,9 +234,9 @@ def test_person_mode_is_a_whole_room_exercise(workshop, agenda, alice):
     Exercise.objects.create(
         agenda_item=agenda[1], kind="diamond", settings=diamond_settings(mode="person")
     )
-    workshop.start_day(by=alice)
+    live_day.start(workshop, by=alice)
     phone_for(workshop, "Ane")
-    workshop.go(+1, by=alice, expected_version=None)
+    live_day.advance(workshop, +1, by=alice, expected_version=None)
     run = Run.objects.get()
     assert diamond.grouping(diamond.settings_of(run)) is None
     assert not run.groups.exists()
@@ -262,12 +262,12 @@ def test_a_group_with_more_than_nine_of_its_own_chooses_nine(workshop, igp_then_
     longer = [*FIRST, "Glede", "Mot til å si fra"]
     write_list(source, one, longer)
     write_list(source, two, SECOND)
-    workshop.go(+1, by=alice, expected_version=None)
+    live_day.advance(workshop, +1, by=alice, expected_version=None)
     run = Run.objects.get(exercise__kind="diamond")
     first, second = run.groups.order_by("number")
     assert diamond.items_of(run, first) == longer  # eleven: nine to place, two left out
     writer = secretary_of(first)
-    page = phones[writer].get(reverse("workshops:phone", args=[workshop.join_code])).text
+    page = phones[writer].get(reverse("live:phone", args=[workshop.join_code])).text
     assert "Choose nine of the 11 and leave the rest out." in page
     chosen = [*longer[2:]]  # leaves out Tillit and Mot
     response = place(phones[writer], workshop, run, longer, top_down(chosen))

@@ -11,7 +11,8 @@ from django.urls import reverse
 
 from exercises.kinds import duo
 from exercises.models import Exercise, Member, Run
-from exercises.runs import change, form_groups
+from exercises.runs import form_groups
+from live import day as live_day
 from workshops.identity import DEVICE_COOKIE
 from workshops.models import Attendee, Participant, Workshop
 
@@ -20,7 +21,7 @@ HTMX = {"HTTP_HX_REQUEST": "true"}
 
 def phone_for(workshop, name: str) -> Client:
     phone = Client(headers={"accept-language": "en"})
-    phone.post(reverse("workshops:join_day", args=[workshop.join_code]), {"display_name": name})
+    phone.post(reverse("live:join_day", args=[workshop.join_code]), {"display_name": name})
     assert phone.cookies[DEVICE_COOKIE].value
     return phone
 
@@ -32,12 +33,12 @@ def day(workshop, agenda, alice) -> Workshop:
         kind="duo",
         settings={"prompt": "Hva har du vært opptatt av?", "minutes": 8, "note": True},
     )
-    workshop.start_day(by=alice)
+    live_day.start(workshop, by=alice)
     return workshop
 
 
 def reach_duo(day, alice) -> Run:
-    day.go(+1, by=alice, expected_version=None)
+    live_day.advance(day, +1, by=alice, expected_version=None)
     return Run.objects.get()
 
 
@@ -45,7 +46,7 @@ def test_pairs_with_a_trio_when_the_room_is_odd(day, alice):
     phones = {name: phone_for(day, name) for name in ["Ane", "Bo", "Cato", "Dina", "Eli"]}
     run = reach_duo(day, alice)
     assert sorted(g.members.count() for g in run.groups.all()) == [2, 3]
-    page = phones["Ane"].get(reverse("workshops:phone", args=[day.join_code]))
+    page = phones["Ane"].get(reverse("live:phone", args=[day.join_code]))
     assert "You talk with" in page.text
     partners = {
         m.attendee.display_name
@@ -66,7 +67,7 @@ def test_late_joiner_goes_to_the_smallest_group(day, alice):
     late = Member.objects.get(attendee__display_name="Dina")
     assert late.joined_late
     assert Member.objects.filter(run=run).count() == 4
-    dina.post(reverse("workshops:join_day", args=[day.join_code]), {"display_name": "Dina H"})
+    dina.post(reverse("live:join_day", args=[day.join_code]), {"display_name": "Dina H"})
     # Joining again from her phone (a new name) does not place her twice.
     assert Member.objects.filter(run=run).count() == 4
 
@@ -78,7 +79,7 @@ def test_facilitator_moves_someone(day, alice, alice_client):
     ane = Member.objects.get(attendee__display_name="Ane")
     other = run.groups.exclude(pk=ane.group_id).get()
     response = alice_client.post(
-        reverse("exercises:act", args=[run.pk, "move"]),
+        reverse("live:act", args=[run.pk, "move"]),
         {"version": run.version, "member": ane.pk, "group": other.pk},
         **HTMX,
     )
@@ -86,7 +87,7 @@ def test_facilitator_moves_someone(day, alice, alice_client):
     ane.refresh_from_db()
     assert ane.group == other
     bad = alice_client.post(
-        reverse("exercises:act", args=[run.pk, "move"]),
+        reverse("live:act", args=[run.pk, "move"]),
         {"version": run.version + 1, "member": 999999, "group": other.pk},
         **HTMX,
     )
@@ -96,18 +97,16 @@ def test_facilitator_moves_someone(day, alice, alice_client):
 def test_private_note_replaces_itself_and_stays_private(day, alice, bob_client):
     phones = {name: phone_for(day, name) for name in ["Ane", "Bo"]}
     run = reach_duo(day, alice)
-    url = reverse("exercises:submit", args=[day.join_code, run.pk])
+    url = reverse("live:submit", args=[day.join_code, run.pk])
     early = phones["Ane"].post(url, {"text": "for tidlig", "token": uuid.uuid4()}, **HTMX)
     assert "Notes open after the talk." in early.text
-    run = change(run, "next_phase", by=alice, expected_version=None, data={})
+    run = live_day.step_phase(run, +1, by=alice, expected_version=None)
     phones["Ane"].post(url, {"text": "Første utkast", "token": uuid.uuid4()}, **HTMX)
     saved = phones["Ane"].post(url, {"text": "<b>Lytte mer</b>", "token": uuid.uuid4()}, **HTMX)
     assert "Saved. Only you can see it." in saved.text
     assert list(run.submissions.values_list("text", flat=True)) == ["<b>Lytte mer</b>"]
-    assert (
-        "Lytte mer" not in phones["Bo"].get(reverse("workshops:phone", args=[day.join_code])).text
-    )
-    console = bob_client.get(reverse("workshops:presenter", args=[day.pk]))
+    assert "Lytte mer" not in phones["Bo"].get(reverse("live:phone", args=[day.join_code])).text
+    console = bob_client.get(reverse("live:presenter", args=[day.pk]))
     assert "Lytte mer" not in console.text
     export = bob_client.get(reverse("exercises:export_csv", args=[run.pk]))
     assert "Lytte mer" not in export.content.decode("utf-8-sig")
@@ -165,11 +164,11 @@ def test_each_phone_says_who_talks_first_and_the_console_calls_them_pairs(day, a
     assert sorted(run.groups.values_list("name", flat=True)) == ["Pair 1", "Pair 2"]
     for group in run.groups.all():
         first, second = [m.attendee.display_name for m in group.members.order_by("pk")]
-        page = phones[first].get(reverse("workshops:phone", args=[day.join_code])).text
+        page = phones[first].get(reverse("live:phone", args=[day.join_code])).text
         assert f"You talk first. At the signal, it is {second}'s turn." in page
-        page = phones[second].get(reverse("workshops:phone", args=[day.join_code])).text
+        page = phones[second].get(reverse("live:phone", args=[day.join_code])).text
         assert f"{first} talks first. At the signal, it is your turn." in page
-    console = alice_client.get(reverse("workshops:console", args=[day.pk])).text
+    console = alice_client.get(reverse("live:console", args=[day.pk])).text
     assert "<strong>Pair 1</strong>" in console and "Group 1" not in console
     export = alice_client.get(reverse("exercises:export_csv", args=[run.pk]))
     rows = export.content.decode("utf-8-sig").splitlines()
@@ -188,10 +187,10 @@ def test_the_switch_comes_at_half_time_or_as_set(day, alice, bob_client):
     run.exercise.save()
     set_at = duo.context(run)["switch_at_ms"]
     assert set_at == int((started + dt.timedelta(minutes=3)).timestamp() * 1000)
-    shown = bob_client.get(reverse("workshops:presenter", args=[day.pk])).text
+    shown = bob_client.get(reverse("live:presenter", args=[day.pk])).text
     assert "Switch after 3 minutes" in shown and f'data-switch-at="{set_at}"' in shown
     # Paused, there is no time to switch at; resumed, it moves on with the deadline.
-    day.change_timer("pause", by=alice, expected_version=None)
+    live_day.change_timer(day, "pause", by=alice, expected_version=None)
     run = Run.objects.get()
     assert duo.context(run)["switch_at_ms"] is None
 

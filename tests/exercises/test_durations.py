@@ -10,6 +10,7 @@ from django.urls import reverse
 from exercises import kinds
 from exercises.kinds import common
 from exercises.models import Exercise, Run
+from live import day as live_day
 
 
 def test_every_kind_names_the_settings_that_time_its_phases():
@@ -50,25 +51,25 @@ def test_the_timer_runs_for_the_item_unless_the_exercise_says_otherwise(
     workshop, agenda, alice, stored
 ):
     Exercise.objects.create(agenda_item=agenda[3], kind="word_cloud", settings=stored)
-    workshop.start_day(by=alice)
+    live_day.start(workshop, by=alice)
     for _ in range(3):
-        workshop.go(+1, by=alice, expected_version=None)
+        live_day.advance(workshop, +1, by=alice, expected_version=None)
     assert Run.objects.get().phase_minutes() == stored.get("minutes", 45)
     workshop.refresh_from_db()
     assert workshop.timer_duration == dt.timedelta(minutes=stored.get("minutes", 45))
     # Started again from the console, it runs as long as when the item came up.
-    workshop.change_timer("end", by=alice, expected_version=None)
-    workshop.change_timer("start", by=alice, expected_version=None)
+    live_day.change_timer(workshop, "end", by=alice, expected_version=None)
+    live_day.change_timer(workshop, "start", by=alice, expected_version=None)
     workshop.refresh_from_db()
     assert workshop.timer_duration == dt.timedelta(minutes=stored.get("minutes", 45))
 
 
 def test_a_paused_break_says_no_time_to_come_back(bob_client, workshop, agenda, alice):
-    workshop.start_day(by=alice)
-    workshop.go(+2, by=alice, expected_version=None)  # the 15-minute pause
-    presenter = reverse("workshops:presenter", args=[workshop.pk])
+    live_day.start(workshop, by=alice)
+    live_day.advance(workshop, +2, by=alice, expected_version=None)  # the 15-minute pause
+    presenter = reverse("live:presenter", args=[workshop.pk])
     assert "Pause – back at " in bob_client.get(presenter).text
-    workshop.change_timer("pause", by=alice, expected_version=None)
+    live_day.change_timer(workshop, "pause", by=alice, expected_version=None)
     page = bob_client.get(presenter).text
     assert "back at" not in page
     assert '<h2 class="stage__title">Pause</h2>' in page

@@ -7,11 +7,12 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from exercises import groupcast
 from exercises.kinds import gallery
 from exercises.kinds.gallery import group_context, route, station_for, visitors_at
 from exercises.models import Exercise, Member, Run
-from exercises.runs import change, place_late
+from exercises.runs import place_late
+from live import day as live_day
+from live import groupcast
 from workshops.models import Attendee
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
@@ -48,13 +49,13 @@ NAMES = ["Ane", "Bo", "Cato", "Dina", "Eli", "Frode"]
 
 def phone_for(workshop, name: str) -> Client:
     phone = Client(headers={"accept-language": "en"})
-    phone.post(reverse("workshops:join_day", args=[workshop.join_code]), {"display_name": name})
+    phone.post(reverse("live:join_day", args=[workshop.join_code]), {"display_name": name})
     return phone
 
 
 def send(phone, workshop, run, **data):
     return phone.post(
-        reverse("exercises:submit", args=[workshop.join_code, run.pk]),
+        reverse("live:submit", args=[workshop.join_code, run.pk]),
         {"token": uuid.uuid4(), **data},
         **HTMX,
     )
@@ -67,7 +68,7 @@ def member(name: str, run) -> Member:
 
 
 def step(run, alice) -> Run:
-    return change(run, "next_phase", by=alice, expected_version=None, data={})
+    return live_day.step_phase(run, +1, by=alice, expected_version=None)
 
 
 @pytest.fixture
@@ -85,9 +86,9 @@ def written_now(workshop, agenda, alice):
             "max_length": 40,
         },
     )
-    workshop.start_day(by=alice)
+    live_day.start(workshop, by=alice)
     phones = {name: phone_for(workshop, name) for name in NAMES}
-    workshop.go(+1, by=alice, expected_version=None)
+    live_day.advance(workshop, +1, by=alice, expected_version=None)
     return Run.objects.get(), phones
 
 
@@ -169,7 +170,7 @@ def test_visitors_comment_and_the_station_sees_it_but_no_other_group(
     assert "Godt" not in groupcast.render(run, third, "en")
     # The facilitator and the projector see counts, not comments.
     for client, page in ((alice_client, "console"), (bob_client, "presenter")):
-        response = client.get(reverse(f"workshops:{page}", args=[workshop.pk]))
+        response = client.get(reverse(f"live:{page}", args=[workshop.pk]))
         assert response.status_code == 200
         text = response.text
         assert "Godt" not in text
@@ -215,13 +216,13 @@ def test_a_late_joiner_in_network_mode_joins_a_station_not_a_new_one(
         kind="gallery_walk",
         settings={"source": "now", "grouping": "network", "host_rule": "fair"},
     )
-    workshop.start_day(by=alice)
+    live_day.start(workshop, by=alice)
     for name in ("Ane", "Bo"):
         person = programme.participants.create(name=name, network_group=north)
         Attendee.objects.create(
             workshop=workshop, participant=person, display_name=name, device_hash=name
         )
-    workshop.go(+1, by=alice, expected_version=None)
+    live_day.advance(workshop, +1, by=alice, expected_version=None)
     run = Run.objects.get()
     person = programme.participants.create(name="Cato", network_group=elsewhere)
     late = Attendee.objects.create(
@@ -242,16 +243,16 @@ def after_igp(workshop, agenda, alice):
     Exercise.objects.create(
         agenda_item=agenda[3], kind="gallery_walk", settings={"host_rule": "group_decides"}
     )
-    workshop.start_day(by=alice)
+    live_day.start(workshop, by=alice)
     phones = {name: phone_for(workshop, name) for name in NAMES[:4]}
-    workshop.go(+1, by=alice, expected_version=None)
+    live_day.advance(workshop, +1, by=alice, expected_version=None)
     igp = Run.objects.get()
     igp = step(igp, alice)
     for secretary in Member.objects.filter(run=igp, role="secretary").select_related("attendee"):
         for text in (f"Tillit i {secretary.group.name}", "Mot"):
             send(phones[secretary.attendee.display_name], workshop, igp, step="output", text=text)
-    workshop.go(+1, by=alice, expected_version=None)
-    workshop.go(+1, by=alice, expected_version=None)
+    live_day.advance(workshop, +1, by=alice, expected_version=None)
+    live_day.advance(workshop, +1, by=alice, expected_version=None)
     return igp, Run.objects.exclude(pk=igp.pk).get(), phones
 
 

@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from exercises.models import Exercise, Member, Run
 from exercises.runs import change
+from live import day as live_day
 from tests.support import run_async
 from tests.workshops.test_live_views import Stream
 from workshops.identity import DEVICE_COOKIE
@@ -19,7 +20,7 @@ NAMES = ["Ane", "Bo", "Cato", "Dina", "Eli", "Frode", "Gro", "Hans"]
 
 def phone_for(workshop, name: str) -> Client:
     phone = Client(headers={"accept-language": "en"})
-    phone.post(reverse("workshops:join_day", args=[workshop.join_code]), {"display_name": name})
+    phone.post(reverse("live:join_day", args=[workshop.join_code]), {"display_name": name})
     return phone
 
 
@@ -35,15 +36,15 @@ def start(workshop, agenda, alice, **settings):
             **settings,
         },
     )
-    workshop.start_day(by=alice)
+    live_day.start(workshop, by=alice)
     phones = {name: phone_for(workshop, name) for name in NAMES}
-    workshop.go(+1, by=alice, expected_version=None)
+    live_day.advance(workshop, +1, by=alice, expected_version=None)
     return Run.objects.get(), phones
 
 
 def note(phone, workshop, run, text, **extra):
     return phone.post(
-        reverse("exercises:submit", args=[workshop.join_code, run.pk]),
+        reverse("live:submit", args=[workshop.join_code, run.pk]),
         {"text": text, "token": uuid.uuid4(), **extra},
         **HTMX,
     )
@@ -70,27 +71,25 @@ def test_private_notes_then_shared_within_the_group_only(workshop, agenda, alice
     ane = group_of("Ane")
     other = next(n for n in NAMES if group_of(n).group_id != ane.group_id)
     mate = next(n for n in NAMES if n != "Ane" and group_of(n).group_id == ane.group_id)
-    from exercises import groupcast
+    from live import groupcast
 
     # Phase I: nobody else sees it, not even the group; the console shows a count.
     assert "Tillit" not in groupcast.render(run, ane.group, "en")
-    console = bob_client.get(reverse("workshops:presenter", args=[workshop.pk]))
+    console = bob_client.get(reverse("live:presenter", args=[workshop.pk]))
     assert "Tillit" not in console.text
     assert "1 note from 1 people" in console.text
     # Phase G: the group sees it; the other group never does.
-    run = change(run, "next_phase", by=alice, expected_version=None, data={})
+    run = live_day.step_phase(run, +1, by=alice, expected_version=None)
     assert "Tillit" in groupcast.render(run, ane.group, "en")
     assert "Tillit" not in groupcast.render(run, group_of(other).group, "en")
-    assert (
-        "Tillit" not in phones[mate].get(reverse("workshops:phone", args=[workshop.join_code])).text
-    )
+    assert "Tillit" not in phones[mate].get(reverse("live:phone", args=[workshop.join_code])).text
     workshop.refresh_from_db()
     assert workshop.timer_duration.total_seconds() == 23 * 60
 
 
 def test_only_the_secretary_writes_the_list_up_to_the_target(workshop, agenda, alice):
     run, phones = start(workshop, agenda, alice)
-    run = change(run, "next_phase", by=alice, expected_version=None, data={})
+    run = live_day.step_phase(run, +1, by=alice, expected_version=None)
     secretary = Member.objects.filter(run=run, role="secretary").select_related("attendee")[0]
     someone = Member.objects.filter(run=run, group=secretary.group).exclude(role="secretary")[0]
     refused = note(phones[someone.attendee.display_name], workshop, run, "Mot", step="output")
@@ -114,7 +113,7 @@ def test_plenary_shows_every_list_and_the_facilitator_highlights(
     workshop, agenda, alice, alice_client, bob_client
 ):
     run, phones = start(workshop, agenda, alice)
-    run = change(run, "next_phase", by=alice, expected_version=None, data={})
+    run = live_day.step_phase(run, +1, by=alice, expected_version=None)
     for secretary in Member.objects.filter(run=run, role="secretary").select_related("attendee"):
         note(
             phones[secretary.attendee.display_name],
@@ -123,33 +122,31 @@ def test_plenary_shows_every_list_and_the_facilitator_highlights(
             f"<i>punkt fra {secretary.group.name}</i>",
             step="output",
         )
-    run = change(run, "next_phase", by=alice, expected_version=None, data={})
-    page = bob_client.get(reverse("workshops:presenter", args=[workshop.pk]))
+    run = live_day.step_phase(run, +1, by=alice, expected_version=None)
+    page = bob_client.get(reverse("live:presenter", args=[workshop.pk]))
     assert page.text.count("punkt fra") == 2
     assert "<i>" not in page.text and "&lt;i&gt;" in page.text
     first = run.groups.first()
     alice_client.post(
-        reverse("exercises:act", args=[run.pk, "highlight"]),
+        reverse("live:act", args=[run.pk, "highlight"]),
         {"version": run.version, "group": first.pk},
         **HTMX,
     )
     run.refresh_from_db()
     assert run.state["highlight"] == first.pk
-    assert (
-        "is-highlighted" in bob_client.get(reverse("workshops:presenter", args=[workshop.pk])).text
-    )
+    assert "is-highlighted" in bob_client.get(reverse("live:presenter", args=[workshop.pk])).text
     assert "Ane" not in bob_client.get(reverse("exercises:export_csv", args=[run.pk])).text
 
 
 @pytest.mark.django_db(transaction=True)
 def test_a_group_stream_carries_its_group_only_and_follows_a_move(workshop, agenda, alice):
     run, phones = start(workshop, agenda, alice)
-    run = change(run, "next_phase", by=alice, expected_version=None, data={})
+    run = live_day.step_phase(run, +1, by=alice, expected_version=None)
     ane = group_of("Ane")
     other_group = run.groups.exclude(pk=ane.group_id).get()
     stranger = next(n for n in NAMES if group_of(n).group_id == other_group.pk)
     cookies = {DEVICE_COOKIE: phones["Ane"].cookies[DEVICE_COOKIE].value}
-    path = reverse("exercises:group_stream", args=[workshop.join_code, run.pk])
+    path = reverse("live:group_stream", args=[workshop.join_code, run.pk])
 
     async def scenario():
         async with Stream(path, cookies) as stream:

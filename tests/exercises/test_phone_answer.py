@@ -10,6 +10,7 @@ from django.template.loader import get_template
 from django.urls import reverse
 
 from exercises.models import Exercise, Run
+from live import day as live_day
 from tests.support import CSRF_FIELD, phone_with_csrf_checks
 
 PARTIAL = re.compile(r"{%\s*partialdef mine\s*%}(.*?){%\s*endpartialdef", re.S)
@@ -26,12 +27,12 @@ def test_an_answer_with_a_plain_form_in_it_carries_a_working_csrf_token(workshop
     # one the CSRF check accepts, as it would be from the context processor.
     item = agenda[3]
     Exercise.objects.create(agenda_item=item, kind="reflection", settings={})
-    workshop.start_day(by=alice)
+    live_day.start(workshop, by=alice)
     for _ in range(3):
-        workshop.go(+1, by=alice, expected_version=None)
+        live_day.advance(workshop, +1, by=alice, expected_version=None)
     run = Run.objects.get()
     phone, _page, header = phone_with_csrf_checks(workshop)
-    url = reverse("exercises:submit", args=[workshop.join_code, run.pk])
+    url = reverse("live:submit", args=[workshop.join_code, run.pk])
     data = {"text-0": "Jeg lytter mer", "token": uuid.uuid4()}
     answer = phone.post(url, data, HTTP_X_CSRFTOKEN=header, HTTP_HX_REQUEST="true")
     assert answer.status_code == 200

@@ -22,6 +22,7 @@ from exercises.kinds import survey
 from exercises.models import Exercise, Run, RunEvent, Submission
 from exercises.privacy import delete_submissions
 from exercises.runs import change
+from live import day as live_day
 from personal import services
 from workshops import identity
 from workshops.identity import device_hash as _device_hash
@@ -78,7 +79,7 @@ def _send(run: Run, attendee: Attendee, data: dict) -> None:
 @pytest.fixture
 def day(programme, workshop, group):
     """Everyone has sent into every run of the day; returns the runs and the attendees."""
-    workshop.start_day(by=None)
+    live_day.start(workshop, by=None)
     people = {
         name: programme.participants.create(name=name, network_group=group) for name in PEOPLE
     }
@@ -421,21 +422,21 @@ def test_groups_own_diamonds_keep_their_totals(workshop, agenda, alice):
         kind="diamond",
         settings={"prompt": "Plasser", "mode": "group", "source": "igp", "items": ""},
     )
-    workshop.start_day(by=alice)
+    live_day.start(workshop, by=alice)
     phones = {}
     for name in ("Ane", "Bo", "Cato", "Dina"):
         phones[name] = Client(headers={"accept-language": "en"})
         phones[name].post(
-            reverse("workshops:join_day", args=[workshop.join_code]), {"display_name": name}
+            reverse("live:join_day", args=[workshop.join_code]), {"display_name": name}
         )
-    workshop.go(+1, by=alice, expected_version=None)
+    live_day.advance(workshop, +1, by=alice, expected_version=None)
     source = Run.objects.get(exercise__kind="igp")
     for group, texts in zip(source.groups.order_by("number"), (first, second), strict=True):
         for text in texts:
             Submission.objects.create(
                 run=source, group=group, key=igp.OUTPUT, text=text, token=uuid.uuid4()
             )
-    workshop.go(+1, by=alice, expected_version=None)
+    live_day.advance(workshop, +1, by=alice, expected_version=None)
     run = Run.objects.get(exercise__kind="diamond")
     for group in run.groups.order_by("number"):
         secretary = group.members.get(role="secretary").attendee
@@ -461,7 +462,7 @@ def test_what_the_secretary_typed_for_the_group_stays_with_the_group_without_the
     its diamond and its proposal are the group's, and stay for the others, with no author."""
     from exercises.kinds import diamond, igp, proposals
 
-    workshop.start_day(by=None)
+    live_day.start(workshop, by=None)
     people = {
         name: programme.participants.create(name=name, network_group=group)
         for name in ("Kari", "Per")

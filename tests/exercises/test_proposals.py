@@ -12,13 +12,13 @@ from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
-from exercises import groupcast
 from exercises.aggregate import borda_points, dot_totals, dots_problem, standings
 from exercises.kinds import proposals
 from exercises.models import Exercise, Member, Run, RunEvent, Submission
 from exercises.privacy import delete_submissions
 from exercises.runs import change, plan_of
-from workshops import broadcast
+from live import broadcast, groupcast
+from live import day as live_day
 from workshops.identity import DEVICE_COOKIE
 from workshops.models import AgendaItem, TransitionRefused
 
@@ -92,22 +92,22 @@ def item(workshop, agenda) -> AgendaItem:
 
 @pytest.fixture
 def run(workshop, item, alice) -> Run:
-    workshop.start_day(by=alice)
+    live_day.start(workshop, by=alice)
     for _ in range(3):
-        workshop.go(+1, by=alice, expected_version=None)
+        live_day.advance(workshop, +1, by=alice, expected_version=None)
     return Run.objects.get()
 
 
 def phone_for(workshop, name: str) -> Client:
     phone = Client(headers={"accept-language": "en"})
-    phone.post(reverse("workshops:join_day", args=[workshop.join_code]), {"display_name": name})
+    phone.post(reverse("live:join_day", args=[workshop.join_code]), {"display_name": name})
     assert phone.cookies[DEVICE_COOKIE].value
     return phone
 
 
 def post(phone: Client, workshop, run, data: dict, token=None):
     return phone.post(
-        reverse("exercises:submit", args=[workshop.join_code, run.pk]),
+        reverse("live:submit", args=[workshop.join_code, run.pk]),
         {**data, "token": token or uuid.uuid4()},
         **HTMX,
     )
@@ -128,7 +128,8 @@ def rank(phone, workshop, run, ranking: list, token=None):
 
 
 def step(run, alice, action: str = "next_phase") -> Run:
-    return change(run, action, by=alice, expected_version=None, data={})
+    offset = +1 if action == "next_phase" else -1
+    return live_day.step_phase(run, offset, by=alice, expected_version=None)
 
 
 def act(run, alice, action: str, **data) -> Run:
@@ -162,7 +163,7 @@ def test_four_phases_timed_from_the_settings(workshop, run):
 
 def test_phone_shows_the_rule_per_person_and_sends_up_to_the_most(workshop, run):
     phone = phone_for(workshop, "Kari")
-    page = phone.get(reverse("workshops:phone", args=[workshop.join_code]))
+    page = phone.get(reverse("live:phone", args=[workshop.join_code]))
     assert "Hva skal være visjonen for ledergruppen?" in page.text
     assert "Send at least 1 and at most 2 proposals per person." in page.text
     assert "Send at least 1 more." in page.text
@@ -193,7 +194,7 @@ def test_console_counts_who_reached_the_minimum_without_names(workshop, run, ite
     set_settings(item, min_per_person=2)
     collect(workshop, run, {"Kari": ["Sammen for Seljord", "Viser vei"], "Ola": ["Gode med folk"]})
     phone_for(workshop, "Per")
-    page = alice_client.get(reverse("workshops:console", args=[workshop.pk]))
+    page = alice_client.get(reverse("live:console", args=[workshop.pk]))
     assert "3 proposals from 2 people." in page.text
     assert "1 of 3 people have sent at least 2." in page.text
 
@@ -227,7 +228,7 @@ def test_a_retried_proposal_is_saved_once(workshop, run):
 
 
 def test_phases_step_through_the_console(workshop, run, alice_client):
-    url = reverse("exercises:act", args=[run.pk, "next_phase"])
+    url = reverse("live:act", args=[run.pk, "next_phase"])
     response = alice_client.post(url, {"version": 0}, **HTMX)
     assert response.status_code == 200
     assert "Phase 2 of 4: Merge duplicates" in response.text
@@ -243,7 +244,7 @@ def test_phases_step_through_the_console(workshop, run, alice_client):
     assert run.phase == 3
     last = alice_client.post(url, {"version": 3}, **HTMX)
     assert "This is the last phase." in last.text
-    back = reverse("exercises:act", args=[run.pk, "previous_phase"])
+    back = reverse("live:act", args=[run.pk, "previous_phase"])
     alice_client.post(back, {"version": 3}, **HTMX)
     run.refresh_from_db()
     assert run.phase == 2
@@ -275,7 +276,7 @@ def test_facilitator_merges_keeping_one_wording_and_hides_off_topic(
     )
     run = step(run, alice)
     pk = ids(run)
-    url = reverse("exercises:act", args=[run.pk, "merge"])
+    url = reverse("live:act", args=[run.pk, "merge"])
     response = alice_client.post(
         url,
         {
@@ -303,9 +304,7 @@ def test_facilitator_merges_keeping_one_wording_and_hides_off_topic(
     ]
     # Participants' text is never edited.
     assert set(Submission.objects.values_list("text", flat=True)) == set(pk)
-    phone_page = phone_for(workshop, "Anne").get(
-        reverse("workshops:phone", args=[workshop.join_code])
-    )
+    phone_page = phone_for(workshop, "Anne").get(reverse("live:phone", args=[workshop.join_code]))
     assert "Styrke gjennom fellesskap" in phone_page.text
     assert "Kaffe i lunsjen" not in phone_page.text
     assert list(RunEvent.objects.values_list("action", flat=True)) == [
@@ -353,7 +352,7 @@ def test_merge_then_prioritise_counts_merged_proposals_as_one(workshop, run, ali
         keep=pk["Sammen i Seljord"],
     )
     run = step(run, alice)
-    page = phones["Kari"].get(reverse("workshops:phone", args=[workshop.join_code]))
+    page = phones["Kari"].get(reverse("live:phone", args=[workshop.join_code]))
     assert f'name="dots-{pk["Sammen i Seljord"]}"' in page.text
     assert f'name="dots-{pk["Sammen for Seljord"]}"' not in page.text
     assert "Spread your 3 dots over the proposals you like best." in page.text
@@ -382,7 +381,7 @@ def test_a_changed_vote_replaces_the_old_one(workshop, run, alice):
     assert Submission.objects.filter(key="vote").count() == 1
     result = {r.proposal.text: r.score for r in proposals.context(run)["results"]}
     assert result == {"C": 3, "A": 0, "B": 0}
-    page = phones["Kari"].get(reverse("workshops:phone", args=[workshop.join_code]))
+    page = phones["Kari"].get(reverse("live:phone", args=[workshop.join_code]))
     assert f'name="dots-{pk["C"]}" id="dots-{run.pk}-{pk["C"]}" value="3"' in page.text
 
 
@@ -407,7 +406,7 @@ def test_more_dots_than_allowed_are_refused_with_a_message(workshop, run, item, 
     assert "3 dots at most on one proposal." in too_many_on_one
     assert "Place at least one dot." not in too_many_on_one  # the field's message is the one
     set_settings(item, stack_dots=False)
-    page = phones["Kari"].get(reverse("workshops:phone", args=[workshop.join_code]))
+    page = phones["Kari"].get(reverse("live:phone", args=[workshop.join_code]))
     assert f'type="checkbox" name="dots-{pk["A"]}" value="1"' in page.text
     assert "One dot at most on each proposal." in (
         dots(phones["Kari"], workshop, run, {pk["A"]: 2}).text
@@ -420,7 +419,7 @@ def test_ranking_counts_borda_points_and_shows_ties(workshop, run, item, alice, 
     phones = collect(workshop, run, {"Kari": ["A", "B"], "Ola": ["C"]})
     pk = ids(run)
     run = to_prioritise(run, alice)
-    page = phones["Kari"].get(reverse("workshops:phone", args=[workshop.join_code]))
+    page = phones["Kari"].get(reverse("live:phone", args=[workshop.join_code]))
     assert "Rank the 2 proposals you like best, the best first." in page.text
     assert f'id="rank-{run.pk}-2"' in page.text
     assert f'id="rank-{run.pk}-3"' not in page.text
@@ -438,7 +437,7 @@ def test_ranking_counts_borda_points_and_shows_ties(workshop, run, item, alice, 
         ("C", 0, 3, False),
     ]
     run = step(run, alice)
-    presenter = bob_client.get(reverse("workshops:presenter", args=[workshop.pk])).text
+    presenter = bob_client.get(reverse("live:presenter", args=[workshop.pk])).text
     assert presenter.count("shared place") == 2
     assert "3 points" in presenter
 
@@ -463,10 +462,10 @@ def test_decision_is_recorded_and_shown(workshop, run, alice, alice_client, bob_
     with pytest.raises(TransitionRefused, match="Decide when the result is revealed"):
         act(run, alice, "decide", id=pk["Viser vei"])
     run = step(run, alice)
-    presenter = bob_client.get(reverse("workshops:presenter", args=[workshop.pk])).text
+    presenter = bob_client.get(reverse("live:presenter", args=[workshop.pk])).text
     assert "2 dots" in presenter
     assert "Decided" not in presenter
-    url = reverse("exercises:act", args=[run.pk, "decide"])
+    url = reverse("live:act", args=[run.pk, "decide"])
     response = alice_client.post(url, {"version": run.version, "id": pk["Gode med folk"]}, **HTMX)
     assert response.status_code == 200
     run.refresh_from_db()
@@ -478,10 +477,10 @@ def test_decision_is_recorded_and_shown(workshop, run, alice, alice_client, bob_
         "rank": 2,
     }
     assert [a["text"] for a in decision["alternatives"]] == ["Viser vei", "Sammen for Seljord"]
-    presenter = bob_client.get(reverse("workshops:presenter", args=[workshop.pk])).text
+    presenter = bob_client.get(reverse("live:presenter", args=[workshop.pk])).text
     assert 'class="decided__text">Gode med folk</p>' in presenter
     assert "2 other proposals are kept as alternatives." in presenter
-    phone = phones["Ola"].get(reverse("workshops:phone", args=[workshop.join_code])).text
+    phone = phones["Ola"].get(reverse("live:phone", args=[workshop.join_code])).text
     assert 'class="decided__text">Gode med folk</p>' in phone
     run = act(run, alice, "undo_decision")
     assert "decision" not in run.state
@@ -494,8 +493,8 @@ def test_who_voted_what_is_never_shown(workshop, run, alice, alice_client, bob_c
     dots(phones["Kari Nordmann"], workshop, run, {pk["A"]: 3})
     dots(phones["Ola Hansen"], workshop, run, {pk["B"]: 1})
     for phase in ("prioritise", "reveal"):
-        presenter = bob_client.get(reverse("workshops:presenter", args=[workshop.pk])).text
-        console = alice_client.get(reverse("workshops:console", args=[workshop.pk])).text
+        presenter = bob_client.get(reverse("live:presenter", args=[workshop.pk])).text
+        console = alice_client.get(reverse("live:console", args=[workshop.pk])).text
         room = broadcast.render(workshop, "participants", "en")
         for page in (presenter, console, room):
             assert "Kari Nordmann" not in page
@@ -532,7 +531,7 @@ def test_the_room_fragment_is_drawn_without_anyones_own_things(workshop, run, al
 def test_participant_text_is_escaped(workshop, run, alice, bob_client):
     collect(workshop, run, {"Kari": ["<script>alert(1)</script>"]})
     run = step(run, alice)
-    presenter = bob_client.get(reverse("workshops:presenter", args=[workshop.pk])).text
+    presenter = bob_client.get(reverse("live:presenter", args=[workshop.pk])).text
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in presenter
     assert "<script>alert(1)" not in presenter
 
@@ -580,10 +579,10 @@ NAMES = ["Ane", "Bo", "Cato", "Dina"]
 @pytest.fixture
 def grouped(workshop, item, alice) -> tuple[Run, dict[str, Client]]:
     set_settings(item, **GROUP_SETTINGS)
-    workshop.start_day(by=alice)
+    live_day.start(workshop, by=alice)
     phones = {name: phone_for(workshop, name) for name in NAMES}
     for _ in range(3):
-        workshop.go(+1, by=alice, expected_version=None)
+        live_day.advance(workshop, +1, by=alice, expected_version=None)
     return Run.objects.get(), phones
 
 
@@ -602,7 +601,7 @@ def other_in(group) -> str:
 
 
 def phone_page(phone, workshop) -> str:
-    return seen(phone.get(reverse("workshops:phone", args=[workshop.join_code])))
+    return seen(phone.get(reverse("live:phone", args=[workshop.join_code])))
 
 
 def test_person_mode_is_a_whole_room_exercise(workshop, run):
@@ -611,7 +610,7 @@ def test_person_mode_is_a_whole_room_exercise(workshop, run):
     assert not run.groups.exists()
     phone = phone_for(workshop, "Kari")
     assert Member.objects.count() == 0  # joining during the run places nobody in a group
-    stream = phone.get(reverse("exercises:group_stream", args=[workshop.join_code, run.pk]))
+    stream = phone.get(reverse("live:group_stream", args=[workshop.join_code, run.pk]))
     assert stream.status_code == 404
     page = phone_page(phone, workshop)
     assert "group_stream" not in page and f"proposals-group-{run.pk}" not in page
@@ -707,13 +706,13 @@ def test_one_group_never_sees_another_groups_list_before_the_merge(
         assert "Sammen for Seljord" in page
         assert "Mot i leiarskap" not in page and "Gode med folk" not in page
     room = broadcast.render(workshop, "participants", "en")
-    presenter = seen(bob_client.get(reverse("workshops:presenter", args=[workshop.pk])))
+    presenter = seen(bob_client.get(reverse("live:presenter", args=[workshop.pk])))
     for page in (room, presenter):
         assert "Sammen for Seljord" not in page and "Mot i leiarskap" not in page
     # Counts against the minimum, per group, on the projector and the console.
     assert f"{first.name}: 1 of at least 2" in presenter
     assert f"{second.name}: 2 of at least 2" in presenter
-    console = seen(alice_client.get(reverse("workshops:console", args=[workshop.pk])))
+    console = seen(alice_client.get(reverse("live:console", args=[workshop.pk])))
     assert "3 proposals from 2 groups." in console
     assert "1 of 2 groups have sent at least 2." in console
     assert f"{first.name}: 1 of at least 2" in console
@@ -753,7 +752,7 @@ def test_group_proposals_are_merged_prioritised_revealed_and_exported(
     dots(phones["Dina"], workshop, run, {pk["Viser vei"]: 1})
     assert Submission.objects.filter(key="vote").count() == 4
     run = step(run, alice)
-    presenter = seen(bob_client.get(reverse("workshops:presenter", args=[workshop.pk])))
+    presenter = seen(bob_client.get(reverse("live:presenter", args=[workshop.pk])))
     assert "4 of 4 have prioritised" in presenter
     assert '<span class="result__score">4 dots</span>' in presenter
     run = act(run, alice, "decide", id=pk["Sammen i Seljord"])
@@ -797,7 +796,7 @@ def test_a_groups_deleted_proposals_still_count_for_the_group_but_their_texts_go
     assert not Submission.objects.exists()
     assert proposals.proposals_of(run) == []
     assert "Viser vei" not in json.dumps(run.state)
-    console = seen(alice_client.get(reverse("workshops:console", args=[workshop.pk])))
+    console = seen(alice_client.get(reverse("live:console", args=[workshop.pk])))
     assert f"{first.name}: 2 of at least 2" in console
     assert "1 of 2 groups have sent at least 2." in console
     assert "Viser vei" not in seen(groupcast.render(run, first, "en"))
@@ -839,14 +838,14 @@ def test_a_secretary_sending_many_at_once_gets_exactly_the_groups_most(workshop,
     Exercise.objects.create(
         agenda_item=agenda[3], kind="proposals", settings={**SETTINGS, **GROUP_SETTINGS}
     )
-    workshop.start_day(by=alice)
+    live_day.start(workshop, by=alice)
     phones = {name: phone_for(workshop, name) for name in NAMES}
     for _ in range(3):
-        workshop.go(+1, by=alice, expected_version=None)
+        live_day.advance(workshop, +1, by=alice, expected_version=None)
     run = Run.objects.get()
     group = run.groups.first()
     device = phones[secretary_of(group)].cookies[DEVICE_COOKIE].value
-    url = reverse("exercises:submit", args=[workshop.join_code, run.pk])
+    url = reverse("live:submit", args=[workshop.join_code, run.pk])
 
     def send(number: int) -> str:
         phone = Client(headers={"accept-language": "en"})

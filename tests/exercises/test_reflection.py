@@ -6,8 +6,9 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from exercises import groupcast
 from exercises.models import Exercise, Member, Run
+from live import day as live_day
+from live import groupcast
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
 
@@ -19,15 +20,13 @@ def setup(workshop, agenda, alice, programme):
     for index, name in enumerate(["Ane", "Bo", "Cato", "Dina"]):
         people[name] = programme.participants.create(name=name, network_group=groups[index % 2])
     Exercise.objects.create(agenda_item=agenda[1], kind="reflection", settings={"prompt": "Tenk"})
-    workshop.start_day(by=alice)
+    live_day.start(workshop, by=alice)
     phones = {}
     for name, person in people.items():
         phone = Client(headers={"accept-language": "en"})
-        phone.post(
-            reverse("workshops:join_day", args=[workshop.join_code]), {"participant": person.pk}
-        )
+        phone.post(reverse("live:join_day", args=[workshop.join_code]), {"participant": person.pk})
         phones[name] = phone
-    workshop.go(+1, by=alice, expected_version=None)
+    live_day.advance(workshop, +1, by=alice, expected_version=None)
     return Run.objects.get(), phones
 
 
@@ -35,7 +34,7 @@ def answer(phone, workshop, run, text, shared=False):
     data = {"text-0": text, "token": uuid.uuid4()}
     if shared:
         data["shared-0"] = "on"
-    return phone.post(reverse("exercises:submit", args=[workshop.join_code, run.pk]), data, **HTMX)
+    return phone.post(reverse("live:submit", args=[workshop.join_code, run.pk]), data, **HTMX)
 
 
 def test_network_groups_and_private_by_default(workshop, setup, bob_client):
@@ -45,9 +44,7 @@ def test_network_groups_and_private_by_default(workshop, setup, bob_client):
     assert "Saved. Only you can see it." in saved.text
     ane = Member.objects.get(run=run, attendee__display_name="Ane")
     assert "Hun lyttet" not in groupcast.render(run, ane.group, "en")
-    assert (
-        "Hun lyttet" not in bob_client.get(reverse("workshops:presenter", args=[workshop.pk])).text
-    )
+    assert "Hun lyttet" not in bob_client.get(reverse("live:presenter", args=[workshop.pk])).text
     assert "Hun lyttet" not in bob_client.get(reverse("exercises:export_csv", args=[run.pk])).text
 
 
@@ -77,7 +74,7 @@ def test_a_late_joiner_goes_to_their_own_network_group(workshop, setup, programm
         name="Eli", network_group=programme.groups.get(name="Nettverk 2")
     )
     phone = Client(headers={"accept-language": "en"})
-    phone.post(reverse("workshops:join_day", args=[workshop.join_code]), {"participant": late.pk})
+    phone.post(reverse("live:join_day", args=[workshop.join_code]), {"participant": late.pk})
     member = Member.objects.get(run=run, attendee__participant=late)
     assert member.group.name == "Nettverk 2"
     assert member.joined_late
@@ -96,10 +93,10 @@ def test_several_questions_each_with_its_own_answer_and_its_own_choice_to_share(
 ):
     run, phones = setup
     several(run)
-    page = phones["Ane"].get(reverse("workshops:phone", args=[workshop.join_code])).text
+    page = phones["Ane"].get(reverse("live:phone", args=[workshop.join_code])).text
     for index, question in enumerate(QUESTIONS.splitlines()):
         assert f'<label for="reflection-text-{run.pk}-{index}">{question}</label>' in page
-    url = reverse("exercises:submit", args=[workshop.join_code, run.pk])
+    url = reverse("live:submit", args=[workshop.join_code, run.pk])
     saved = phones["Ane"].post(
         url,
         {
@@ -125,7 +122,7 @@ def test_several_questions_each_with_its_own_answer_and_its_own_choice_to_share(
     group = groupcast.render(run, ane.group, "en")
     assert "Hva gjorde lederen?" in group and "Hun lyttet" in group
     assert "Privat svar" not in group
-    console = alice_client.get(reverse("workshops:console", args=[workshop.pk])).text
+    console = alice_client.get(reverse("live:console", args=[workshop.pk])).text
     assert "Privat svar" not in console and "Hun lyttet" not in console
     assert '<th scope="row">Hvordan påvirket det deg?</th><td>1</td><td>0</td>' in console
     export = bob_client.get(reverse("exercises:export_csv", args=[run.pk]))
@@ -141,7 +138,7 @@ def test_several_questions_each_with_its_own_answer_and_its_own_choice_to_share(
 def test_an_answer_too_long_keeps_everything_typed(workshop, setup):
     run, phones = setup
     several(run)
-    url = reverse("exercises:submit", args=[workshop.join_code, run.pk])
+    url = reverse("live:submit", args=[workshop.join_code, run.pk])
     refused = phones["Bo"].post(
         url, {"token": uuid.uuid4(), "text-0": "Kort", "text-1": "x" * 1501}, **HTMX
     )

@@ -6,10 +6,10 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from exercises import groupcast
 from exercises.kinds.round_robin import group_context, round_order, turns
 from exercises.models import Exercise, Member, Run
-from exercises.runs import change
+from live import day as live_day
+from live import groupcast
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
 
@@ -68,21 +68,19 @@ def setup(workshop, agenda, alice, programme):
     ]
     people.append(programme.participants.create(name="Dina", network_group=other))
     Exercise.objects.create(agenda_item=agenda[1], kind="round_robin", settings={"keep": 2})
-    workshop.start_day(by=alice)
+    live_day.start(workshop, by=alice)
     phones = {}
     for person in people:
         phone = Client(headers={"accept-language": "en"})
-        phone.post(
-            reverse("workshops:join_day", args=[workshop.join_code]), {"participant": person.pk}
-        )
+        phone.post(reverse("live:join_day", args=[workshop.join_code]), {"participant": person.pk})
         phones[person.name] = phone
-    workshop.go(+1, by=alice, expected_version=None)
+    live_day.advance(workshop, +1, by=alice, expected_version=None)
     return Run.objects.get(), phones
 
 
 def send(phone, workshop, run, **data):
     return phone.post(
-        reverse("exercises:submit", args=[workshop.join_code, run.pk]),
+        reverse("live:submit", args=[workshop.join_code, run.pk]),
         {"token": uuid.uuid4(), **data},
         **HTMX,
     )
@@ -114,7 +112,7 @@ def test_replies_are_locked_until_the_rounds_are_over_and_for_comes_before_again
     point = run.submissions.get(key="point")
     early = send(phones["Ane"], workshop, run, step="argument", point=point.pk, text="Ja")
     assert "Replies open when the rounds are over." in early.text
-    run = change(run, "next_phase", by=alice, expected_version=None, data={})
+    run = live_day.step_phase(run, +1, by=alice, expected_version=None)
     # Whatever a phone says, an argument counts as the group stands: for, until the chair
     # moves the group on.
     send(phones["Bo"], workshop, run, step="argument", side="against", point=point.pk, text="Ja")
@@ -139,7 +137,7 @@ def test_a_refused_argument_keeps_what_was_typed_and_the_point_chosen(workshop, 
     run, phones = setup
     for text in ["Lytte", "Tillit"]:
         send(phones[whose(run)], workshop, run, step="point", text=text)
-    run = change(run, "next_phase", by=alice, expected_version=None, data={})
+    run = live_day.step_phase(run, +1, by=alice, expected_version=None)
     second = run.submissions.filter(key="point").order_by("pk").last()
     refused = send(phones["Ane"], workshop, run, step="argument", point=second.pk, text="x" * 201)
     assert "Keep it to 200 characters" in refused.text
@@ -154,7 +152,7 @@ def test_two_points_per_turn_and_who_starts(workshop, setup, alice):
     run.exercise.save()
     group = run.groups.get(name="Nettverk 1")
     first = whose(run)
-    page = phones[first].get(reverse("workshops:phone", args=[workshop.join_code]))
+    page = phones[first].get(reverse("live:phone", args=[workshop.join_code]))
     assert f"{first} starts, and the turn goes round in this order every round:" in (
         groupcast.render(run, group, "en")
     )
@@ -175,8 +173,8 @@ def test_ranking_by_borda_keeps_the_top_and_shows_ties(workshop, setup, alice):
     run, phones = setup
     for text in ["Lytte", "Tillit", "Mot"]:
         send(phones[whose(run)], workshop, run, step="point", text=text)
-    run = change(run, "next_phase", by=alice, expected_version=None, data={})
-    run = change(run, "next_phase", by=alice, expected_version=None, data={})
+    run = live_day.step_phase(run, +1, by=alice, expected_version=None)
+    run = live_day.step_phase(run, +1, by=alice, expected_version=None)
     ids = {p.text: p.pk for p in run.submissions.filter(key="point")}
     bad = send(
         phones["Ane"],
@@ -239,12 +237,12 @@ def test_the_set_up_chooses_the_grouping_the_order_and_the_points_per_turn(
         False,
         4,
     )
-    workshop.start_day(by=alice)
+    live_day.start(workshop, by=alice)
     for name in ("Ane", "Bo", "Cato", "Dina"):
         Client(headers={"accept-language": "en"}).post(
-            reverse("workshops:join_day", args=[workshop.join_code]), {"display_name": name}
+            reverse("live:join_day", args=[workshop.join_code]), {"display_name": name}
         )
-    workshop.go(+1, by=alice, expected_version=None)
+    live_day.advance(workshop, +1, by=alice, expected_version=None)
     run = Run.objects.get()
     assert sorted(g.members.count() for g in run.groups.all()) == [2, 2]
     assert sorted(run.groups.values_list("name", flat=True)) == ["Group 1", "Group 2"]

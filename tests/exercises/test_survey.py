@@ -21,6 +21,7 @@ from exercises.aggregate import (
 from exercises.kinds import survey
 from exercises.models import Exercise, Run, Submission
 from exercises.runs import change
+from live import day as live_day
 from workshops.identity import DEVICE_COOKIE
 from workshops.models import AgendaItem, Participant, Workshop
 
@@ -221,25 +222,25 @@ def make_survey(item: AgendaItem, **settings) -> Exercise:
 @pytest.fixture
 def run(workshop, agenda, alice) -> Run:
     make_survey(agenda[3], max_length=50)
-    workshop.start_day(by=alice)
+    live_day.start(workshop, by=alice)
     for _ in range(3):
-        workshop.go(+1, by=alice, expected_version=None)
+        live_day.advance(workshop, +1, by=alice, expected_version=None)
     return Run.objects.get()
 
 
 @pytest.fixture
 def anonymous_run(workshop, agenda, alice) -> Run:
     make_survey(agenda[3], anonymous="on")
-    workshop.start_day(by=alice)
+    live_day.start(workshop, by=alice)
     for _ in range(3):
-        workshop.go(+1, by=alice, expected_version=None)
+        live_day.advance(workshop, +1, by=alice, expected_version=None)
     return Run.objects.get()
 
 
 def phone_for(workshop, name: str = "", participant: Participant | None = None) -> Client:
     phone = Client(headers={"accept-language": "en"})
     data = {"participant": participant.pk} if participant else {"display_name": name}
-    phone.post(reverse("workshops:join_day", args=[workshop.join_code]), data)
+    phone.post(reverse("live:join_day", args=[workshop.join_code]), data)
     assert phone.cookies[DEVICE_COOKIE].value
     return phone
 
@@ -254,14 +255,14 @@ def answers(scores=(4, 3, 5), text="Lytte", **extra) -> dict:
 
 def send(phone: Client, workshop, run, data: dict, token=None):
     return phone.post(
-        reverse("exercises:submit", args=[workshop.join_code, run.pk]),
+        reverse("live:submit", args=[workshop.join_code, run.pk]),
         {**data, "token": token or uuid.uuid4()},
         **HTMX,
     )
 
 
 def phone_page(phone: Client, workshop) -> str:
-    return phone.get(reverse("workshops:phone", args=[workshop.join_code])).text
+    return phone.get(reverse("live:phone", args=[workshop.join_code])).text
 
 
 def test_phone_shows_the_survey(workshop, run):
@@ -320,7 +321,7 @@ def test_validation_messages_keep_what_was_typed(workshop, run):
 def test_written_answers_are_escaped(workshop, run, alice_client):
     for i in range(5):
         send(phone_for(workshop, f"P{i}"), workshop, run, answers(text="<script>x</script>"))
-    page = alice_client.get(reverse("workshops:console", args=[workshop.pk])).text
+    page = alice_client.get(reverse("live:console", args=[workshop.pk])).text
     assert "&lt;script&gt;x&lt;/script&gt;" in page
     assert "<script>x</script>" not in page
 
@@ -353,8 +354,8 @@ def test_anonymous_survey_stores_no_author(workshop, anonymous_run):
 
 def test_a_facilitator_never_sees_an_individual(workshop, run, alice, alice_client, bob_client):
     names = ["Kari", "Ola", "Per", "Siri", "Nils"]
-    console = reverse("workshops:console", args=[workshop.pk])
-    presenter = reverse("workshops:presenter", args=[workshop.pk])
+    console = reverse("live:console", args=[workshop.pk])
+    presenter = reverse("live:presenter", args=[workshop.pk])
     phones = [phone_for(workshop, name) for name in names]
     for i, phone in enumerate(phones[:4]):
         send(phone, workshop, run, answers(scores=(i + 1, 3, 5), text=f"Styrke {names[i]}x"))
@@ -443,13 +444,13 @@ def test_xlsx_export_opens_and_holds_the_totals(workshop, run, bob_client):
 
 def test_xlsx_export_of_another_kind_is_its_csv_table(workshop, agenda, alice, bob_client):
     Exercise.objects.create(agenda_item=agenda[3], kind="word_cloud", settings={"prompt": "?"})
-    workshop.start_day(by=alice)
+    live_day.start(workshop, by=alice)
     for _ in range(3):
-        workshop.go(+1, by=alice, expected_version=None)
+        live_day.advance(workshop, +1, by=alice, expected_version=None)
     run = Run.objects.get()
     phone = phone_for(workshop, "Kari")
     phone.post(
-        reverse("exercises:submit", args=[workshop.join_code, run.pk]),
+        reverse("live:submit", args=[workshop.join_code, run.pk]),
         {"text": "=tillit", "token": uuid.uuid4()},
         **HTMX,
     )
@@ -471,18 +472,18 @@ def test_change_since_last_time(programme, workshop, alice):
         workshop=day1, position=0, kind="exercise", title="RAUS", duration_minutes=20
     )
     make_survey(item1)
-    day1.start_day(by=alice)
+    live_day.start(day1, by=alice)
     run1 = Run.objects.get(workshop=day1)
     send(phone_for(day1, participant=kari), day1, run1, answers(scores=(2, 4, 3)))
     send(phone_for(day1, "Gjest"), day1, run1, answers(scores=(5, 5, 5)))
-    day1.end_day(by=alice, expected_version=None)
+    live_day.end(day1, by=alice, expected_version=None)
 
     # Day 2 runs the same survey, retyped with other spacing and one new statement.
     item2 = AgendaItem.objects.create(
         workshop=workshop, position=0, kind="exercise", title="R", duration_minutes=20
     )
     make_survey(item2, statements=STATEMENTS.replace(LISTEN, " jeg lytter  for å forstå.") + "\nNy")
-    workshop.start_day(by=alice)
+    live_day.start(workshop, by=alice)
     run2 = Run.objects.get(workshop=workshop)
     phone = phone_for(workshop, participant=kari)
     data = answers(scores=(4, 3, 3))
@@ -502,7 +503,7 @@ def test_change_since_last_time(programme, workshop, alice):
 
 
 def test_the_room_fragment_is_drawn_without_anyones_answers(workshop, run):
-    from workshops import broadcast
+    from live import broadcast
 
     room = broadcast.render(workshop, "participants", "en")
     assert "Send my answers" in room
@@ -535,9 +536,9 @@ def test_a_survey_of_written_questions_only_shows_no_empty_table(
     workshop, agenda, alice, alice_client, bob_client
 ):
     make_survey(agenda[3], statements="", questions="Hva tar du med deg?")
-    workshop.start_day(by=alice)
+    live_day.start(workshop, by=alice)
     for _ in range(3):
-        workshop.go(+1, by=alice, expected_version=None)
+        live_day.advance(workshop, +1, by=alice, expected_version=None)
     run = Run.objects.get()
     for name in ["Kari", "Ola", "Per", "Siri", "Nils"]:
         send(
@@ -546,11 +547,11 @@ def test_a_survey_of_written_questions_only_shows_no_empty_table(
             run,
             {survey.field_name("q", "Hva tar du med deg?"): f"Ro fra {name}x"},
         )
-    console = alice_client.get(reverse("workshops:console", args=[workshop.pk])).text
+    console = alice_client.get(reverse("live:console", args=[workshop.pk])).text
     assert "survey-table" not in console and "Totals per statement" not in console
     assert "Ro fra Kari" in console
     change(run, "reveal", by=alice, expected_version=0, data={})
-    shown = bob_client.get(reverse("workshops:presenter", args=[workshop.pk])).text
+    shown = bob_client.get(reverse("live:presenter", args=[workshop.pk])).text
     assert "survey-stage__scale" not in shown  # no statements, no scale to explain
     assert "Ro fra Nilsx" in shown
     rows = exported_rows(bob_client, run)

@@ -7,7 +7,6 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from exercises import groupcast
 from exercises.kinds import triads
 from exercises.kinds.triads import (
     GIVER,
@@ -19,7 +18,8 @@ from exercises.kinds.triads import (
     rounds_for,
 )
 from exercises.models import Exercise, Member, Run
-from exercises.runs import change
+from live import day as live_day
+from live import groupcast
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
 
@@ -70,20 +70,20 @@ NAMES = ["Ane", "Bo", "Cato", "Dina", "Eli", "Frode", "Gro"]
 
 def phone_for(workshop, name: str) -> Client:
     phone = Client(headers={"accept-language": "en"})
-    phone.post(reverse("workshops:join_day", args=[workshop.join_code]), {"display_name": name})
+    phone.post(reverse("live:join_day", args=[workshop.join_code]), {"display_name": name})
     return phone
 
 
 def send(phone, workshop, run, **data):
     return phone.post(
-        reverse("exercises:submit", args=[workshop.join_code, run.pk]),
+        reverse("live:submit", args=[workshop.join_code, run.pk]),
         {"token": uuid.uuid4(), **data},
         **HTMX,
     )
 
 
 def step(run, alice) -> Run:
-    return change(run, "next_phase", by=alice, expected_version=None, data={})
+    return live_day.step_phase(run, +1, by=alice, expected_version=None)
 
 
 @pytest.fixture
@@ -91,10 +91,10 @@ def room(workshop, agenda, alice):
     Exercise.objects.create(
         agenda_item=agenda[3], kind="feedback_triads", settings={"max_length": 60}
     )
-    workshop.start_day(by=alice)
+    live_day.start(workshop, by=alice)
     phones = {name: phone_for(workshop, name) for name in NAMES}
     for _item in range(3):
-        workshop.go(+1, by=alice, expected_version=None)
+        live_day.advance(workshop, +1, by=alice, expected_version=None)
     return Run.objects.get(), phones
 
 
@@ -118,7 +118,7 @@ def test_each_phone_shows_its_role_and_what_it_does(room, workshop, alice):
     run, phones = room
     group = run.groups.first()
     for name, role in roles_now(run, group).items():
-        page = phones[name].get(reverse("workshops:phone", args=[workshop.join_code])).text
+        page = phones[name].get(reverse("live:phone", args=[workshop.join_code])).text
         assert f"This round you are {role}" in page
         if role == OBSERVER:
             assert "Strength-based" in page and 'name="checks"' in page
@@ -128,7 +128,7 @@ def test_each_phone_shows_its_role_and_what_it_does(room, workshop, alice):
     run = step(run, alice)
     run = step(run, alice)  # round 2: the roles have moved on
     for name, role in roles_now(run, group).items():
-        page = phones[name].get(reverse("workshops:phone", args=[workshop.join_code])).text
+        page = phones[name].get(reverse("live:phone", args=[workshop.join_code])).text
         assert f"This round you are {role}" in page
 
 
@@ -167,11 +167,11 @@ def test_the_observer_saves_the_checklist_and_the_triad_sees_it_in_the_debrief(
     assert "&lt;i&gt;Konkret&lt;/i&gt; og varm" in mine and "About behaviour" in mine
     assert "Konkret" not in groupcast.render(run, other, "en")
     for client, page in ((alice_client, "console"), (bob_client, "presenter")):
-        response = client.get(reverse(f"workshops:{page}", args=[workshop.pk]))
+        response = client.get(reverse(f"live:{page}", args=[workshop.pk]))
         assert response.status_code == 200
         text = response.text
         assert "Konkret" not in text
-    console = alice_client.get(reverse("workshops:console", args=[workshop.pk])).text
+    console = alice_client.get(reverse("live:console", args=[workshop.pk])).text
     assert "1 of 3 observers have saved their checklist this round." in console
     export = bob_client.get(reverse("exercises:export_csv", args=[run.pk]))
     assert "Konkret" not in export.content.decode("utf-8-sig")

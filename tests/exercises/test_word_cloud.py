@@ -14,6 +14,7 @@ from exercises.aggregate import CloudWord
 from exercises.models import Exercise, Run, RunEvent, Submission
 from exercises.runs import change
 from exercises.svg import cloud_png, layout
+from live import day as live_day
 from tests.support import phone_with_csrf_checks
 from workshops.identity import DEVICE_COOKIE
 from workshops.models import AgendaItem, StaleVersion
@@ -40,22 +41,22 @@ def cloud_item(workshop, agenda) -> AgendaItem:
 
 @pytest.fixture
 def run(workshop, cloud_item, alice) -> Run:
-    workshop.start_day(by=alice)
+    live_day.start(workshop, by=alice)
     for _ in range(3):
-        workshop.go(+1, by=alice, expected_version=None)
+        live_day.advance(workshop, +1, by=alice, expected_version=None)
     return Run.objects.get()
 
 
 def phone_for(workshop, name: str) -> Client:
     phone = Client(headers={"accept-language": "en"})
-    phone.post(reverse("workshops:join_day", args=[workshop.join_code]), {"display_name": name})
+    phone.post(reverse("live:join_day", args=[workshop.join_code]), {"display_name": name})
     assert phone.cookies[DEVICE_COOKIE].value
     return phone
 
 
 def send(phone: Client, workshop, run, text: str, token=None):
     return phone.post(
-        reverse("exercises:submit", args=[workshop.join_code, run.pk]),
+        reverse("live:submit", args=[workshop.join_code, run.pk]),
         {"text": text, "token": token or uuid.uuid4()},
         **HTMX,
     )
@@ -68,14 +69,14 @@ def test_reaching_the_item_starts_the_run_and_times_its_phase(workshop, run):
 
 
 def test_going_back_and_forth_keeps_one_run(workshop, run, alice):
-    workshop.go(-1, by=alice, expected_version=None)
-    workshop.go(+1, by=alice, expected_version=None)
+    live_day.advance(workshop, -1, by=alice, expected_version=None)
+    live_day.advance(workshop, +1, by=alice, expected_version=None)
     assert Run.objects.count() == 1
 
 
 def test_phone_shows_the_prompt_and_the_form(workshop, run):
     phone = phone_for(workshop, "Kari")
-    page = phone.get(reverse("workshops:phone", args=[workshop.join_code]))
+    page = phone.get(reverse("live:phone", args=[workshop.join_code]))
     assert "Hvilke verdier?" in page.text
     assert f'id="word-{run.pk}"' in page.text
     assert "You can send 2 more." in page.text
@@ -119,7 +120,7 @@ def test_what_the_facilitator_changes_holds_for_the_next_word_at_once(workshop, 
     assert "Thank you – all your words are sent." in last.text
     assert list(run.submissions.values_list("text", flat=True)) == ["Tillit", "Mot", "Ro"]
     # A day moved on refuses a word for the run it left, and saves nothing.
-    workshop.go(+1, by=alice, expected_version=None)
+    live_day.advance(workshop, +1, by=alice, expected_version=None)
     assert send(phone, workshop, run, "Sent").status_code == 409
     assert run.submissions.count() == 3
 
@@ -170,7 +171,7 @@ def test_the_htmx_answer_leaves_the_csrf_field_to_the_pages_header(workshop, run
     # needs no field of its own, and the next word, sent with the header only, is accepted.
     phone, page, header = phone_with_csrf_checks(workshop)
     assert 'name="csrfmiddlewaretoken"' in page  # the form works without JavaScript too
-    url = reverse("exercises:submit", args=[workshop.join_code, run.pk])
+    url = reverse("live:submit", args=[workshop.join_code, run.pk])
     for word in ("Tillit", "Mot"):
         answer = phone.post(
             url, {"text": word, "token": uuid.uuid4()}, HTTP_X_CSRFTOKEN=header, **HTMX
@@ -199,7 +200,7 @@ def test_too_long_and_empty_words_get_a_message(workshop, run):
 
 def test_sending_to_an_old_run_is_refused(workshop, run, alice):
     phone = phone_for(workshop, "Kari")
-    workshop.go(+1, by=alice, expected_version=None)
+    live_day.advance(workshop, +1, by=alice, expected_version=None)
     response = send(phone, workshop, run, "Tillit")
     assert response.status_code == 409
     assert response["HX-Retarget"] == "#phone-alert"
@@ -210,9 +211,7 @@ def test_sending_to_an_old_run_is_refused(workshop, run, alice):
 
 
 def test_a_phone_without_cookie_cannot_send(client, workshop, run):
-    response = client.post(
-        reverse("exercises:submit", args=[workshop.join_code, run.pk]), {"text": "x"}
-    )
+    response = client.post(reverse("live:submit", args=[workshop.join_code, run.pk]), {"text": "x"})
     assert response.status_code == 403
     assert "Join again" in response.text  # a page of its own, with the way back in
 
@@ -220,7 +219,7 @@ def test_a_phone_without_cookie_cannot_send(client, workshop, run):
 def test_cloud_is_hidden_until_revealed_and_escaped(workshop, run, alice, bob_client):
     for name, word in [("A", "Tillit"), ("B", " tillit"), ("C", "<b>mot</b>")]:
         send(phone_for(workshop, name), workshop, run, word)
-    presenter = reverse("workshops:presenter", args=[workshop.pk])
+    presenter = reverse("live:presenter", args=[workshop.pk])
     page = bob_client.get(presenter)
     assert "3 words from 3 people" in page.text
     # It says what will happen: the facilitator shows it (not "when everyone has answered").
@@ -237,10 +236,10 @@ def test_cloud_is_hidden_until_revealed_and_escaped(workshop, run, alice, bob_cl
 def test_facilitator_hides_and_merges(workshop, run, alice, alice_client):
     for name, word in [("A", "lojal"), ("B", "lojalitet"), ("C", "tull")]:
         send(phone_for(workshop, name), workshop, run, word)
-    url = reverse("exercises:act", args=[run.pk, "hide"])
+    url = reverse("live:act", args=[run.pk, "hide"])
     response = alice_client.post(url, {"version": 0, "key": "tull"}, **HTMX)
     assert response.status_code == 200
-    url = reverse("exercises:act", args=[run.pk, "merge"])
+    url = reverse("live:act", args=[run.pk, "merge"])
     alice_client.post(url, {"version": 1, "key": "lojalitet", "into": "lojal"}, **HTMX)
     run.refresh_from_db()
     assert run.state == {"hidden": ["tull"], "merges": {"lojalitet": "lojal"}}
@@ -261,7 +260,7 @@ def test_stale_change_raises(run, alice):
 
 
 def test_hr_cannot_act_and_outsiders_see_nothing(run, bob_client, charlie_client):
-    url = reverse("exercises:act", args=[run.pk, "reveal"])
+    url = reverse("live:act", args=[run.pk, "reveal"])
     assert bob_client.post(url, {"version": 0}).status_code == 403
     assert charlie_client.post(url, {"version": 0}).status_code == 404
     assert charlie_client.get(reverse("exercises:export_csv", args=[run.pk])).status_code == 404
@@ -292,7 +291,7 @@ def test_a_refused_word_without_javascript_comes_back_with_its_message(workshop,
     token = uuid.uuid4()
     too_long = "tillit" * 20
     response = phone.post(
-        reverse("exercises:submit", args=[workshop.join_code, run.pk]),
+        reverse("live:submit", args=[workshop.join_code, run.pk]),
         {"text": too_long, "token": token},
     )
     assert response.status_code == 422
@@ -301,7 +300,7 @@ def test_a_refused_word_without_javascript_comes_back_with_its_message(workshop,
     assert str(token) in response.text  # fixing and resending is the same entry
     assert not Submission.objects.filter(run=run).exists()
     fixed = phone.post(
-        reverse("exercises:submit", args=[workshop.join_code, run.pk]),
+        reverse("live:submit", args=[workshop.join_code, run.pk]),
         {"text": "tillit", "token": token},
     )
     assert fixed.status_code == 302
@@ -374,15 +373,15 @@ def test_phases_step_on_the_days_timer(workshop, run, alice, monkeypatch):
     )
     before = workshop.version if workshop.refresh_from_db() is None else None
     with pytest.raises(TransitionRefused):
-        change(run, "previous_phase", by=alice, expected_version=None, data={})
-    run = change(run, "next_phase", by=alice, expected_version=0, data={})
+        live_day.step_phase(run, -1, by=alice, expected_version=None)
+    run = live_day.step_phase(run, +1, by=alice, expected_version=0)
     workshop.refresh_from_db()
     assert run.phase == 1
     assert workshop.timer_duration.total_seconds() == 20 * 60
     assert workshop.version == before + 1
     assert LiveEvent.objects.filter(action="phase").count() == 1
-    run = change(run, "next_phase", by=alice, expected_version=1, data={})
+    run = live_day.step_phase(run, +1, by=alice, expected_version=1)
     with pytest.raises(TransitionRefused):
-        change(run, "next_phase", by=alice, expected_version=None, data={})
-    run = change(run, "previous_phase", by=alice, expected_version=None, data={})
+        live_day.step_phase(run, +1, by=alice, expected_version=None)
+    run = live_day.step_phase(run, -1, by=alice, expected_version=None)
     assert run.phase == 1

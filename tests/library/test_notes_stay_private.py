@@ -11,9 +11,10 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from exercises import groupcast
 from exercises.models import Exercise, Member, Run, Submission
-from workshops import broadcast, personal
+from live import broadcast, groupcast
+from live import day as transitions
+from workshops import personal
 from workshops.identity import DEVICE_COOKIE
 from workshops.models import AgendaItem, Workshop
 
@@ -48,12 +49,10 @@ def live_day(workshop, agenda, alice, participant) -> dict:
     Exercise.objects.create(
         agenda_item=igp, kind="igp", settings={"prompt": "Hvilke verdier?", "target": 9}
     )
-    workshop.start_day(by=alice)
+    transitions.start(workshop, by=alice)
     phone = Client(headers={"accept-language": "en"})
-    phone.post(
-        reverse("workshops:join_day", args=[workshop.join_code]), {"participant": participant.pk}
-    )
-    workshop.go(+1, by=alice, expected_version=None)  # the IGP is on now
+    phone.post(reverse("live:join_day", args=[workshop.join_code]), {"participant": participant.pk})
+    transitions.advance(workshop, +1, by=alice, expected_version=None)  # the IGP is on now
     workshop.refresh_from_db()
     assert workshop.current_item_id == igp.pk
     run = Run.objects.get(workshop=workshop)
@@ -81,11 +80,11 @@ def live_day(workshop, agenda, alice, participant) -> dict:
 
 def test_the_console_shows_the_notes_of_now_and_next(live_day, alice_client):
     workshop = live_day["workshop"]
-    page = alice_client.get(reverse("workshops:console", args=[workshop.pk])).text
+    page = alice_client.get(reverse("live:console", args=[workshop.pk])).text
     assert NOW in page and NEXT in page
     assert CANARY not in page  # only the item on now and the next one
     fragment = alice_client.get(
-        reverse("workshops:console", args=[workshop.pk]), headers={"hx-request": "true"}
+        reverse("live:console", args=[workshop.pk]), headers={"hx-request": "true"}
     ).text
     assert NOW in fragment and NEXT in fragment
     for language in ("nb", "nn", "en"):
@@ -102,16 +101,16 @@ def test_no_phone_sees_a_note(live_day):
     workshop, phone = live_day["workshop"], live_day["phone"]
     code = workshop.join_code
     pages = {
-        "phone": phone.get(reverse("workshops:phone", args=[code])),
+        "phone": phone.get(reverse("live:phone", args=[code])),
         "phone fragment": phone.get(
-            reverse("workshops:phone", args=[code]), headers={"hx-request": "true"}
+            reverse("live:phone", args=[code]), headers={"hx-request": "true"}
         ),
-        "join": Client().get(reverse("workshops:join_day", args=[code])),
-        "join form": Client().get(reverse("workshops:join")),
+        "join": Client().get(reverse("live:join_day", args=[code])),
+        "join form": Client().get(reverse("live:join")),
     }
     # What a phone sends gets an answer drawn for it, too.
     pages["submit"] = phone.post(
-        reverse("exercises:submit", args=[code, live_day["run"].pk]),
+        reverse("live:submit", args=[code, live_day["run"].pk]),
         {"text": "Åpenhet", "token": str(uuid.uuid4())},
         headers={"hx-request": "true"},
     )
@@ -156,7 +155,7 @@ def test_no_stream_but_the_consoles_carries_a_note(live_day, monkeypatch):
 
 def test_the_presenter_shows_no_note(live_day, alice_client, bob_client):
     workshop = live_day["workshop"]
-    url = reverse("workshops:presenter", args=[workshop.pk])
+    url = reverse("live:presenter", args=[workshop.pk])
     for client in (alice_client, bob_client):
         assert not leaked(client.get(url).text)
         assert not leaked(client.get(url, headers={"hx-request": "true"}).text)
@@ -188,8 +187,8 @@ def test_nothing_participants_take_home_has_a_note(live_day, alice_client):
 
 def test_an_ended_day_keeps_its_notes_off_the_phone(live_day, alice):
     workshop: Workshop = live_day["workshop"]
-    workshop.end_day(by=alice, expected_version=None)
-    page = live_day["phone"].get(reverse("workshops:phone", args=[workshop.join_code]))
+    transitions.end(workshop, by=alice, expected_version=None)
+    page = live_day["phone"].get(reverse("live:phone", args=[workshop.join_code]))
     assert page.status_code == 200
     assert not leaked(page.text)
     assert DEVICE_COOKIE in live_day["phone"].cookies

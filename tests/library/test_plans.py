@@ -13,6 +13,7 @@ from django.db import connection
 from exercises.models import Exercise, Run, Submission
 from library import plans
 from library.models import PlanTemplate
+from live import day as live_day
 from platforms.models import LeadershipPlatform
 from workshops.models import (
     ActionLearningAnswer,
@@ -55,8 +56,8 @@ def planned_day(workshop, agenda) -> Workshop:
 def lived_day(planned_day, participant, alice) -> Workshop:
     """The same day after it ran: live state, a run with a note, someone who came, a
     check-in, a reminder."""
-    planned_day.start_day(by=alice)
-    planned_day.go(+1, by=alice, expected_version=None)
+    live_day.start(planned_day, by=alice)
+    live_day.advance(planned_day, +1, by=alice, expected_version=None)
     attendee = Attendee.objects.create(
         workshop=planned_day, participant=participant, display_name="Kari", device_hash="x"
     )

@@ -198,7 +198,7 @@ def test_delete_a_template(alice_client, seljord):
 
 
 def test_the_pages_link_to_copies_and_templates(alice_client, bob_client, programme, day):
-    day_page = alice_client.get(reverse("workshops:workshop_detail", args=[day.pk])).text
+    day_page = alice_client.get(reverse("exercises:workshop_detail", args=[day.pk])).text
     assert reverse("library:day_copy", args=[day.pk]) in day_page
     assert reverse("library:day_save_template", args=[day.pk]) in day_page
     programme_page = alice_client.get(programme.get_absolute_url()).text
@@ -208,6 +208,6 @@ def test_the_pages_link_to_copies_and_templates(alice_client, bob_client, progra
     assert reverse("library:programme_from_template") in listing
     assert reverse("library:template_list") in listing
     # HR advisers read; they are not offered what they may not do.
-    hr_page = bob_client.get(reverse("workshops:workshop_detail", args=[day.pk])).text
+    hr_page = bob_client.get(reverse("exercises:workshop_detail", args=[day.pk])).text
     assert reverse("library:day_copy", args=[day.pk]) not in hr_page
     assert AgendaItem.objects.filter(workshop=day).count() == 6

@@ -9,6 +9,7 @@ import subprocess
 import pytest
 from django.urls import reverse
 
+from live import day as live_day
 from platforms import day_report
 from platforms.models import DayReportRender
 from tests import test_erasure_canary as canary
@@ -28,7 +29,7 @@ def media(settings, tmp_path):
 @pytest.fixture
 def ended(day, workshop, alice):
     workshop.refresh_from_db()
-    workshop.end_day(by=alice, expected_version=None)
+    live_day.end(workshop, by=alice, expected_version=None)
     return workshop
 
 

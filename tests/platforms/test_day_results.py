@@ -10,6 +10,7 @@ from django.urls import reverse
 from exercises import kinds
 from exercises.kinds import survey
 from exercises.models import Run
+from live import day as live_day
 from platforms import services
 from tests import test_erasure_canary as canary
 from tests.test_erasure_canary import GROUP_TEXT, _run, _send
@@ -27,7 +28,7 @@ def url(workshop) -> str:
 def ended(day, workshop, alice):
     """The whole day, run and ended."""
     workshop.refresh_from_db()
-    workshop.end_day(by=alice, expected_version=None)
+    live_day.end(workshop, by=alice, expected_version=None)
     return workshop
 
 
@@ -99,7 +100,7 @@ def test_an_outsider_gets_404(charlie_client, client, ended):
 
 
 def test_a_survey_below_its_threshold_shows_no_answers(alice_client, programme, workshop, alice):
-    workshop.start_day(by=alice)
+    live_day.start(workshop, by=alice)
     people = [programme.participants.create(name=name) for name in ("Ane", "Bo")]
     phones = [identity.join(workshop, identity.device_hash(p.name), p, p.name) for p in people]
     asked = _run(
@@ -126,7 +127,7 @@ def test_a_survey_below_its_threshold_shows_no_answers(alice_client, programme, 
             },
         )
     workshop.refresh_from_db()
-    workshop.end_day(by=alice, expected_version=None)
+    live_day.end(workshop, by=alice, expected_version=None)
     page = alice_client.get(url(workshop)).content.decode()
     assert f'id="run-{asked.pk}"' in page
     assert "2 of 5 answers needed before results are shown." in page
@@ -137,11 +138,11 @@ def test_a_survey_below_its_threshold_shows_no_answers(alice_client, programme, 
 def test_the_day_page_links_to_the_results_and_locks_a_finished_day(alice_client, ended):
     page = alice_client.get(ended.get_absolute_url()).content.decode()
     assert url(ended) in page
-    assert reverse("workshops:workshop_reopen", args=[ended.pk]) in page
-    assert reverse("workshops:console", args=[ended.pk]) not in page  # "Run the day"
+    assert reverse("live:workshop_reopen", args=[ended.pk]) in page
+    assert reverse("live:console", args=[ended.pk]) not in page  # "Run the day"
     item = ended.agenda_items.first()
     assert reverse("exercises:setup", args=[item.pk]) not in page
-    assert reverse("workshops:agenda_add", args=[ended.pk]) not in page
+    assert reverse("exercises:agenda_add", args=[ended.pk]) not in page
     programme_page = alice_client.get(ended.programme.get_absolute_url()).content.decode()
     assert url(ended) in programme_page
 

@@ -13,7 +13,9 @@ from django.utils import timezone
 
 from exercises.models import Exercise, Submission
 from exercises.runs import ensure_run
-from workshops import broadcast, identity
+from live import broadcast
+from live import day as live_day
+from workshops import identity
 from workshops.models import Workshop
 
 T0 = timezone.make_aware(dt.datetime(2026, 11, 26, 8, 30))
@@ -35,16 +37,16 @@ def ended(programme, workshop, alice):
     workshop.add_item(kind="pause", title="Pause", duration_minutes=15)
     workshop.add_item(kind="exercise", title="Aldri nådd", duration_minutes=5)
     people = [programme.participants.create(name=name) for name in ("Ane", "Bo", "Cato")]
-    workshop.start_day(by=alice, now=at(0))
+    live_day.start(workshop, by=alice, now=at(0))
     phones = [identity.join(workshop, identity.device_hash(p.name), p, p.name) for p in people]
-    workshop.go(+1, by=alice, expected_version=workshop.version, now=at(12))
+    live_day.advance(workshop, +1, by=alice, expected_version=workshop.version, now=at(12))
     run = ensure_run(workshop, cloud)
     for phone, words in ((phones[0], ["Tillit", "Mot"]), (phones[1], ["Tillit"])):
         for word in words:
             form = run.module.submit(run, phone, {"text": word}, uuid.uuid4())
             assert not form.errors
-    workshop.go(+1, by=alice, expected_version=workshop.version, now=at(20))
-    workshop.end_day(by=alice, expected_version=workshop.version, now=at(41))
+    live_day.advance(workshop, +1, by=alice, expected_version=workshop.version, now=at(20))
+    live_day.end(workshop, by=alice, expected_version=workshop.version, now=at(41))
     return workshop, run, phones
 
 
@@ -86,7 +88,7 @@ def test_the_summary_says_what_is_still_to_take_onward(alice_client, ended):
 
 def test_the_ended_console_fetches_the_summary(alice_client, ended):
     workshop, _run, _phones = ended
-    page = alice_client.get(reverse("workshops:console", args=[workshop.pk])).content.decode()
+    page = alice_client.get(reverse("live:console", args=[workshop.pk])).content.decode()
     assert f'hx-get="{reverse("platforms:day_summary", args=[workshop.pk])}"' in page
     assert reverse("platforms:day_results", args=[workshop.pk]) in page
     fragment = alice_client.get(
@@ -111,13 +113,13 @@ def test_each_phone_gets_its_own_day(client, ended):
     assert f'hx-target="#today-{workshop.pk}"' in room  # each phone fetches its own
     client.cookies[identity.DEVICE_COOKIE] = "Ane"  # Ane's phone (device_hash("Ane"))
     mine = client.get(
-        reverse("workshops:phone", args=[workshop.join_code]), headers={"HX-Request": "true"}
+        reverse("live:phone", args=[workshop.join_code]), headers={"HX-Request": "true"}
     ).content.decode()
     assert "What you did today" in mine
     assert "Ordsky" in mine and "You sent 2 contributions." in mine
     assert reverse("personal:personal_page") in mine
     client.cookies[identity.DEVICE_COOKIE] = "Cato"  # sent nothing
     his = client.get(
-        reverse("workshops:phone", args=[workshop.join_code]), headers={"HX-Request": "true"}
+        reverse("live:phone", args=[workshop.join_code]), headers={"HX-Request": "true"}
     ).content.decode()
     assert "You sent" not in his and "nothing you sent is saved under your name" in his

@@ -138,11 +138,11 @@ def test_hr_day_page_offers_no_control_hr_cannot_use(bob_client, day, agenda):
     html = bob_client.get(day.get_absolute_url()).text
     assert "Velkommen!" in html
     for name, args in [
-        ("workshops:console", [day.pk]),
+        ("live:console", [day.pk]),
         ("workshops:workshop_edit", [day.pk]),
-        ("workshops:agenda_add", [day.pk]),
-        ("workshops:agenda_reorder", [day.pk]),
-        ("workshops:agenda_item_edit", [agenda[0].pk]),
+        ("exercises:agenda_add", [day.pk]),
+        ("exercises:agenda_reorder", [day.pk]),
+        ("exercises:agenda_item_edit", [agenda[0].pk]),
         ("exercises:setup", [agenda[3].pk]),
     ]:
         assert reverse(name, args=args) not in html, name

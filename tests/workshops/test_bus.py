@@ -182,7 +182,7 @@ def test_a_process_that_lost_a_claim_asks_again_only_when_it_has_run_out(monkeyp
 
 
 def test_coalesced_redraws_are_one_per_burst_and_none_is_lost(settings, monkeypatch):
-    from workshops import broadcast
+    from live import broadcast
 
     settings.LIVE_COALESCE_SECONDS = 0.05
     drawn: list[int] = []

@@ -20,6 +20,7 @@ from django.urls import reverse
 
 from exercises.models import Exercise, Member, Run
 from exercises.runs import form_groups
+from live import day as live_day
 from workshops import bus, identity, personal
 from workshops.identity import DEVICE_COOKIE
 from workshops.models import (
@@ -38,7 +39,7 @@ Q = ActionLearningAnswer.Question
 
 @pytest.fixture
 def live(workshop, agenda, alice) -> Workshop:
-    workshop.start_day(by=alice)
+    live_day.start(workshop, by=alice)
     return workshop
 
 
@@ -62,15 +63,15 @@ def phone(device: str) -> Client:
 
 
 def join(client: Client, workshop: Workshop, **data):
-    return client.post(reverse("workshops:join_day", args=[workshop.join_code]), data)
+    return client.post(reverse("live:join_day", args=[workshop.join_code]), data)
 
 
 def phone_page(client: Client, workshop: Workshop):
-    return client.get(reverse("workshops:phone", args=[workshop.join_code]))
+    return client.get(reverse("live:phone", args=[workshop.join_code]))
 
 
 def taken_url(workshop: Workshop, participant: Participant) -> str:
-    return reverse("workshops:join_taken", args=[workshop.join_code, participant.pk])
+    return reverse("live:join_taken", args=[workshop.join_code, participant.pk])
 
 
 @pytest.fixture
@@ -79,7 +80,7 @@ def karis_phone(live, kari) -> Client:
     client = phone("kari-phone")
     join(client, live, participant=kari.pk)
     client.post(
-        reverse("workshops:phone_prove", args=[live.join_code]),
+        reverse("live:phone_prove", args=[live.join_code]),
         {"action": "code", "code": personal.personal_code(kari)},
     )
     assert identity.is_known(kari, identity.device_hash("kari-phone"))
@@ -90,11 +91,11 @@ def karis_phone(live, kari) -> Client:
 
 
 def test_the_name_list_shows_a_taken_name_as_in_use(live, kari, karis_phone):
-    page = phone("other").get(reverse("workshops:join_day", args=[live.join_code])).text
+    page = phone("other").get(reverse("live:join_day", args=[live.join_code])).text
     assert taken_url(live, kari) in page
     assert "in use" in page
     # Kari's own phone sees her name as hers, not as in use.
-    own = karis_phone.get(reverse("workshops:join_day", args=[live.join_code]) + "?change=1")
+    own = karis_phone.get(reverse("live:join_day", args=[live.join_code]) + "?change=1")
     assert taken_url(live, kari) not in own.text
 
 
@@ -131,7 +132,7 @@ def test_moving_with_the_personal_code_signs_the_old_phone_out_after(live, kari,
     with_code = new.post(
         taken_url(live, kari), {"action": "code", "code": personal.personal_code(kari)}
     )
-    assert with_code["Location"] == reverse("workshops:phone", args=[live.join_code])
+    assert with_code["Location"] == reverse("live:phone", args=[live.join_code])
     assert "You are Kari Nordmann" in phone_page(new, live).text
     assert personal.personal_code(kari) in phone_page(new, live).text
     old = phone_page(karis_phone, live)
@@ -146,7 +147,7 @@ def test_the_old_phone_is_told_after_the_move_commits(
 ):
     new = phone("kari-new-phone")
     with (
-        mock.patch("workshops.broadcast.tell_phones") as told,
+        mock.patch("live.broadcast.tell_phones") as told,
         django_capture_on_commit_callbacks(execute=True),
     ):
         new.post(taken_url(live, kari), {"action": "code", "code": personal.personal_code(kari)})
@@ -159,18 +160,18 @@ def test_moving_by_the_facilitators_approval(live, kari, karis_phone, alice_clie
     new = phone("kari-new-phone")
     asked = new.post(taken_url(live, kari), {"action": "ask"})
     claim = ClaimRequest.objects.get()
-    assert asked["Location"] == reverse("workshops:join_wait", args=[live.join_code, claim.pk])
+    assert asked["Location"] == reverse("live:join_wait", args=[live.join_code, claim.pk])
     assert "Waiting for the facilitator" in new.get(asked["Location"]).text
     # Only the phone that asked can follow its request.
     assert phone("someone").get(asked["Location"]).status_code == 404
     # The console shows the request; the old phone is Kari until the facilitator decides.
-    console = alice_client.get(reverse("workshops:console", args=[live.pk])).text
+    console = alice_client.get(reverse("live:console", args=[live.pk])).text
     assert "Kari Nordmann wants to use another phone — approve?" in console
     assert "You are Kari Nordmann" in phone_page(karis_phone, live).text
-    approve = reverse("workshops:console_claim", args=[live.pk, claim.pk, "approve"])
+    approve = reverse("live:console_claim", args=[live.pk, claim.pk, "approve"])
     assert alice_client.post(approve, HTTP_HX_REQUEST="true").status_code == 200
     waiting = new.get(asked["Location"], HTTP_HX_REQUEST="true")
-    assert waiting["HX-Redirect"] == reverse("workshops:phone", args=[live.join_code])
+    assert waiting["HX-Redirect"] == reverse("live:phone", args=[live.join_code])
     assert "You are Kari Nordmann" in phone_page(new, live).text
     assert "You have moved to another phone" in phone_page(karis_phone, live).text
     assert identity.is_known(kari, identity.device_hash("kari-new-phone"))
@@ -183,13 +184,13 @@ def test_a_refused_request_changes_nothing(live, kari, karis_phone, alice_client
     new = phone("stranger")
     new.post(taken_url(live, kari), {"action": "ask"})
     claim = ClaimRequest.objects.get()
-    alice_client.post(reverse("workshops:console_claim", args=[live.pk, claim.pk, "refuse"]))
-    page = new.get(reverse("workshops:join_wait", args=[live.join_code, claim.pk])).text
+    alice_client.post(reverse("live:console_claim", args=[live.pk, claim.pk, "refuse"]))
+    page = new.get(reverse("live:join_wait", args=[live.join_code, claim.pk])).text
     assert "The facilitator said no" in page
     assert "You are Kari Nordmann" in phone_page(karis_phone, live).text
     assert not identity.is_known(kari, identity.device_hash("stranger"))
     # Deciding twice changes nothing.
-    alice_client.post(reverse("workshops:console_claim", args=[live.pk, claim.pk, "approve"]))
+    alice_client.post(reverse("live:console_claim", args=[live.pk, claim.pk, "approve"]))
     assert ClaimRequest.objects.get().status == "refused"
 
 
@@ -218,19 +219,19 @@ def test_a_known_device_joins_the_next_day_by_itself_and_takes_over_a_pick(
 ):
     day3 = Workshop.objects.create(programme=programme, number=3, date=dt.date(2026, 12, 3))
     day3.add_item(kind="talk", title="Velkommen tilbake", duration_minutes=10)
-    day3.start_day(by=alice)
+    live_day.start(day3, by=alice)
     # Someone picks Kari's name on day 3 before she arrives.
     early = phone("early-bird")
     join(early, day3, participant=kari.pk)
     # Her known phone opens the day: it is her, without picking; the pick is signed out.
-    arrived = karis_phone.get(reverse("workshops:join_day", args=[day3.join_code]))
-    assert arrived["Location"] == reverse("workshops:phone", args=[day3.join_code])
+    arrived = karis_phone.get(reverse("live:join_day", args=[day3.join_code]))
+    assert arrived["Location"] == reverse("live:phone", args=[day3.join_code])
     assert "You are Kari Nordmann" in phone_page(karis_phone, day3).text
     assert "You have moved to another phone" in phone_page(early, day3).text
 
 
 def test_signing_out_on_a_phone_frees_it_and_forgets_it(live, kari, karis_phone):
-    karis_phone.post(reverse("workshops:phone_sign_out", args=[live.join_code]))
+    karis_phone.post(reverse("live:phone_sign_out", args=[live.join_code]))
     assert phone_page(karis_phone, live).status_code == 302
     assert not KnownDevice.objects.filter(participant=kari).exists()
     assert karis_phone.get(reverse("personal:personal_page")).status_code == 302
@@ -252,9 +253,7 @@ def test_the_prove_page_sends_a_link_to_the_address_on_the_list(
     client = phone("kari-phone")
     join(client, live, participant=kari.pk)
     with django_capture_on_commit_callbacks(execute=True):
-        page = client.post(
-            reverse("workshops:phone_prove", args=[live.join_code]), {"action": "link"}
-        )
+        page = client.post(reverse("live:phone_prove", args=[live.join_code]), {"action": "link"})
     assert "a link is on its way" in page.text
     assert [m.to for m in mail.outbox] == [["kari@example.no"]]
     assert "kari@example.no" not in page.text  # the address itself is not shown
@@ -271,11 +270,11 @@ def test_removing_a_phone_tells_it_and_leaves_it_out_of_new_groups(
     join(phone("per"), live, display_name="Per")
     join(phone("kari"), live, participant=kari.pk)
     spook = Attendee.objects.get(display_name="Spøkelse")
-    people = reverse("workshops:console_people", args=[live.pk])
+    people = reverse("live:console_people", args=[live.pk])
     assert "3 phones on the day" in alice_client.get(people).text
-    remove = reverse("workshops:console_person", args=[live.pk, spook.pk, "remove"])
+    remove = reverse("live:console_person", args=[live.pk, spook.pk, "remove"])
     with (
-        mock.patch("workshops.broadcast.tell_phones") as told,
+        mock.patch("live.broadcast.tell_phones") as told,
         django_capture_on_commit_callbacks(execute=True),
     ):
         listed = alice_client.post(remove, HTTP_HX_REQUEST="true").text
@@ -297,16 +296,14 @@ def test_removing_a_phone_tells_it_and_leaves_it_out_of_new_groups(
     }
     assert PersonEvent.objects.filter(action="remove", attendee=spook, actor=alice).exists()
     # Undone while the day is on.
-    alice_client.post(reverse("workshops:console_person", args=[live.pk, spook.pk, "restore"]))
+    alice_client.post(reverse("live:console_person", args=[live.pk, spook.pk, "restore"]))
     assert phone_page(ghost, live).status_code == 200
     assert "3 phones on the day" in alice_client.get(people).text
 
 
 def test_a_day_for_the_list_only_refuses_typed_names(live, kari, alice_client):
-    alice_client.post(
-        reverse("workshops:console_roster_only", args=[live.pk]), {"roster_only": "on"}
-    )
-    page = phone("guest").get(reverse("workshops:join_day", args=[live.join_code])).text
+    alice_client.post(reverse("live:console_roster_only", args=[live.pk]), {"roster_only": "on"})
+    page = phone("guest").get(reverse("live:join_day", args=[live.join_code])).text
     assert "I&#x27;m not on the list" not in page and "not-on-list" not in page
     refused = join(phone("guest"), live, display_name="Gjest")
     assert "Only people on the list can join this day." in refused.text
@@ -367,11 +364,11 @@ def test_erasure_reaches_the_facilitator_as_a_count(alice_client, kari, programm
 
 def test_after_the_cap_a_right_and_a_wrong_code_get_the_same_answer(client, live, settings):
     for _ in range(settings.JOIN_WRONG_CODES_FREE):
-        assert client.get(reverse("workshops:join_day", args=["ZZZZZZ"])).status_code == 404
+        assert client.get(reverse("live:join_day", args=["ZZZZZZ"])).status_code == 404
     # One more wrong guess starts the wait.
-    assert client.get(reverse("workshops:join_day", args=["ZZZZZY"])).status_code == 404
-    right = client.get(reverse("workshops:join_day", args=[live.join_code]))
-    wrong = client.get(reverse("workshops:join_day", args=["ZZZZZX"]))
+    assert client.get(reverse("live:join_day", args=["ZZZZZY"])).status_code == 404
+    right = client.get(reverse("live:join_day", args=[live.join_code]))
+    wrong = client.get(reverse("live:join_day", args=["ZZZZZX"]))
     assert right.status_code == wrong.status_code == 429
     # The page echoes its own address (the language switch comes back to it), and nothing else.
     assert unmasked(right.text).replace(live.join_code, "CODE") == unmasked(wrong.text).replace(
@@ -415,7 +412,7 @@ def test_a_flood_of_wrong_codes_from_everywhere_delays_every_wrong_answer(
 def test_forty_phones_behind_one_address_with_the_right_code_all_get_in(live):
     for number in range(40):
         client = phone(f"venue-{number}")
-        assert client.get(reverse("workshops:join_day", args=[live.join_code])).status_code == 200
+        assert client.get(reverse("live:join_day", args=[live.join_code])).status_code == 200
         assert join(client, live, display_name=f"Deltaker {number}").status_code == 302
     assert Attendee.objects.count() == 40
 
@@ -437,8 +434,8 @@ def test_a_cache_that_does_not_answer_locks_nobody_out(client, live, monkeypatch
     with mock.patch("workshops.throttle.cache") as broken:
         broken.get.side_effect = redis.ConnectionError("cache down")
         broken.add.side_effect = redis.ConnectionError("cache down")
-        assert client.get(reverse("workshops:join_day", args=[live.join_code])).status_code == 200
-        assert client.get(reverse("workshops:join_day", args=["ZZZZZZ"])).status_code == 404
+        assert client.get(reverse("live:join_day", args=[live.join_code])).status_code == 200
+        assert client.get(reverse("live:join_day", args=["ZZZZZZ"])).status_code == 404
 
 
 # A phone that is no one any more, sending
@@ -446,12 +443,12 @@ def test_a_cache_that_does_not_answer_locks_nobody_out(client, live, monkeypatch
 
 def test_a_phone_that_moved_away_is_told_and_keeps_what_it_typed(live, kari, karis_phone, agenda):
     Exercise.objects.create(agenda_item=agenda[1], kind="word_cloud", settings={})
-    live.go(+1, by=None, expected_version=None)
+    live_day.advance(live, +1, by=None, expected_version=None)
     run = Run.objects.get()
     phone("kari-new").post(
         taken_url(live, kari), {"action": "code", "code": personal.personal_code(kari)}
     )
-    url = reverse("exercises:submit", args=[live.join_code, run.pk])
+    url = reverse("live:submit", args=[live.join_code, run.pk])
     sent = karis_phone.post(url, {"text": "Tillit", "token": "x"}, HTTP_HX_REQUEST="true")
     assert sent.status_code == 409
     assert sent["HX-Retarget"] == "#phone-alert"  # not the form: what was typed stays
@@ -464,12 +461,12 @@ def test_a_phone_that_moved_away_is_told_and_keeps_what_it_typed(live, kari, kar
 
 def test_a_removed_phone_that_sends_is_told_why(live, agenda, alice):
     Exercise.objects.create(agenda_item=agenda[1], kind="word_cloud", settings={})
-    live.go(+1, by=None, expected_version=None)
+    live_day.advance(live, +1, by=None, expected_version=None)
     run = Run.objects.get()
     ghost = phone("ghost")
     join(ghost, live, display_name="Spøkelse")
     identity.remove(Attendee.objects.get().pk, live, by=alice)
-    url = reverse("exercises:submit", args=[live.join_code, run.pk])
+    url = reverse("live:submit", args=[live.join_code, run.pk])
     sent = ghost.post(url, {"text": "Tull"}, HTTP_HX_REQUEST="true")
     assert "taken this phone off the day" in sent.text
     assert not run.submissions.exists()
@@ -487,7 +484,7 @@ def test_in_a_flood_a_wrong_code_is_answered_late_without_holding_a_thread(
 
     settings.JOIN_GLOBAL_WRONG_PER_MINUTE = 1
     settings.JOIN_GLOBAL_DELAY_SECONDS = 1
-    workshop.start_day(by=alice)
+    live_day.start(workshop, by=alice)
     answers = []
 
     async def ask(code: str) -> None:

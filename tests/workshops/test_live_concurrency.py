@@ -9,6 +9,7 @@ from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
+from live import day as live_day
 from workshops.models import LiveEvent, Workshop
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
@@ -20,8 +21,8 @@ ROUNDS = 20
 def test_ten_simultaneous_next_clicks_advance_once(alice, workshop, agenda):
     for _ in range(ROUNDS - len(agenda) + 1):
         workshop.add_item(kind="talk", title="Ekstra", duration_minutes=5)
-    workshop.start_day(by=alice)
-    url = reverse("workshops:console_action", args=[workshop.pk, "next"])
+    live_day.start(workshop, by=alice)
+    url = reverse("live:console_action", args=[workshop.pk, "next"])
 
     for round_number in range(ROUNDS):
         version = Workshop.objects.get(pk=workshop.pk).version

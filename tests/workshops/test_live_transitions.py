@@ -5,6 +5,7 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
+from live import day as live_day
 from workshops.models import (
     JOIN_CODE_ALPHABET,
     LiveEvent,
@@ -16,7 +17,7 @@ from workshops.models import (
 
 
 def test_start_day_opens_joining_at_the_first_item(workshop, agenda, alice):
-    workshop.start_day(by=alice)
+    live_day.start(workshop, by=alice)
     assert workshop.status == Workshop.Status.LIVE
     assert len(workshop.join_code) == 6
     assert set(workshop.join_code) <= set(JOIN_CODE_ALPHABET)
@@ -35,19 +36,19 @@ def test_start_day_opens_joining_at_the_first_item(workshop, agenda, alice):
 
 
 def test_starting_twice_is_refused(workshop, agenda, alice):
-    workshop.start_day(by=alice)
+    live_day.start(workshop, by=alice)
     with pytest.raises(TransitionRefused):
-        workshop.start_day(by=alice)
+        live_day.start(workshop, by=alice)
     with pytest.raises(StaleVersion):
-        workshop.start_day(by=alice, expected_version=0)
+        live_day.start(workshop, by=alice, expected_version=0)
 
 
 def test_next_and_previous_move_through_the_agenda(workshop, agenda, alice):
-    workshop.start_day(by=alice)
-    workshop.go(+1, by=alice, expected_version=1)
-    workshop.go(+1, by=alice, expected_version=2)
+    live_day.start(workshop, by=alice)
+    live_day.advance(workshop, +1, by=alice, expected_version=1)
+    live_day.advance(workshop, +1, by=alice, expected_version=2)
     assert workshop.current_item == agenda[2]
-    workshop.go(-1, by=alice, expected_version=3)
+    live_day.advance(workshop, -1, by=alice, expected_version=3)
     assert workshop.current_item == agenda[1]
     actions = list(LiveEvent.objects.values_list("action", "from_item", "to_item"))
     assert actions == [
@@ -61,10 +62,10 @@ def test_next_and_previous_move_through_the_agenda(workshop, agenda, alice):
 
 
 def test_a_stale_click_is_refused_and_changes_nothing(workshop, agenda, alice, bob):
-    workshop.start_day(by=alice)
-    workshop.go(+1, by=alice, expected_version=1)
+    live_day.start(workshop, by=alice)
+    live_day.advance(workshop, +1, by=alice, expected_version=1)
     with pytest.raises(StaleVersion) as excinfo:
-        workshop.go(+1, by=bob, expected_version=1)
+        live_day.advance(workshop, +1, by=bob, expected_version=1)
     assert excinfo.value.current_version == 2
     workshop.refresh_from_db()
     assert workshop.current_item == agenda[1]
@@ -72,25 +73,25 @@ def test_a_stale_click_is_refused_and_changes_nothing(workshop, agenda, alice, b
 
 
 def test_there_is_no_item_after_the_last_or_before_the_first(workshop, agenda, alice):
-    workshop.start_day(by=alice)
+    live_day.start(workshop, by=alice)
     with pytest.raises(TransitionRefused):
-        workshop.go(-1, by=alice, expected_version=None)
+        live_day.advance(workshop, -1, by=alice, expected_version=None)
     for _ in agenda[1:]:
-        workshop.go(+1, by=alice, expected_version=None)
+        live_day.advance(workshop, +1, by=alice, expected_version=None)
     with pytest.raises(TransitionRefused):
-        workshop.go(+1, by=alice, expected_version=None)
+        live_day.advance(workshop, +1, by=alice, expected_version=None)
 
 
 def test_nothing_moves_before_the_day_starts_or_after_it_ends(workshop, agenda, alice):
     with pytest.raises(TransitionRefused):
-        workshop.go(+1, by=alice, expected_version=None)
-    workshop.start_day(by=alice)
-    workshop.end_day(by=alice, expected_version=None)
+        live_day.advance(workshop, +1, by=alice, expected_version=None)
+    live_day.start(workshop, by=alice)
+    live_day.end(workshop, by=alice, expected_version=None)
     assert workshop.status == Workshop.Status.ENDED
     for attempt in (
-        lambda: workshop.go(+1, by=alice, expected_version=None),
-        lambda: workshop.change_timer("pause", by=alice, expected_version=None),
-        lambda: workshop.end_day(by=alice, expected_version=None),
+        lambda: live_day.advance(workshop, +1, by=alice, expected_version=None),
+        lambda: live_day.change_timer(workshop, "pause", by=alice, expected_version=None),
+        lambda: live_day.end(workshop, by=alice, expected_version=None),
     ):
         with pytest.raises(TransitionRefused):
             attempt()
@@ -98,16 +99,18 @@ def test_nothing_moves_before_the_day_starts_or_after_it_ends(workshop, agenda, 
 
 def test_timer_actions_keep_the_deadline(workshop, agenda, alice):
     t0 = timezone.now()
-    workshop.start_day(by=alice, now=t0)
-    workshop.change_timer("pause", by=alice, expected_version=1, now=t0 + dt.timedelta(minutes=10))
+    live_day.start(workshop, by=alice, now=t0)
+    live_day.change_timer(
+        workshop, "pause", by=alice, expected_version=1, now=t0 + dt.timedelta(minutes=10)
+    )
     assert workshop.timer_paused_remaining == dt.timedelta(minutes=20)
-    workshop.change_timer("extend", by=alice, expected_version=2, seconds=60, now=t0)
+    live_day.change_timer(workshop, "extend", by=alice, expected_version=2, seconds=60, now=t0)
     later = t0 + dt.timedelta(hours=1)
-    workshop.change_timer("resume", by=alice, expected_version=3, now=later)
+    live_day.change_timer(workshop, "resume", by=alice, expected_version=3, now=later)
     assert workshop.timer_ends_at == later + dt.timedelta(minutes=21)
-    workshop.change_timer("extend", by=alice, expected_version=4, seconds=-60, now=later)
+    live_day.change_timer(workshop, "extend", by=alice, expected_version=4, seconds=-60, now=later)
     assert workshop.timer_ends_at == later + dt.timedelta(minutes=20)
-    workshop.change_timer("end", by=alice, expected_version=5, now=later)
+    live_day.change_timer(workshop, "end", by=alice, expected_version=5, now=later)
     assert workshop.timer.stopped
     fresh = Workshop.objects.get(pk=workshop.pk)
     assert fresh.timer.remaining(later) == dt.timedelta(0)
@@ -118,11 +121,11 @@ def test_timer_actions_keep_the_deadline(workshop, agenda, alice):
 
 def test_join_codes_are_unique_among_live_days(programme, alice, monkeypatch):
     codes = iter(["AAAAAA", "AAAAAA", "BBBBBB"])
-    monkeypatch.setattr("workshops.models.new_join_code", lambda: next(codes))
+    monkeypatch.setattr("live.day.new_join_code", lambda: next(codes))
     first = Workshop.objects.create(programme=programme, number=1, date=dt.date(2026, 1, 1))
     second = Workshop.objects.create(programme=programme, number=2, date=dt.date(2026, 1, 2))
-    first.start_day(by=alice)
-    second.start_day(by=alice)
+    live_day.start(first, by=alice)
+    live_day.start(second, by=alice)
     assert (first.join_code, second.join_code) == ("AAAAAA", "BBBBBB")
 
 

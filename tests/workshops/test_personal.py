@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from exercises.aggregate import cloud
 from exercises.models import Exercise, Run, Submission
+from live import day as live_day
 from personal import services
 from workshops import identity, personal
 from workshops.identity import DEVICE_COOKIE
@@ -224,20 +225,20 @@ def test_guessing_codes_is_capped(client, kari, settings):
 def test_a_picked_name_opens_nothing_until_the_phone_shows_it_is_the_person(
     client, kari, workshop, written
 ):
-    workshop.start_day(by=None)
+    live_day.start(workshop, by=None)
     attend(workshop, kari, "kari-phone")
     client.cookies[DEVICE_COOKIE] = "kari-phone"
-    phone = client.get(reverse("workshops:phone", args=[workshop.join_code]))
+    phone = client.get(reverse("live:phone", args=[workshop.join_code]))
     assert personal.personal_code(kari) not in phone.text
-    assert reverse("workshops:phone_prove", args=[workshop.join_code]) in phone.text
+    assert reverse("live:phone_prove", args=[workshop.join_code]) in phone.text
     assert client.get(reverse("personal:personal_page")).status_code == 302
     # With her code the phone shows it is Kari: now it shows the code and opens her page.
     proved = client.post(
-        reverse("workshops:phone_prove", args=[workshop.join_code]),
+        reverse("live:phone_prove", args=[workshop.join_code]),
         {"action": "code", "code": personal.personal_code(kari)},
     )
     assert proved.status_code == 302
-    phone = client.get(reverse("workshops:phone", args=[workshop.join_code]))
+    phone = client.get(reverse("live:phone", args=[workshop.join_code]))
     assert personal.personal_code(kari) in phone.text
     assert "KARI-PRIVATE project" in client.get(reverse("personal:personal_page")).text
     client.post(reverse("personal:personal_logout"))
@@ -245,7 +246,7 @@ def test_a_picked_name_opens_nothing_until_the_phone_shows_it_is_the_person(
 
 
 def test_a_phone_that_joined_under_a_typed_name_opens_no_page(client, workshop):
-    workshop.start_day(by=None)
+    live_day.start(workshop, by=None)
     attend(workshop, None, "guest-phone")
     client.cookies[DEVICE_COOKIE] = "guest-phone"
     assert client.get(reverse("personal:personal_page")).status_code == 302
@@ -433,11 +434,11 @@ def test_the_daily_command_reminds_for_days_two_days_away(
 
 
 def test_the_ended_day_on_the_phone_offers_the_check_in(client, kari, workshop):
-    workshop.start_day(by=None)
+    live_day.start(workshop, by=None)
     attend(workshop, kari, "kari-phone")
-    workshop.end_day(by=None, expected_version=workshop.version)
+    live_day.end(workshop, by=None, expected_version=workshop.version)
     client.cookies[DEVICE_COOKIE] = "kari-phone"
-    phone = client.get(reverse("workshops:phone", args=[workshop.join_code])).text
+    phone = client.get(reverse("live:phone", args=[workshop.join_code])).text
     assert reverse("personal:personal_day", args=[workshop.pk]) in phone
 
 
@@ -449,7 +450,7 @@ def full_programme(kari, per, workshop, written):
     """Kari's programme, its last day on 26 November, with exercise entries and attendees."""
     workshop.programme.retention_days = 10
     workshop.programme.save()
-    workshop.start_day(by=None)
+    live_day.start(workshop, by=None)
     run = word_cloud_run(workshop)
     submit(run, attend(workshop, kari, "kari-phone"), "Tillit")
     submit(run, attend(workshop, per, "per-phone"), "Tillit")
@@ -680,10 +681,10 @@ def test_a_facilitator_erases_for_a_person_on_request(alice_client, full_program
 
 
 def test_privacy_notice_on_join_and_personal_pages(client, kari, workshop):
-    join = client.get(reverse("workshops:join")).text
+    join = client.get(reverse("live:join")).text
     assert "Who is responsible" in join
-    workshop.start_day(by=None)
-    join_day = client.get(reverse("workshops:join_day", args=[workshop.join_code])).text
+    live_day.start(workshop, by=None)
+    join_day = client.get(reverse("live:join_day", args=[workshop.join_code])).text
     assert "Seljord kommune runs this programme and is responsible for your data." in join_day
     page = signed_in(kari).get(reverse("personal:personal_page")).text
     assert "deleted 365 days after the programme's last day" in page

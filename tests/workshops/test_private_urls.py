@@ -22,7 +22,9 @@ from django.test import Client
 from django.urls import URLResolver, get_resolver, reverse
 
 from exercises.models import Exercise, Run, Submission
-from workshops import broadcast, identity, personal
+from live import broadcast
+from live import day as live_day
+from workshops import identity, personal
 from workshops.identity import DEVICE_COOKIE
 from workshops.models import ActionLearningAnswer, Attendee, KnownDevice, Participant, Workshop
 
@@ -120,26 +122,24 @@ def day(workshop, agenda, alice, programme, group):
     )
     per = Participant.objects.create(programme=programme, name="Per Hansen", network_group=group)
     Exercise.objects.create(agenda_item=agenda[0], kind="word_cloud", settings={})
-    workshop.start_day(by=alice)
+    live_day.start(workshop, by=alice)
     karis_phone = _phone("kari-phone")
-    karis_phone.post(
-        reverse("workshops:join_day", args=[workshop.join_code]), {"participant": kari.pk}
-    )
+    karis_phone.post(reverse("live:join_day", args=[workshop.join_code]), {"participant": kari.pk})
     identity.prove(kari, identity.device_hash("kari-phone"), "code")
     karis_phone.post(
-        reverse("exercises:submit", args=[workshop.join_code, Run.objects.get().pk]),
+        reverse("live:submit", args=[workshop.join_code, Run.objects.get().pk]),
         {"text": "KARI-WORD", "token": uuid.uuid4()},
     )
-    workshop.end_day(by=alice, expected_version=None)
+    live_day.end(workshop, by=alice, expected_version=None)
 
     day2 = Workshop.objects.create(programme=programme, number=3, date=dt.date(2026, 12, 3))
     item = day2.add_item(kind="exercise", title="Ordsky", duration_minutes=10)
     Exercise.objects.create(agenda_item=item, kind="word_cloud", settings={})
-    day2.start_day(by=alice)
+    live_day.start(day2, by=alice)
     personal.save_answer(kari, Q.MARKED_BY, "KARI-PRIVATE project", shared=False)
     personal.save_answer(kari, Q.TRIED, "KARI-PRIVATE tried", shared=False, workshop=day2)
     per_phone = _phone("per-phone")
-    per_phone.post(reverse("workshops:join_day", args=[day2.join_code]), {"participant": per.pk})
+    per_phone.post(reverse("live:join_day", args=[day2.join_code]), {"participant": per.pk})
     identity.prove(per, identity.device_hash("per-phone"), "code")
     # Kari's new phone asked the facilitator to let it in (a request nobody else may follow).
     claim = identity.ask_facilitator(day2, kari, identity.device_hash("kari-new-phone"))
@@ -157,11 +157,11 @@ def _phone(device: str | None) -> Client:
 def _attackers(day) -> dict[str, Client]:
     workshop = day["workshop"]
     guest = _phone("guest-phone")
-    guest.post(reverse("workshops:join_day", args=[workshop.join_code]), {"display_name": "Gjest"})
+    guest.post(reverse("live:join_day", args=[workshop.join_code]), {"display_name": "Gjest"})
     picker, late = _phone("picker-phone"), _phone("late-picker-phone")
     for client in (picker, late):
         client.post(
-            reverse("workshops:join_day", args=[workshop.join_code]),
+            reverse("live:join_day", args=[workshop.join_code]),
             {"participant": day["kari"].pk},
         )
     assert Attendee.objects.get(workshop=workshop, participant=day["kari"]).device_hash == (

@@ -11,6 +11,7 @@ from django.test import Client
 from django.urls import reverse
 
 from exercises.models import Exercise, Run, Submission
+from live import day as live_day
 from tests.support import run_async
 from tests.workshops.test_live_views import Stream
 from workshops import bus
@@ -48,13 +49,13 @@ def day(workshop, agenda, alice):
     Exercise.objects.create(
         agenda_item=agenda[1], kind="word_cloud", settings={"prompt": "Hvilke verdier?"}
     )
-    workshop.start_day(by=alice)
+    live_day.start(workshop, by=alice)
     return workshop
 
 
 def phone_on(day) -> Client:
     phone = Client(headers={"accept-language": "en"})
-    phone.post(reverse("workshops:join_day", args=[day.join_code]), {"display_name": "Kari"})
+    phone.post(reverse("live:join_day", args=[day.join_code]), {"display_name": "Kari"})
     assert phone.cookies[DEVICE_COOKIE].value
     return phone
 
@@ -63,56 +64,54 @@ def test_every_live_page_answers_from_the_database(redis_down, day, alice, alice
     phone = phone_on(day)  # joining goes through the code throttle, kept in the cache
     assert Attendee.objects.filter(workshop=day, display_name="Kari").exists()
 
-    page = phone.get(reverse("workshops:phone", args=[day.join_code]))
+    page = phone.get(reverse("live:phone", args=[day.join_code]))
     assert page.status_code == 200
     assert "Velkommen!" in page.text
 
-    console = alice_client.get(reverse("workshops:console", args=[day.pk]))
+    console = alice_client.get(reverse("live:console", args=[day.pk]))
     assert console.status_code == 200
     assert "Velkommen!" in console.text
     assert "Phones connected: <strong" in console.text
     assert "data-connected>–</strong>" in console.text  # the count lives in Redis
     assert "Live updates are delayed" in console.text
 
-    presenter = alice_client.get(reverse("workshops:presenter", args=[day.pk]))
+    presenter = alice_client.get(reverse("live:presenter", args=[day.pk]))
     assert presenter.status_code == 200
     assert day.join_code in presenter.text
     assert "data-connected>–</strong>" in presenter.text
 
     join = Client(headers={"accept-language": "en"}).get(
-        reverse("workshops:join_day", args=[day.join_code])
+        reverse("live:join_day", args=[day.join_code])
     )
     assert join.status_code == 200
     assert "Who are you?" in join.text
 
 
 def test_a_wrong_join_code_is_still_just_wrong(redis_down, day):
-    page = Client(headers={"accept-language": "en"}).get(
-        reverse("workshops:join_day", args=["ZZZZZZ"])
-    )
+    page = Client(headers={"accept-language": "en"}).get(reverse("live:join_day", args=["ZZZZZZ"]))
     assert page.status_code == 404
     assert "There is no running day with the code ZZZZZZ." in page.text
 
 
 def test_the_facilitator_moves_the_day_and_the_phone_sees_it(redis_down, day, alice_client):
     phone = phone_on(day)
-    url = reverse("workshops:console_action", args=[day.pk, "next"])
+    url = reverse("live:console_action", args=[day.pk, "next"])
     answer = alice_client.post(url, {"version": day.version}, **HTMX)
     assert answer.status_code == 200
     assert "Relasjonsorientert ledelse" in answer.text
     assert "Live updates are delayed" in answer.text
     # What the phone's polling fetches.
-    now = phone.get(reverse("workshops:phone", args=[day.join_code]), **HTMX)
+    now = phone.get(reverse("live:phone", args=[day.join_code]), **HTMX)
     assert now.status_code == 200
     assert "Hvilke verdier?" in now.text
 
 
 def test_a_submission_is_saved(redis_down, day, alice):
-    day.go(+1, by=alice, expected_version=None)
+    live_day.advance(day, +1, by=alice, expected_version=None)
     run = Run.objects.get()
     phone = phone_on(day)
     answer = phone.post(
-        reverse("exercises:submit", args=[day.join_code, run.pk]),
+        reverse("live:submit", args=[day.join_code, run.pk]),
         {"text": "tillit", "token": uuid.uuid4()},
         **HTMX,
     )
@@ -125,10 +124,10 @@ def test_a_stream_without_the_bus_is_a_poll(redis_down, workshop, agenda, alice)
     """The stream sends the state from the database and ends, asking the browser to come
     back in a few seconds: each reconnection is one poll, and once the bus is back the
     stream stays open for pushes (no page reload, no script of its own)."""
-    workshop.start_day(by=alice)
+    live_day.start(workshop, by=alice)
     phone = phone_on(workshop)
     cookies = {DEVICE_COOKIE: phone.cookies[DEVICE_COOKIE].value}
-    path = reverse("workshops:phone_stream", args=[workshop.join_code])
+    path = reverse("live:phone_stream", args=[workshop.join_code])
 
     async def scenario():
         async with Stream(path, cookies) as stream:
@@ -160,7 +159,7 @@ def test_the_bus_warns_once_when_redis_goes_however_many_ask(redis_down, caplog,
 def test_the_notice_speaks_the_facilitators_language(
     redis_down, day, alice_client, language, notice
 ):
-    url = reverse("workshops:console", args=[day.pk])
+    url = reverse("live:console", args=[day.pk])
     assert notice in alice_client.get(url, HTTP_ACCEPT_LANGUAGE=language).text
 
 

@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from exercises.models import Exercise, Run, Submission
 from exercises.runs import ensure_run
+from live import day as live_day
 from workshops.models import AgendaItem, LiveEvent, Workshop
 
 
@@ -16,17 +17,17 @@ def ended(workshop, alice):
     talk = workshop.add_item(kind="talk", title="Velkommen", duration_minutes=10)
     item = workshop.add_item(kind="exercise", title="Ordsky", duration_minutes=10)
     Exercise.objects.create(agenda_item=item, kind="word_cloud", settings={"prompt": "Hva?"})
-    workshop.start_day(by=alice)
-    workshop.go(+1, by=alice, expected_version=workshop.version)
+    live_day.start(workshop, by=alice)
+    live_day.advance(workshop, +1, by=alice, expected_version=workshop.version)
     run = ensure_run(workshop, item)
     Submission.objects.create(run=run, key="word", text="Tillit", token="0" * 32)
-    workshop.end_day(by=alice, expected_version=workshop.version)
+    live_day.end(workshop, by=alice, expected_version=workshop.version)
     assert talk.pk
     return workshop
 
 
 def reopen_url(workshop) -> str:
-    return reverse("workshops:workshop_reopen", args=[workshop.pk])
+    return reverse("live:workshop_reopen", args=[workshop.pk])
 
 
 def test_the_page_says_what_reopening_does(alice_client, ended):
@@ -52,9 +53,9 @@ def test_reopening_keeps_the_results_and_unlocks_the_day(alice_client, alice, en
     assert LiveEvent.objects.filter(workshop=ended, action="reopen").count() == 1
     assert Submission.objects.filter(run__workshop=ended).count() == 1
     page = alice_client.get(ended.get_absolute_url()).content.decode()
-    assert reverse("workshops:console", args=[ended.pk]) in page
+    assert reverse("live:console", args=[ended.pk]) in page
     # Run again: the actual times are measured afresh, the run goes on with what it had.
-    ended.start_day(by=alice, expected_version=ended.version)
+    live_day.start(ended, by=alice, expected_version=ended.version)
     assert list(ended.agenda_items.exclude(position=0).values_list("started_at", flat=True)) == [
         None
     ]
@@ -71,7 +72,7 @@ def test_a_stale_page_does_not_reopen_twice(alice_client, ended):
 def test_a_finished_days_agenda_is_locked(alice_client, ended):
     count = AgendaItem.objects.filter(workshop=ended).count()
     response = alice_client.post(
-        reverse("workshops:agenda_add", args=[ended.pk]),
+        reverse("exercises:agenda_add", args=[ended.pk]),
         {"kind": "talk", "title": "Ekstra", "duration_minutes": 5},
     )
     assert response.status_code == 302 and response["Location"] == reopen_url(ended)
@@ -81,7 +82,7 @@ def test_a_finished_days_agenda_is_locked(alice_client, ended):
         reopen_url(ended)
     )
     response = alice_client.post(
-        reverse("workshops:agenda_item_delete", args=[item.pk]), headers={"HX-Request": "true"}
+        reverse("exercises:agenda_item_delete", args=[item.pk]), headers={"HX-Request": "true"}
     )
     assert response["HX-Redirect"] == reopen_url(ended)
     assert AgendaItem.objects.filter(pk=item.pk).exists()

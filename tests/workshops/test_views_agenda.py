@@ -10,7 +10,7 @@ HTMX = {"HTTP_HX_REQUEST": "true"}
 
 
 def test_day_page_shows_the_agenda_with_computed_times(alice_client, workshop, agenda):
-    page = alice_client.get(reverse("workshops:workshop_detail", args=[workshop.pk]))
+    page = alice_client.get(reverse("exercises:workshop_detail", args=[workshop.pk]))
     text = page.text
     assert "08:30–09:00" in text
     assert "09:45–10:30" in text  # the exercise after the pause
@@ -19,14 +19,14 @@ def test_day_page_shows_the_agenda_with_computed_times(alice_client, workshop, a
 
 
 def test_htmx_request_gets_only_the_agenda_fragment(alice_client, workshop, agenda):
-    page = alice_client.get(reverse("workshops:workshop_detail", args=[workshop.pk]), **HTMX)
+    page = alice_client.get(reverse("exercises:workshop_detail", args=[workshop.pk]), **HTMX)
     assert page.text.lstrip().startswith('<section id="agenda"')
     assert "<html" not in page.text
 
 
 def test_adding_an_item_redraws_the_times(alice_client, workshop, agenda):
     response = alice_client.post(
-        reverse("workshops:agenda_add", args=[workshop.pk]),
+        reverse("exercises:agenda_add", args=[workshop.pk]),
         {"kind": "pause", "title": "Kaffe", "duration_minutes": 20, "token": uuid.uuid4()},
         **HTMX,
     )
@@ -42,7 +42,7 @@ def test_adding_an_item_redraws_the_times(alice_client, workshop, agenda):
 
 def test_a_double_submitted_add_makes_one_item(alice_client, workshop):
     data = {"kind": "talk", "title": "Velkommen", "duration_minutes": 30, "token": uuid.uuid4()}
-    url = reverse("workshops:agenda_add", args=[workshop.pk])
+    url = reverse("exercises:agenda_add", args=[workshop.pk])
     alice_client.post(url, data, **HTMX)
     alice_client.post(url, data, **HTMX)
     alice_client.post(url, data)
@@ -51,7 +51,7 @@ def test_a_double_submitted_add_makes_one_item(alice_client, workshop):
 
 def test_zero_minutes_is_refused_with_a_message_and_keeps_the_input(alice_client, workshop):
     response = alice_client.post(
-        reverse("workshops:agenda_add", args=[workshop.pk]),
+        reverse("exercises:agenda_add", args=[workshop.pk]),
         {"kind": "talk", "title": "Tomt punkt", "duration_minutes": 0},
         **HTMX,
     )
@@ -63,7 +63,7 @@ def test_zero_minutes_is_refused_with_a_message_and_keeps_the_input(alice_client
 
 def test_missing_title_and_duration_are_named(alice_client, workshop):
     response = alice_client.post(
-        reverse("workshops:agenda_add", args=[workshop.pk]), {"kind": "talk"}, **HTMX
+        reverse("exercises:agenda_add", args=[workshop.pk]), {"kind": "talk"}, **HTMX
     )
     assert "Give the item a title." in response.text
     assert "Give the item a duration in minutes." in response.text
@@ -71,16 +71,16 @@ def test_missing_title_and_duration_are_named(alice_client, workshop):
 
 def test_titles_are_escaped(alice_client, workshop):
     alice_client.post(
-        reverse("workshops:agenda_add", args=[workshop.pk]),
+        reverse("exercises:agenda_add", args=[workshop.pk]),
         {"kind": "talk", "title": "<script>alert(1)</script>", "duration_minutes": 5},
     )
-    page = alice_client.get(reverse("workshops:workshop_detail", args=[workshop.pk]))
+    page = alice_client.get(reverse("exercises:workshop_detail", args=[workshop.pk]))
     assert "<script>alert(1)</script>" not in page.text
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page.text
 
 
 def test_edit_shows_the_inline_form_and_saves(alice_client, workshop, agenda):
-    url = reverse("workshops:agenda_item_edit", args=[agenda[1].pk])
+    url = reverse("exercises:agenda_item_edit", args=[agenda[1].pk])
     form = alice_client.get(url, **HTMX)
     assert 'name="edit-title"' in form.text
     response = alice_client.post(
@@ -94,7 +94,7 @@ def test_edit_shows_the_inline_form_and_saves(alice_client, workshop, agenda):
 
 
 def test_edit_with_zero_minutes_keeps_the_old_value(alice_client, workshop, agenda):
-    url = reverse("workshops:agenda_item_edit", args=[agenda[1].pk])
+    url = reverse("exercises:agenda_item_edit", args=[agenda[1].pk])
     response = alice_client.post(
         url, {"edit-kind": "talk", "edit-title": "X", "edit-duration_minutes": 0}, **HTMX
     )
@@ -105,7 +105,7 @@ def test_edit_with_zero_minutes_keeps_the_old_value(alice_client, workshop, agen
 
 def test_move_redraws_and_announces(alice_client, workshop, agenda):
     response = alice_client.post(
-        reverse("workshops:agenda_item_move", args=[agenda[2].pk]), {"direction": "up"}, **HTMX
+        reverse("exercises:agenda_item_move", args=[agenda[2].pk]), {"direction": "up"}, **HTMX
     )
     assert "Moved “Pause” to place 2." in response.text
     assert f'data-focus="move-up-{agenda[2].pk}"' in response.text
@@ -114,14 +114,14 @@ def test_move_redraws_and_announces(alice_client, workshop, agenda):
 
 
 def test_move_needs_a_direction(alice_client, agenda):
-    response = alice_client.post(reverse("workshops:agenda_item_move", args=[agenda[0].pk]))
+    response = alice_client.post(reverse("exercises:agenda_item_move", args=[agenda[0].pk]))
     assert response.status_code == 400
 
 
 def test_reorder_from_drag_and_drop(alice_client, workshop, agenda):
     order = [agenda[i].pk for i in (1, 0, 2, 3, 4, 5)]
     response = alice_client.post(
-        reverse("workshops:agenda_reorder", args=[workshop.pk]), {"order": order}, **HTMX
+        reverse("exercises:agenda_reorder", args=[workshop.pk]), {"order": order}, **HTMX
     )
     assert response.status_code == 200
     assert list(workshop.agenda_items.values_list("pk", flat=True)) == order
@@ -130,7 +130,7 @@ def test_reorder_from_drag_and_drop(alice_client, workshop, agenda):
 def test_stale_reorder_is_refused_with_the_current_order(alice_client, workshop, agenda):
     AgendaItem.objects.filter(pk=agenda[5].pk).delete()
     response = alice_client.post(
-        reverse("workshops:agenda_reorder", args=[workshop.pk]),
+        reverse("exercises:agenda_reorder", args=[workshop.pk]),
         {"order": [i.pk for i in agenda]},
         **HTMX,
     )
@@ -140,7 +140,7 @@ def test_stale_reorder_is_refused_with_the_current_order(alice_client, workshop,
 
 def test_delete_item(alice_client, workshop, agenda):
     response = alice_client.post(
-        reverse("workshops:agenda_item_delete", args=[agenda[0].pk]), **HTMX
+        reverse("exercises:agenda_item_delete", args=[agenda[0].pk]), **HTMX
     )
     assert "Deleted “Velkommen!”." in response.text
     assert "08:30–09:00" in response.text  # the next item moved up to the start
@@ -149,7 +149,7 @@ def test_delete_item(alice_client, workshop, agenda):
 
 def test_overrun_is_flagged(alice_client, workshop, agenda):
     workshop.add_item(kind="exercise", title="Lang økt", duration_minutes=180)
-    page = alice_client.get(reverse("workshops:workshop_detail", args=[workshop.pk]))
+    page = alice_client.get(reverse("exercises:workshop_detail", args=[workshop.pk]))
     assert "15 minutes over" in page.text
     assert "agenda-item--late" in page.text
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 import asyncio
 import uuid
 from functools import partial
-from typing import TYPE_CHECKING
 
 from asgiref.sync import sync_to_async
 from django.conf import settings
@@ -26,7 +25,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect, reswap, retarget
 
-from workshops import broadcast, identity, personal, tasks, throttle
+from exercises.models import Run
+from exercises.runs import current_run, place_late
+from live import broadcast, day
+from workshops import identity, personal, tasks, throttle
 from workshops.access import get_workshop_for
 from workshops.bus import ENDED, POLL_SECONDS, get_bus
 from workshops.forms import CodeForm, JoinCodeForm, JoinNameForm
@@ -40,9 +42,6 @@ from workshops.models import (
     Workshop,
     normalise_join_code,
 )
-
-if TYPE_CHECKING:
-    from exercises.models import Run
 
 
 def _language() -> str:
@@ -58,22 +57,23 @@ def _language() -> str:
 def console(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     workshop, access = get_workshop_for(request, pk, edit=True)
     context = {**broadcast.live_context(workshop), "access": access}
-    template = "workshops/live/console.html"
+    template = "live/console.html"
     return TemplateResponse(request, f"{template}#state" if request.htmx else template, context)
 
 
 # What each console button does: a transition method of Workshop and its arguments.
-ACTIONS: dict[str, tuple[str, dict]] = {
-    "start": ("start_day", {}),
-    "next": ("go", {"offset": +1}),
-    "previous": ("go", {"offset": -1}),
-    "timer_start": ("change_timer", {"action": "start"}),
-    "timer_pause": ("change_timer", {"action": "pause"}),
-    "timer_resume": ("change_timer", {"action": "resume"}),
-    "timer_plus": ("change_timer", {"action": "extend", "seconds": 60}),
-    "timer_minus": ("change_timer", {"action": "extend", "seconds": -60}),
-    "timer_end": ("change_timer", {"action": "end"}),
-    "end": ("end_day", {}),
+# The console's buttons, each one of the day's transitions (live/day.py).
+ACTIONS = {
+    "start": day.start,
+    "next": partial(day.advance, offset=+1),
+    "previous": partial(day.advance, offset=-1),
+    "timer_start": partial(day.change_timer, action="start"),
+    "timer_pause": partial(day.change_timer, action="pause"),
+    "timer_resume": partial(day.change_timer, action="resume"),
+    "timer_plus": partial(day.change_timer, action="extend", seconds=60),
+    "timer_minus": partial(day.change_timer, action="extend", seconds=-60),
+    "timer_end": partial(day.change_timer, action="end"),
+    "end": day.end,
 }
 
 
@@ -89,8 +89,7 @@ def console_action(request: AuthenticatedHttpRequest, pk: int, action: str) -> H
         return HttpResponseBadRequest(_("The page is out of date. Reload it and try again."))
     notice, stale = "", False
     try:
-        method, arguments = ACTIONS[action]
-        getattr(workshop, method)(by=request.user, expected_version=version, **arguments)
+        ACTIONS[action](workshop, by=request.user, expected_version=version)
     except StaleVersion:
         notice, stale = _("The day has moved on in another window. This is where it is now."), True
     except TransitionRefused as refused:
@@ -99,10 +98,10 @@ def console_action(request: AuthenticatedHttpRequest, pk: int, action: str) -> H
     if not request.htmx:
         if notice:
             messages.warning(request, notice)
-        return redirect("workshops:console", pk=workshop.pk)
+        return redirect("live:console", pk=workshop.pk)
     context = {**broadcast.live_context(workshop), "access": access, "notice": notice}
     return TemplateResponse(
-        request, "workshops/live/console.html#state", context, status=409 if stale else 200
+        request, "live/console.html#state", context, status=409 if stale else 200
     )
 
 
@@ -110,11 +109,11 @@ def _console_answer(request, workshop: Workshop, access, notice: str = "") -> Ht
     if not request.htmx:
         if notice:
             messages.warning(request, notice)
-        return redirect("workshops:console", pk=workshop.pk)
+        return redirect("live:console", pk=workshop.pk)
     workshop.refresh_from_db()
     context = {**broadcast.live_context(workshop), "access": access, "notice": notice}
     return TemplateResponse(
-        request, "workshops/live/console.html#state", context, status=409 if notice else 200
+        request, "live/console.html#state", context, status=409 if notice else 200
     )
 
 
@@ -122,7 +121,7 @@ def _people_answer(request, workshop: Workshop, access, notice: str = "") -> Htt
     if not request.htmx and request.method == "POST":
         if notice:
             messages.warning(request, notice)
-        return redirect("workshops:console_people", pk=workshop.pk)
+        return redirect("live:console_people", pk=workshop.pk)
     workshop.refresh_from_db()
     people = broadcast.people_of(workshop)
     context = {
@@ -134,7 +133,7 @@ def _people_answer(request, workshop: Workshop, access, notice: str = "") -> Htt
         "claims": broadcast.pending_claims(workshop) if workshop.is_live else [],
         "notice": notice,
     }
-    template = "workshops/live/people.html"
+    template = "live/people.html"
     return TemplateResponse(
         request,
         f"{template}#list" if request.htmx else template,
@@ -207,7 +206,7 @@ def console_roster_only(request: AuthenticatedHttpRequest, pk: int) -> HttpRespo
 def presenter(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     workshop, access = get_workshop_for(request, pk)
     context = broadcast.live_context(workshop)
-    template = "workshops/live/presenter.html"
+    template = "live/presenter.html"
     return TemplateResponse(request, f"{template}#stage" if request.htmx else template, context)
 
 
@@ -310,15 +309,15 @@ def _device_token(request: HttpRequest) -> str:
 def join(request: HttpRequest) -> HttpResponse:
     form = JoinCodeForm(request.POST if request.method == "POST" else request.GET or None)
     if form.is_bound and form.is_valid():
-        return redirect("workshops:join_day", code=form.cleaned_data["code"])
-    return TemplateResponse(request, "workshops/live/join.html", {"form": form})
+        return redirect("live:join_day", code=form.cleaned_data["code"])
+    return TemplateResponse(request, "live/join.html", {"form": form})
 
 
 def _wait_page(request: HttpRequest) -> HttpResponse:
     # The same answer for every code, right or wrong, found without looking the code up.
     return TemplateResponse(
         request,
-        "workshops/live/join.html",
+        "live/join.html",
         {
             "form": JoinCodeForm(),
             "error": _("Too many wrong codes from this network. Wait a little and try again."),
@@ -366,7 +365,7 @@ def _join_day(request: HttpRequest, code: str) -> tuple[HttpResponse, float]:
             "error": _("There is no running day with the code %(code)s.")
             % {"code": normalise_join_code(code)},
         }
-        return TemplateResponse(request, "workshops/live/join.html", context, status=404), delay
+        return TemplateResponse(request, "live/join.html", context, status=404), delay
     hashed = identity.device_of(request)
     mine = (
         Attendee.objects.filter(workshop=workshop, device_hash=hashed).first() if hashed else None
@@ -374,9 +373,9 @@ def _join_day(request: HttpRequest, code: str) -> tuple[HttpResponse, float]:
     if mine is not None and mine.is_removed:
         return _gone_page(request, workshop, identity.Gone("removed")), 0.0
     if mine is not None and request.method == "GET" and "change" not in request.GET:
-        return redirect("workshops:phone", code=workshop.join_code), 0.0
+        return redirect("live:phone", code=workshop.join_code), 0.0
     if mine is None and identity.arrive(workshop, hashed) is not None:
-        return redirect("workshops:phone", code=workshop.join_code), 0.0
+        return redirect("live:phone", code=workshop.join_code), 0.0
     return _pick_name(request, workshop, mine), 0.0
 
 
@@ -414,7 +413,7 @@ def _pick_name(request: HttpRequest, workshop: Workshop, mine: Attendee | None) 
                 attendee = identity.join(workshop, hashed, participant, name)
             except (identity.NameTaken, identity.ProofNeeded) as refused:
                 response = redirect(
-                    "workshops:join_taken", code=workshop.join_code, pk=refused.participant.pk
+                    "live:join_taken", code=workshop.join_code, pk=refused.participant.pk
                 )
                 return _with_device(response, request, token)
             except identity.Refused as refused:
@@ -422,10 +421,9 @@ def _pick_name(request: HttpRequest, workshop: Workshop, mine: Attendee | None) 
             else:
                 if new_phone:
                     throttle.count_join(request)
-                from exercises.runs import current_run, place_late  # exercises build on us
 
                 place_late(current_run(workshop), attendee)
-                response = redirect("workshops:phone", code=workshop.join_code)
+                response = redirect("live:phone", code=workshop.join_code)
                 return _with_device(response, request, token)
     query = request.GET.get("q", "").strip()
     roster_rows = _roster(workshop, identity.device_of(request))
@@ -433,7 +431,7 @@ def _pick_name(request: HttpRequest, workshop: Workshop, mine: Attendee | None) 
         roster_rows = [r for r in roster_rows if query.lower() in r["participant"].name.lower()]
     return TemplateResponse(
         request,
-        "workshops/live/join_name.html",
+        "live/join_name.html",
         {
             "workshop": workshop,
             "form": form,
@@ -456,7 +454,7 @@ def _join_taken(request: HttpRequest, code: str, pk: int) -> tuple[HttpResponse,
     shows it is the person, with their personal code or by asking the facilitator."""
     workshop = _live_day(code)
     if workshop is None:
-        return redirect("workshops:join_day", code=code), 0.0
+        return redirect("live:join_day", code=code), 0.0
     participant = get_object_or_404(workshop.programme.participants, pk=pk)
     return _prove(request, workshop, participant, taken=True)
 
@@ -470,7 +468,7 @@ def _prove(
     delay, error = 0.0, ""
     if request.method == "POST" and request.POST.get("action") == "ask":
         claim = identity.ask_facilitator(workshop, participant, hashed)
-        response = redirect("workshops:join_wait", code=workshop.join_code, pk=claim.pk)
+        response = redirect("live:join_wait", code=workshop.join_code, pk=claim.pk)
         return _with_device(response, request, token), 0.0
     if request.method == "POST" and request.POST.get("action") == "link":
         if participant.email and personal.may_mail(participant.email):
@@ -481,7 +479,7 @@ def _prove(
         return _with_device(
             TemplateResponse(
                 request,
-                "workshops/live/prove.html",
+                "live/prove.html",
                 _prove_context(workshop, participant, CodeForm(), taken=taken, sent=True),
             ),
             request,
@@ -498,10 +496,8 @@ def _prove(
             except identity.Refused as refused:
                 error = str(refused)
             else:
-                from exercises.runs import current_run, place_late  # exercises build on us
-
                 place_late(current_run(workshop), attendee)
-                response = redirect("workshops:phone", code=workshop.join_code)
+                response = redirect("live:phone", code=workshop.join_code)
                 return _with_device(response, request, token), 0.0
         else:
             delay = throttle.count_wrong(request, "code")
@@ -510,7 +506,7 @@ def _prove(
             )
     context = _prove_context(workshop, participant, form, taken=taken, error=error)
     status = 400 if form.is_bound or error else 200
-    response = TemplateResponse(request, "workshops/live/prove.html", context, status=status)
+    response = TemplateResponse(request, "live/prove.html", context, status=status)
     return _with_device(response, request, token), delay
 
 
@@ -541,9 +537,9 @@ def join_wait(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     )
     if claim.status == ClaimRequest.Status.APPROVED:
         if request.htmx:
-            return HttpResponseClientRedirect(reverse("workshops:phone", args=[code]))
-        return redirect("workshops:phone", code=workshop.join_code)
-    template = "workshops/live/wait.html"
+            return HttpResponseClientRedirect(reverse("live:phone", args=[code]))
+        return redirect("live:phone", code=workshop.join_code)
+    template = "live/wait.html"
     return TemplateResponse(
         request,
         f"{template}#status" if request.htmx else template,
@@ -559,7 +555,6 @@ def phone_attendee(request: HttpRequest, code: str) -> tuple[Workshop, Attendee,
     Join codes are unique among live days, and an ended day's code may have been given out
     again since: the latest day wins. A phone a facilitator removed is no one.
     """
-    from exercises.runs import current_run  # exercises build on workshops
 
     hashed = identity.device_of(request)
     if not hashed:
@@ -602,17 +597,15 @@ def phone_problem(
     }
     if request.htmx:
         # 409: htmx swaps it (base.html's responseHandling); into the alert, not the form.
-        response = TemplateResponse(
-            request, "workshops/live/_phone_alert.html", context, status=409
-        )
+        response = TemplateResponse(request, "live/_phone_alert.html", context, status=409)
         return reswap(retarget(response, "#phone-alert"), "innerHTML")
-    return TemplateResponse(request, "workshops/live/phone_problem.html", context, status=status)
+    return TemplateResponse(request, "live/phone_problem.html", context, status=status)
 
 
 def phone_lost(request: HttpRequest, code: str) -> HttpResponse:
     """The answer to a phone that sends something but is no one on the day (any more)."""
     workshop = _live_day(code)
-    join_again = reverse("workshops:join_day", args=[normalise_join_code(code)])
+    join_again = reverse("live:join_day", args=[normalise_join_code(code)])
     if workshop is None:
         return phone_problem(
             request,
@@ -650,9 +643,7 @@ def phone_lost(request: HttpRequest, code: str) -> HttpResponse:
 
 def _gone_page(request: HttpRequest, workshop: Workshop, gone: identity.Gone) -> HttpResponse:
     # A page like any other (200): the phone asked what it is now, and this is the answer.
-    return TemplateResponse(
-        request, "workshops/live/gone.html", {"workshop": workshop, "gone": gone}
-    )
+    return TemplateResponse(request, "live/gone.html", {"workshop": workshop, "gone": gone})
 
 
 @require_GET
@@ -664,7 +655,7 @@ def phone(request: HttpRequest, code: str) -> HttpResponse:
         gone = identity.why_gone(workshop, identity.device_of(request)) if workshop else None
         if gone is not None:
             return _gone_page(request, workshop, gone)
-        return redirect("workshops:join_day", code=code)
+        return redirect("live:join_day", code=code)
     return phone_page(request, workshop, attendee, run)
 
 
@@ -692,7 +683,7 @@ def phone_page(
         context["proven"] = identity.is_known(attendee.participant, attendee.device_hash)
         if context["proven"]:
             context["personal_code"] = personal.personal_code(attendee.participant)
-    template = "workshops/live/participant.html"
+    template = "live/participant.html"
     return TemplateResponse(
         request,
         f"{template}#now" if request.htmx else template,
@@ -713,7 +704,7 @@ def _phone_prove(request: HttpRequest, code: str) -> tuple[HttpResponse, float]:
     if attendee.participant is None or identity.is_known(
         attendee.participant, attendee.device_hash
     ):
-        return redirect("workshops:phone", code=code), 0.0
+        return redirect("live:phone", code=code), 0.0
     return _prove(request, workshop, attendee.participant, taken=False)
 
 
@@ -725,7 +716,7 @@ def phone_sign_out(request: HttpRequest, code: str) -> HttpResponse:
     if hashed:
         identity.sign_out_device(workshop, hashed)
     messages.info(request, _("You have signed out on this phone."))
-    return redirect("workshops:join_day", code=code) if workshop else redirect("workshops:join")
+    return redirect("live:join_day", code=code) if workshop else redirect("live:join")
 
 
 @require_GET
@@ -736,4 +727,46 @@ def phone_stream(request: HttpRequest, code: str) -> HttpResponse:
         workshop.pk,
         broadcast.channel(workshop.pk, "participants", language),
         lambda: broadcast.snapshot(workshop.pk, "participants", language),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def reopen(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """Run a finished day again, or change it: a page that says first what that does to the
+    day's results, and a button that reopens it (day.reopen)."""
+    workshop, access = get_workshop_for(request, pk, edit=True)
+    notice = ""
+    if request.method == "POST":
+        try:
+            version = int(request.POST.get("version", ""))
+        except ValueError:
+            version = None
+        try:
+            day.reopen(workshop, by=request.user, expected_version=version)
+        except StaleVersion:
+            notice = _("The day was changed in another window. Read this again.")
+        except TransitionRefused as refused:
+            notice = str(refused)
+        else:
+            messages.success(
+                request,
+                _(
+                    "The day is open again: change it, or run it from the console. "
+                    "Its results stay."
+                ),
+            )
+            return redirect(workshop)
+        workshop.refresh_from_db()
+    return TemplateResponse(
+        request,
+        "live/reopen.html",
+        {
+            "workshop": workshop,
+            "programme": workshop.programme,
+            "access": access,
+            "notice": notice,
+            "runs": workshop.runs.count(),
+        },
+        status=409 if notice else 200,
     )

@@ -13,14 +13,17 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.safestring import mark_safe
 
+from exercises.results import closing as closing_screen
+from exercises.results import own_day
+from exercises.runs import current_run, role_overview
 from workshops import identity
 from workshops.bus import get_bus
 from workshops.models import ClaimRequest, KnownDevice, Workshop
 
 TEMPLATES = {
-    "console": "workshops/live/console.html#state",
-    "presenter": "workshops/live/presenter.html#stage",
-    "participants": "workshops/live/participant.html#now",
+    "console": "live/console.html#state",
+    "presenter": "live/presenter.html#stage",
+    "participants": "live/participant.html#now",
 }
 
 
@@ -116,7 +119,6 @@ def live_context(workshop: Workshop, *, broadcast: bool = False, attendee=None, 
 def closing(workshop: Workshop) -> dict | None:
     if workshop.status != Workshop.Status.ENDED:
         return None
-    from exercises.results import closing as closing_screen  # exercises build on workshops
 
     return closing_screen(workshop)
 
@@ -124,7 +126,6 @@ def closing(workshop: Workshop) -> dict | None:
 def today(workshop: Workshop, attendee) -> list:
     if workshop.status != Workshop.Status.ENDED or attendee is None:
         return []
-    from exercises.results import own_day  # exercises build on workshops
 
     return own_day(workshop, attendee)
 
@@ -166,7 +167,6 @@ def exercise_context(workshop: Workshop, attendee=None, run=None) -> dict:
 
     A caller that has just looked the run up passes it, to spare the query.
     """
-    from exercises.runs import current_run, role_overview
 
     run = run or current_run(workshop)
     if run is None:

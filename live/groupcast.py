@@ -11,7 +11,7 @@ from django.template.loader import render_to_string
 from django.utils import translation
 
 from exercises.models import Group, Run
-from workshops.broadcast import LANGUAGES, sse_message
+from live.broadcast import LANGUAGES, sse_message
 from workshops.bus import get_bus
 
 REGROUP = "event: regroup\ndata: \n\n"
