@@ -312,46 +312,25 @@ def _text_form(settings, key: str, data=None, initial=None) -> TextForm:
     return TextForm(data, initial=initial, max_length=settings["max_station"], label=label)
 
 
-@dataclass(frozen=True)
-class _Sent:
-    """What a phone sent, with who sent it: the handler of each step takes one."""
-
-    run: Run
-    attendee: object
-    member: Member | None  # None for someone who is in no group
-    phase: str
-    data: dict
-    token: object
-    settings: dict
-
-
 def submit(run, attendee, data, token):
-    sent = _Sent(
-        run=run,
-        attendee=attendee,
-        member=Member.objects.filter(run=run, attendee=attendee).select_related("group").first(),
-        phase=run.current_phase().key,
-        data=data,
-        token=token,
-        settings=settings_of(run),
-    )
+    sent = common.sent(run, attendee, data, token, settings_of(run))
     # A comment is what a phone sends unless it says otherwise.
     return _STEPS.get(data.get("step", COMMENT), _submit_comment)(sent)
 
 
-def _submit_station(sent: _Sent) -> TextForm:
+def _submit_station(sent: common.Sent) -> TextForm:
     return _submit_group_text(
         sent, STATION, "write", gettext("The station is written in the first step.")
     )
 
 
-def _submit_final(sent: _Sent) -> TextForm:
+def _submit_final(sent: common.Sent) -> TextForm:
     return _submit_group_text(
         sent, FINAL, "home", gettext("The final version is written back home.")
     )
 
 
-def _submit_group_text(sent: _Sent, key: str, phase: str, other_phase: str) -> TextForm:
+def _submit_group_text(sent: common.Sent, key: str, phase: str, other_phase: str) -> TextForm:
     """The group's own text (its station, its final version), in the phase for it, by the
     member who may edit it; `other_phase` says why not in any other."""
     from exercises.runs import submit as save
@@ -378,7 +357,7 @@ def _submit_group_text(sent: _Sent, key: str, phase: str, other_phase: str) -> T
     return form
 
 
-def _submit_comment(sent: _Sent) -> TextForm:
+def _submit_comment(sent: common.Sent) -> TextForm:
     from exercises.runs import submit as save
 
     form = _comment_form(sent.settings, sent.data)

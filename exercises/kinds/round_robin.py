@@ -27,7 +27,7 @@ from django.utils.translation import gettext_lazy as _
 from exercises import grouping as groups
 from exercises.aggregate import borda_points, standings
 from exercises.kinds import common
-from exercises.models import Group, Member, Run
+from exercises.models import Group, Member
 from exercises.phases import Phase
 
 NAME = "round_robin"
@@ -327,48 +327,22 @@ def _ranking_form(run, group, attendee) -> RankingForm:
     )
 
 
-@dataclass(frozen=True)
-class _Sent:
-    """What a phone sent, with who sent it: the handler of each step takes one."""
-
-    run: Run
-    attendee: object
-    member: Member
-    group: Group  # locked for the transaction
-    phase: str
-    data: dict
-    token: object
-    settings: dict
-    form: PointForm
-
-
 def submit(run, attendee, data, token):
     settings = settings_of(run)
     form = PointForm(data, max_length=settings["max_length"])
-    member = Member.objects.filter(run=run, attendee=attendee).select_related("group").first()
-    if member is None:
+    sent = common.sent(run, attendee, data, token, settings)
+    if sent.member is None:
         return common.refuse(form, gettext("You are not in a group in this exercise."))
     handler = _STEPS.get(data.get("step", ""))
     if handler is None:
         return common.refuse(form, gettext("That is not something this exercise takes."))
     with transaction.atomic():
         # The group's row is the lock: two phones can't both take the same turn.
-        group = Group.objects.select_for_update().get(pk=member.group_id)
-        sent = _Sent(
-            run=run,
-            attendee=attendee,
-            member=member,
-            group=group,
-            phase=phase_key(run),
-            data=data,
-            token=token,
-            settings=settings,
-            form=form,
-        )
-        return handler(sent)
+        Group.objects.select_for_update().get(pk=sent.member.group_id)
+        return handler(sent, form)
 
 
-def _save(sent: _Sent, key: str, text: str, **options) -> PointForm:
+def _save(sent: common.Sent, key: str, text: str, **options) -> PointForm:
     """Save what was sent for the group, redraw the group's phones, and give back a fresh form."""
     from exercises.runs import submit as save
 
@@ -376,65 +350,63 @@ def _save(sent: _Sent, key: str, text: str, **options) -> PointForm:
         sent.run, sent.attendee, key=key, text=text, token=sent.token, **options
     )
     if created:
-        submission.group = sent.group
+        submission.group = sent.member.group
         submission.save(update_fields=["group"])
-        common.publish_group(sent.run, sent.group.pk)
+        common.publish_group(sent.run, sent.member.group_id)
     return PointForm(max_length=sent.settings["max_length"])
 
 
-def _turn_refused(sent: _Sent) -> PointForm | None:
+def _turn_refused(sent: common.Sent, form: PointForm) -> PointForm | None:
     """A point and a pass alike are taken in the rounds, by the person whose turn it is."""
     if sent.phase != "rounds":
-        return common.refuse(sent.form, gettext("The rounds are over."))
-    state = _turns(sent.run, sent.group, _members(sent.group), sent.settings)
+        return common.refuse(form, gettext("The rounds are over."))
+    group = sent.member.group
+    state = _turns(sent.run, group, _members(group), sent.settings)
     if state.finished or state.whose != sent.member.pk:
-        return common.refuse(sent.form, gettext("It is not your turn. Wait for it, please."))
+        return common.refuse(form, gettext("It is not your turn. Wait for it, please."))
     return None
 
 
-def _submit_point(sent: _Sent) -> forms.Form:
-    if (refused := _turn_refused(sent)) is not None:
+def _submit_point(sent: common.Sent, form: PointForm) -> forms.Form:
+    if (refused := _turn_refused(sent, form)) is not None:
         return refused
-    if not sent.form.is_valid():
-        return sent.form
-    text = sent.form.cleaned_data["text"].strip()
+    if not form.is_valid():
+        return form
+    text = form.cleaned_data["text"].strip()
     if not text:
-        return common.refuse(sent.form, gettext("Write your point, or pass."))
+        return common.refuse(form, gettext("Write your point, or pass."))
     return _save(sent, POINT, text)
 
 
-def _submit_pass(sent: _Sent) -> forms.Form:
-    if (refused := _turn_refused(sent)) is not None:
+def _submit_pass(sent: common.Sent, form: PointForm) -> forms.Form:
+    if (refused := _turn_refused(sent, form)) is not None:
         return refused
     return _save(sent, PASS, "–")
 
 
-def _submit_argument(sent: _Sent) -> forms.Form:
+def _submit_argument(sent: common.Sent, form: PointForm) -> forms.Form:
     if sent.phase != "arguments":
-        return common.refuse(sent.form, gettext("Replies open when the rounds are over."))
-    point = sent.run.submissions.filter(
-        group=sent.group, key=POINT, pk=sent.data.get("point")
-    ).first()
-    if not sent.form.is_valid():
-        return sent.form
-    text = sent.form.cleaned_data["text"].strip()
+        return common.refuse(form, gettext("Replies open when the rounds are over."))
+    group = sent.member.group
+    point = sent.run.submissions.filter(group=group, key=POINT, pk=sent.data.get("point")).first()
+    if not form.is_valid():
+        return form
+    text = form.cleaned_data["text"].strip()
     if point is None or not text:
-        return common.refuse(sent.form, gettext("Choose a point and write the argument."))
+        return common.refuse(form, gettext("Choose a point and write the argument."))
     # For or against is where the group stands when it arrives, not what the phone showed
     # when it was typed: the chair may have moved the group on meanwhile.
-    return _save(
-        sent, ARGUMENT, text, data={"point": point.pk, "side": _stage(sent.run, sent.group)}
-    )
+    return _save(sent, ARGUMENT, text, data={"point": point.pk, "side": _stage(sent.run, group)})
 
 
-def _submit_against(sent: _Sent) -> forms.Form:
+def _submit_against(sent: common.Sent, form: PointForm) -> forms.Form:
     if sent.member.role != "chair":
-        return common.refuse(sent.form, gettext("The chair moves the group on."))
+        return common.refuse(form, gettext("The chair moves the group on."))
     return _save(sent, AGAINST, "–")
 
 
-def _submit_ranking(sent: _Sent) -> forms.Form:
-    points = list(sent.run.submissions.filter(group=sent.group, key=POINT))
+def _submit_ranking(sent: common.Sent, form: PointForm) -> forms.Form:
+    points = list(sent.run.submissions.filter(group=sent.member.group, key=POINT))
     ranking = RankingForm(sent.data, points=points)
     if sent.phase != "rank":
         return common.refuse(ranking, gettext("Ranking comes last."))
@@ -443,6 +415,8 @@ def _submit_ranking(sent: _Sent) -> forms.Form:
     return _save(sent, RANKING, "–", replace=True, data={"order": ranking.cleaned_data["order"]})
 
 
+# Each step a phone sends, with its handler; each is called holding the group's lock, with the
+# point form as it was sent.
 _STEPS = {
     POINT: _submit_point,
     PASS: _submit_pass,
