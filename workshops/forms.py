@@ -113,6 +113,10 @@ class ParticipantForm(forms.ModelForm):
         fields = ["name", "email", "title", "network_group"]
         error_messages = {"name": {"required": _("Write the participant's name.")}}
 
+    # Attributes, not inline: a row of an imported roster words them as parts of its message.
+    name_taken = _("%(name)s is already on the roster.")
+    email_taken = _("Someone on the roster already has this email address.")
+
     def __init__(self, *args, programme: Programme, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.programme = programme
@@ -126,18 +130,32 @@ class ParticipantForm(forms.ModelForm):
     def clean_name(self) -> str:
         name = " ".join(self.cleaned_data["name"].split())
         if self._others().filter(name__iexact=name).exists():
-            raise forms.ValidationError(
-                _("%(name)s is already on the roster."), params={"name": name}, code="duplicate"
-            )
+            raise forms.ValidationError(self.name_taken, params={"name": name}, code="duplicate")
         return name
 
     def clean_email(self) -> str:
         email = self.cleaned_data["email"].strip()
         if email and self._others().filter(email__iexact=email).exists():
-            raise forms.ValidationError(
-                _("Someone on the roster already has this email address."), code="duplicate"
-            )
+            raise forms.ValidationError(self.email_taken, code="duplicate")
         return email
+
+
+class RosterRowForm(ParticipantForm):
+    """One row of an imported roster. Its messages follow "Row 3: " and are joined with "; "
+    when a row has several problems."""
+
+    class Meta(ParticipantForm.Meta):
+        error_messages = {
+            "name": {
+                "required": _("the name is missing"),
+                "max_length": _("the name is longer than 120 characters"),
+            },
+            "email": {"invalid": _("“%(value)s” is not a valid email address")},
+            "title": {"max_length": _("the title is longer than 120 characters")},
+        }
+
+    name_taken = _("%(name)s is already on the roster")
+    email_taken = _("the email address is already on the roster")
 
 
 class NetworkGroupForm(forms.ModelForm):

@@ -11,11 +11,10 @@ import io
 from collections import Counter
 from dataclasses import dataclass, field
 
-from django.core.exceptions import ValidationError
-from django.core.validators import validate_email
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from workshops.forms import RosterRowForm
 from workshops.models import NetworkGroup, Participant, Programme
 
 HEADER_ALIASES = {
@@ -95,11 +94,6 @@ def import_roster(programme: Programme, data: bytes) -> ImportResult:
         )
         return result
 
-    groups = {g.name.lower(): g for g in programme.groups.all()}
-    existing_names = {n.lower() for n in programme.participants.values_list("name", flat=True)}
-    existing_emails = {
-        e.lower() for e in programme.participants.exclude(email="").values_list("email", flat=True)
-    }
     rows = []
     for line_number, raw in enumerate(reader, start=2):
         if not any(cell.strip() for cell in raw):
@@ -116,50 +110,42 @@ def import_roster(programme: Programme, data: bytes) -> ImportResult:
 
         rows.append((line_number, cell("name"), cell("email"), cell("title"), cell("group")))
 
+    # The form checks a row against the roster; only the file knows its own duplicates.
     name_counts = Counter(name.lower() for _line, name, *_rest in rows if name)
     email_counts = Counter(email.lower() for _line, _name, email, *_rest in rows if email)
+    groups = {g.name.lower(): g for g in programme.groups.all()}
     participants = []
     for line_number, name, email, title, group_name in rows:
-        problems = []
-        if not name:
-            problems.append(_("the name is missing"))
-        elif name.lower() in existing_names:
-            problems.append(_("%(name)s is already on the roster") % {"name": name})
-        elif name_counts[name.lower()] > 1:
-            problems.append(_("%(name)s appears more than once in the file") % {"name": name})
-        if len(name) > 120:
-            problems.append(_("the name is longer than 120 characters"))
-        if email:
-            try:
-                validate_email(email)
-            except ValidationError:
-                problems.append(_("“%(email)s” is not a valid email address") % {"email": email})
-            else:
-                if email.lower() in existing_emails:
-                    problems.append(_("the email address is already on the roster"))
-                elif email_counts[email.lower()] > 1:
-                    problems.append(_("the email address appears more than once in the file"))
-        if len(title) > 120:
-            problems.append(_("the title is longer than 120 characters"))
-        group = None
-        if group_name:
-            group = groups.get(group_name.lower())
-            if group is None:
-                problems.append(
-                    _("there is no network group called “%(group)s”") % {"group": group_name}
-                )
-        if problems:
+        group = groups.get(group_name.lower())
+        form = RosterRowForm(
+            {
+                "name": name,
+                "email": email,
+                "title": title,
+                "network_group": group.pk if group else "",
+            },
+            programme=programme,
+            instance=Participant(programme=programme),
+        )
+        form.is_valid()
+        if not form.has_error("name") and name_counts[name.lower()] > 1:
+            form.add_error(
+                "name", _("%(name)s appears more than once in the file") % {"name": name}
+            )
+        if email and not form.has_error("email") and email_counts[email.lower()] > 1:
+            form.add_error("email", _("the email address appears more than once in the file"))
+        if group_name and group is None:
+            form.add_error(
+                "network_group",
+                _("there is no network group called “%(group)s”") % {"group": group_name},
+            )
+        if form.errors:
+            # In the order of the columns, whichever check found the problem.
+            problems = [message for field in form.fields for message in form.errors.get(field, [])]
+            problems += form.non_field_errors()
             result.errors.append(RowError(line_number, "; ".join(problems)))
         else:
-            participants.append(
-                Participant(
-                    programme=programme,
-                    name=name,
-                    email=email,
-                    title=title,
-                    network_group=group,
-                )
-            )
+            participants.append(form.save(commit=False))
 
     if not rows and not result.errors:
         result.errors.append(RowError(2, _("The file has no participants below the header.")))

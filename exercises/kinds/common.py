@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from types import ModuleType
 
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy
 
+from exercises.models import Member, Run
 from exercises.phases import Phase
 from workshops import push
 
@@ -188,3 +190,32 @@ def source_output(source, group) -> list[str]:
         return []
     source_group = source.groups.filter(number=group.number).first()
     return source.module.group_output(source, source_group) if source_group else []
+
+
+# What a phone sends. A kind that takes several steps (a point, a pass, a ranking …) reads the
+# step and hands what was sent to the step's own handler.
+
+
+@dataclass(frozen=True)
+class Sent:
+    """What a phone sent to a kind's submit, with who sent it and where the run stands."""
+
+    run: Run
+    attendee: object
+    member: Member | None  # the sender's place in a group of the run; None outside any group
+    phase: str  # the key of the run's current phase
+    data: dict
+    token: object
+    settings: dict
+
+
+def sent(run, attendee, data, token, settings: dict) -> Sent:
+    return Sent(
+        run=run,
+        attendee=attendee,
+        member=Member.objects.filter(run=run, attendee=attendee).select_related("group").first(),
+        phase=run.current_phase().key,
+        data=data,
+        token=token,
+        settings=settings,
+    )

@@ -313,47 +313,67 @@ def _text_form(settings, key: str, data=None, initial=None) -> TextForm:
 
 
 def submit(run, attendee, data, token):
+    sent = common.sent(run, attendee, data, token, settings_of(run))
+    # A comment is what a phone sends unless it says otherwise.
+    return _STEPS.get(data.get("step", COMMENT), _submit_comment)(sent)
+
+
+def _submit_station(sent: common.Sent) -> TextForm:
+    return _submit_group_text(
+        sent, STATION, "write", gettext("The station is written in the first step.")
+    )
+
+
+def _submit_final(sent: common.Sent) -> TextForm:
+    return _submit_group_text(
+        sent, FINAL, "home", gettext("The final version is written back home.")
+    )
+
+
+def _submit_group_text(sent: common.Sent, key: str, phase: str, other_phase: str) -> TextForm:
+    """The group's own text (its station, its final version), in the phase for it, by the
+    member who may edit it; `other_phase` says why not in any other."""
     from exercises.runs import submit as save
 
-    settings = settings_of(run)
-    key = run.current_phase().key
-    step = data.get("step", COMMENT)
-    member = Member.objects.filter(run=run, attendee=attendee).select_related("group").first()
-    if step in (STATION, FINAL):
-        form = _text_form(settings, "home" if step == FINAL else "write", data)
-        if member is None:
-            return common.refuse(form, gettext("You are not in a group in this exercise."))
-        if step == STATION and key != "write":
-            return common.refuse(form, gettext("The station is written in the first step."))
-        if step == FINAL and key != "home":
-            return common.refuse(form, gettext("The final version is written back home."))
-        if not can_edit(member, list(member.group.members.all())):
-            return common.refuse(form, gettext("The secretary writes your group's text."))
-        if not form.is_valid():
-            return form
-        # One transaction: the projector and console are redrawn after commit, with the group.
-        with transaction.atomic():
-            submission, created = save(
-                run, attendee, key=step, text=form.cleaned_data["text"], token=token
-            )
-            if created:
-                submission.group = member.group
-                submission.save(update_fields=["group"])
-                common.publish_group(run, member.group_id)
+    form = _text_form(sent.settings, phase, sent.data)
+    member = sent.member
+    if member is None:
+        return common.refuse(form, gettext("You are not in a group in this exercise."))
+    if sent.phase != phase:
+        return common.refuse(form, other_phase)
+    if not can_edit(member, list(member.group.members.all())):
+        return common.refuse(form, gettext("The secretary writes your group's text."))
+    if not form.is_valid():
         return form
-    form = _comment_form(settings, data)
+    # One transaction: the projector and console are redrawn after commit, with the group.
+    with transaction.atomic():
+        submission, created = save(
+            sent.run, sent.attendee, key=key, text=form.cleaned_data["text"], token=sent.token
+        )
+        if created:
+            submission.group = member.group
+            submission.save(update_fields=["group"])
+            common.publish_group(sent.run, member.group_id)
+    return form
+
+
+def _submit_comment(sent: common.Sent) -> TextForm:
+    from exercises.runs import submit as save
+
+    form = _comment_form(sent.settings, sent.data)
+    member = sent.member
     if member is None:
         return common.refuse(form, gettext("You are not in a group in this exercise."))
     if member.role == "host":
         return common.refuse(
             form, gettext("You are the host: you stay at your station, and visitors come to you.")
         )
-    stations = list(run.groups.order_by("number"))
+    stations = list(sent.run.groups.order_by("number"))
     try:
-        visit = int(data.get("visit", ""))
+        visit = int(sent.data.get("visit", ""))
     except ValueError:
         visit = 0
-    if not 1 <= visit <= visits_begun(key, len(stations)):
+    if not 1 <= visit <= visits_begun(sent.phase, len(stations)):
         return common.refuse(form, gettext("Comments open when the walk begins."))
     if not form.is_valid():
         return form
@@ -361,19 +381,22 @@ def submit(run, attendee, data, token):
     station = stations[station_for(len(stations), index, visit)]
     with transaction.atomic():
         submission, created = save(
-            run,
-            attendee,
+            sent.run,
+            sent.attendee,
             key=COMMENT,
             text=form.cleaned_data["text"],
-            token=token,
+            token=sent.token,
             data={"from": member.group_id, "visit": visit},
         )
         if created:
             submission.group = station
             submission.save(update_fields=["group"])
-            common.publish_group(run, station.pk)  # the host sees it arrive
-            common.publish_group(run, member.group_id)  # the visitor's group sees what it left
-    return _comment_form(settings)
+            common.publish_group(sent.run, station.pk)  # the host sees it arrive
+            common.publish_group(sent.run, member.group_id)  # the visitor's group sees what it left
+    return _comment_form(sent.settings)
+
+
+_STEPS = {STATION: _submit_station, FINAL: _submit_final, COMMENT: _submit_comment}
 
 
 def context(run, attendee=None) -> dict:

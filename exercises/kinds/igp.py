@@ -110,51 +110,67 @@ class TextForm(forms.Form):
 
 
 def submit(run, attendee, data, token):
+    sent = common.sent(run, attendee, data, token, settings_of(run))
+    # A note is what a phone sends unless it says otherwise.
+    return _STEPS.get(data.get("step", "note"), _submit_note)(sent)
+
+
+def _submit_remove(sent: common.Sent) -> TextForm:
+    max_length, member = sent.settings["max_length"], sent.member
+    form = TextForm(None, max_length=max_length, label="")
+    if sent.phase != "group" or member is None or member.role != "secretary":
+        return common.refuse(form, gettext("Only the secretary changes the group's list."))
+    sent.run.submissions.filter(key=OUTPUT, group=member.group, pk=sent.data.get("item")).delete()
+    common.publish_group(sent.run, member.group_id)
+    return TextForm(max_length=max_length, label="")
+
+
+def _submit_output(sent: common.Sent) -> TextForm:
     from exercises.runs import submit as save
 
-    settings = settings_of(run)
-    key = phase_key(run)
-    member = Member.objects.filter(run=run, attendee=attendee).select_related("group").first()
-    step = data.get("step", "note")
-    if step == "remove":
-        form = TextForm(None, max_length=settings["max_length"], label="")
-        if key != "group" or member is None or member.role != "secretary":
-            return common.refuse(form, gettext("Only the secretary changes the group's list."))
-        run.submissions.filter(key=OUTPUT, group=member.group, pk=data.get("item")).delete()
-        common.publish_group(run, member.group_id)
-        return TextForm(max_length=settings["max_length"], label="")
-    if step == "output":
-        form = TextForm(data, max_length=settings["max_length"], label=_("Agreed point"))
-        if key != "group" or member is None or member.role != "secretary":
-            return common.refuse(form, gettext("Only the secretary writes the group's list."))
-        if not form.is_valid():
-            return form
-        if run.submissions.filter(key=OUTPUT, group=member.group).count() >= settings["target"]:
-            return common.refuse(
-                form,
-                gettext("The list has %(target)s points, as many as the task asks for.")
-                % {"target": settings["target"]},
-            )
-        submission, created = save(
-            run, attendee, key=OUTPUT, text=form.cleaned_data["text"], token=token
+    settings, member = sent.settings, sent.member
+    form = TextForm(sent.data, max_length=settings["max_length"], label=_("Agreed point"))
+    if sent.phase != "group" or member is None or member.role != "secretary":
+        return common.refuse(form, gettext("Only the secretary writes the group's list."))
+    if not form.is_valid():
+        return form
+    if sent.run.submissions.filter(key=OUTPUT, group=member.group).count() >= settings["target"]:
+        return common.refuse(
+            form,
+            gettext("The list has %(target)s points, as many as the task asks for.")
+            % {"target": settings["target"]},
         )
-        if created:
-            submission.group = member.group
-            submission.save(update_fields=["group"])
-            common.publish_group(run, member.group_id)
-        return TextForm(max_length=settings["max_length"], label=_("Agreed point"))
-    form = TextForm(data, max_length=settings["max_length"], label=_("Your note"))
-    if key == "plenary":
+    submission, created = save(
+        sent.run, sent.attendee, key=OUTPUT, text=form.cleaned_data["text"], token=sent.token
+    )
+    if created:
+        submission.group = member.group
+        submission.save(update_fields=["group"])
+        common.publish_group(sent.run, member.group_id)
+    return TextForm(max_length=settings["max_length"], label=_("Agreed point"))
+
+
+def _submit_note(sent: common.Sent) -> TextForm:
+    from exercises.runs import submit as save
+
+    max_length, member = sent.settings["max_length"], sent.member
+    form = TextForm(sent.data, max_length=max_length, label=_("Your note"))
+    if sent.phase == "plenary":
         return common.refuse(form, gettext("The notes are closed; we are in plenary now."))
     if not form.is_valid():
         return form
-    submission, created = save(run, attendee, key=NOTE, text=form.cleaned_data["text"], token=token)
+    submission, created = save(
+        sent.run, sent.attendee, key=NOTE, text=form.cleaned_data["text"], token=sent.token
+    )
     if created and member is not None:
         submission.group = member.group
         submission.save(update_fields=["group"])
-        if key == "group":  # shared notes: the group sees the new one at once
-            common.publish_group(run, member.group_id)
-    return TextForm(max_length=settings["max_length"], label=_("Your note"))
+        if sent.phase == "group":  # shared notes: the group sees the new one at once
+            common.publish_group(sent.run, member.group_id)
+    return TextForm(max_length=max_length, label=_("Your note"))
+
+
+_STEPS = {"remove": _submit_remove, "output": _submit_output, "note": _submit_note}
 
 
 def context(run, attendee=None) -> dict:

@@ -328,78 +328,102 @@ def _ranking_form(run, group, attendee) -> RankingForm:
 
 
 def submit(run, attendee, data, token):
-    from exercises.runs import submit as save
-
     settings = settings_of(run)
     form = PointForm(data, max_length=settings["max_length"])
-    member = Member.objects.filter(run=run, attendee=attendee).select_related("group").first()
-    if member is None:
+    sent = common.sent(run, attendee, data, token, settings)
+    if sent.member is None:
         return common.refuse(form, gettext("You are not in a group in this exercise."))
-    step, key = data.get("step", ""), phase_key(run)
+    handler = _STEPS.get(data.get("step", ""))
+    if handler is None:
+        return common.refuse(form, gettext("That is not something this exercise takes."))
     with transaction.atomic():
         # The group's row is the lock: two phones can't both take the same turn.
-        group = Group.objects.select_for_update().get(pk=member.group_id)
-        if step in (POINT, PASS):
-            if key != "rounds":
-                return common.refuse(form, gettext("The rounds are over."))
-            state = _turns(run, group, _members(group), settings)
-            if state.finished or state.whose != member.pk:
-                return common.refuse(form, gettext("It is not your turn. Wait for it, please."))
-            if step == POINT:
-                if not form.is_valid():
-                    return form
-                text = form.cleaned_data["text"].strip()
-                if not text:
-                    return common.refuse(form, gettext("Write your point, or pass."))
-            else:
-                text = "–"
-            submission, created = save(run, attendee, key=step, text=text, token=token)
-        elif step == ARGUMENT:
-            if key != "arguments":
-                return common.refuse(form, gettext("Replies open when the rounds are over."))
-            point = run.submissions.filter(group=group, key=POINT, pk=data.get("point")).first()
-            if not form.is_valid():
-                return form
-            text = form.cleaned_data["text"].strip()
-            if point is None or not text:
-                return common.refuse(form, gettext("Choose a point and write the argument."))
-            # For or against is where the group stands when it arrives, not what the phone
-            # showed when it was typed: the chair may have moved the group on meanwhile.
-            submission, created = save(
-                run,
-                attendee,
-                key=ARGUMENT,
-                text=text,
-                token=token,
-                data={"point": point.pk, "side": _stage(run, group)},
-            )
-        elif step == AGAINST:
-            if member.role != "chair":
-                return common.refuse(form, gettext("The chair moves the group on."))
-            submission, created = save(run, attendee, key=AGAINST, text="–", token=token)
-        elif step == RANKING:
-            points = list(run.submissions.filter(group=group, key=POINT))
-            ranking = RankingForm(data, points=points)
-            if key != "rank":
-                return common.refuse(ranking, gettext("Ranking comes last."))
-            if not ranking.is_valid():
-                return ranking
-            submission, created = save(
-                run,
-                attendee,
-                key=RANKING,
-                text="–",
-                token=token,
-                replace=True,
-                data={"order": ranking.cleaned_data["order"]},
-            )
-        else:
-            return common.refuse(form, gettext("That is not something this exercise takes."))
-        if created:
-            submission.group = group
-            submission.save(update_fields=["group"])
-            common.publish_group(run, group.pk)
-    return PointForm(max_length=settings["max_length"])
+        Group.objects.select_for_update().get(pk=sent.member.group_id)
+        return handler(sent, form)
+
+
+def _save(sent: common.Sent, key: str, text: str, **options) -> PointForm:
+    """Save what was sent for the group, redraw the group's phones, and give back a fresh form."""
+    from exercises.runs import submit as save
+
+    submission, created = save(
+        sent.run, sent.attendee, key=key, text=text, token=sent.token, **options
+    )
+    if created:
+        submission.group = sent.member.group
+        submission.save(update_fields=["group"])
+        common.publish_group(sent.run, sent.member.group_id)
+    return PointForm(max_length=sent.settings["max_length"])
+
+
+def _turn_refused(sent: common.Sent, form: PointForm) -> PointForm | None:
+    """A point and a pass alike are taken in the rounds, by the person whose turn it is."""
+    if sent.phase != "rounds":
+        return common.refuse(form, gettext("The rounds are over."))
+    group = sent.member.group
+    state = _turns(sent.run, group, _members(group), sent.settings)
+    if state.finished or state.whose != sent.member.pk:
+        return common.refuse(form, gettext("It is not your turn. Wait for it, please."))
+    return None
+
+
+def _submit_point(sent: common.Sent, form: PointForm) -> forms.Form:
+    if (refused := _turn_refused(sent, form)) is not None:
+        return refused
+    if not form.is_valid():
+        return form
+    text = form.cleaned_data["text"].strip()
+    if not text:
+        return common.refuse(form, gettext("Write your point, or pass."))
+    return _save(sent, POINT, text)
+
+
+def _submit_pass(sent: common.Sent, form: PointForm) -> forms.Form:
+    if (refused := _turn_refused(sent, form)) is not None:
+        return refused
+    return _save(sent, PASS, "–")
+
+
+def _submit_argument(sent: common.Sent, form: PointForm) -> forms.Form:
+    if sent.phase != "arguments":
+        return common.refuse(form, gettext("Replies open when the rounds are over."))
+    group = sent.member.group
+    point = sent.run.submissions.filter(group=group, key=POINT, pk=sent.data.get("point")).first()
+    if not form.is_valid():
+        return form
+    text = form.cleaned_data["text"].strip()
+    if point is None or not text:
+        return common.refuse(form, gettext("Choose a point and write the argument."))
+    # For or against is where the group stands when it arrives, not what the phone showed
+    # when it was typed: the chair may have moved the group on meanwhile.
+    return _save(sent, ARGUMENT, text, data={"point": point.pk, "side": _stage(sent.run, group)})
+
+
+def _submit_against(sent: common.Sent, form: PointForm) -> forms.Form:
+    if sent.member.role != "chair":
+        return common.refuse(form, gettext("The chair moves the group on."))
+    return _save(sent, AGAINST, "–")
+
+
+def _submit_ranking(sent: common.Sent, form: PointForm) -> forms.Form:
+    points = list(sent.run.submissions.filter(group=sent.member.group, key=POINT))
+    ranking = RankingForm(sent.data, points=points)
+    if sent.phase != "rank":
+        return common.refuse(ranking, gettext("Ranking comes last."))
+    if not ranking.is_valid():
+        return ranking
+    return _save(sent, RANKING, "–", replace=True, data={"order": ranking.cleaned_data["order"]})
+
+
+# Each step a phone sends, with its handler; each is called holding the group's lock, with the
+# point form as it was sent.
+_STEPS = {
+    POINT: _submit_point,
+    PASS: _submit_pass,
+    ARGUMENT: _submit_argument,
+    AGAINST: _submit_against,
+    RANKING: _submit_ranking,
+}
 
 
 def context(run, attendee=None) -> dict:
