@@ -433,6 +433,17 @@ def context(run, attendee=None) -> dict:
 ACTIONS: dict = {}
 
 
+def anonymised(submission) -> dict | None:
+    """A ranking stays as it was given, with its group, so the group's standings stay; so does
+    the chair's move to arguments against. A point, a pass and an argument are the person's
+    turn and words, and go: the turns follow from those who are still in the group."""
+    if submission.key == RANKING:
+        return {"data": submission.data, "group_id": submission.group_id}
+    if submission.key == AGAINST:
+        return {"group_id": submission.group_id}
+    return None
+
+
 def export(run) -> tuple[list[str], list[list]]:
     header = [
         gettext("Group"),
