@@ -189,6 +189,12 @@ def _turns(run, group: Group, members: list[Member], settings: dict) -> Turns:
     )
 
 
+def _points(run, group: Group):
+    """The group's points, but those erasure emptied: they have left the list (and only hold
+    their places in the rankings, see group_context)."""
+    return run.submissions.filter(group=group, key=POINT).exclude(text="")
+
+
 def _stage(run, group: Group) -> str:
     """Arguments for come first; once the chair moves the group on, arguments against."""
     return "against" if run.submissions.filter(group=group, key=AGAINST).exists() else "for"
@@ -212,11 +218,14 @@ def group_context(run, group) -> dict:
     members = _members(group)
     state = _turns(run, group, members, settings)
     by_pk = {m.pk: m for m in members}
-    points = list(run.submissions.filter(group=group, key=POINT).select_related("author"))
+    points = list(_points(run, group).select_related("author"))
     arguments = list(run.submissions.filter(group=group, key=ARGUMENT))
     rankings = [s.data.get("order", []) for s in run.submissions.filter(group=group, key=RANKING)]
     keep = settings["keep"]
-    scores = borda_points([[str(p) for p in order] for order in rankings], len(points))
+    # A point that left with its writer still takes its place in the rankings given, so the
+    # others' points stay as they were.
+    places = run.submissions.filter(group=group, key=POINT).count()
+    scores = borda_points([[str(p) for p in order] for order in rankings], places)
     table = standings(scores, [str(p.pk) for p in points])
     by_id = {str(p.pk): p for p in points}
     whose = by_pk.get(state.whose)
@@ -318,7 +327,7 @@ class RankingForm(forms.Form):
 
 def _ranking_form(run, group, attendee) -> RankingForm:
     """The person's ranking form with the places they saved (none before they have)."""
-    points = list(run.submissions.filter(group=group, key=POINT))
+    points = list(_points(run, group))
     saved = run.submissions.filter(group=group, key=RANKING, author=attendee).first()
     order = saved.data.get("order", []) if saved else []
     return RankingForm(
@@ -357,7 +366,7 @@ def submit(run, attendee, data, token):
         elif step == ARGUMENT:
             if key != "arguments":
                 return common.refuse(form, gettext("Replies open when the rounds are over."))
-            point = run.submissions.filter(group=group, key=POINT, pk=data.get("point")).first()
+            point = _points(run, group).filter(pk=data.get("point")).first()
             if not form.is_valid():
                 return form
             text = form.cleaned_data["text"].strip()
@@ -378,7 +387,7 @@ def submit(run, attendee, data, token):
                 return common.refuse(form, gettext("The chair moves the group on."))
             submission, created = save(run, attendee, key=AGAINST, text="–", token=token)
         elif step == RANKING:
-            points = list(run.submissions.filter(group=group, key=POINT))
+            points = list(_points(run, group))
             ranking = RankingForm(data, points=points)
             if key != "rank":
                 return common.refuse(ranking, gettext("Ranking comes last."))
@@ -434,14 +443,14 @@ ACTIONS: dict = {}
 
 
 def anonymised(submission) -> dict | None:
-    """A ranking stays as it was given, with its group, so the group's standings stay; so does
-    the chair's move to arguments against. A point, a pass and an argument are the person's
-    turn and words, and go: the turns follow from those who are still in the group."""
+    """A point is its writer's words: it leaves the group's list. Its row stays, empty, with
+    the group, as do the person's passes, rankings and the chair's move to arguments against,
+    so the group's turns and standings stay. An argument only says something, and goes."""
     if submission.key == RANKING:
         return {"data": submission.data, "group_id": submission.group_id}
-    if submission.key == AGAINST:
-        return {"group_id": submission.group_id}
-    return None
+    if submission.key == ARGUMENT:
+        return None
+    return {"group_id": submission.group_id}
 
 
 def export(run) -> tuple[list[str], list[list]]:

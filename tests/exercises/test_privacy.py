@@ -22,6 +22,7 @@ from exercises import kinds
 from exercises.kinds import survey
 from exercises.models import Exercise, Run, RunEvent, Submission
 from exercises.privacy import erase_submissions
+from exercises.results import participation
 from exercises.runs import change
 from personal import services
 from workshops import identity
@@ -228,6 +229,8 @@ def results(runs: dict[str, Run]) -> dict:
             for name in ("word_cloud", "diamond", "proposals", "reflection")
         },
         "survey_statements": survey.export_sheets(fresh["survey"])[0][2],
+        # Who took part in each run, as the day's results page and report say.
+        "took_part": {name: participation(run).senders for name, run in fresh.items()},
     }
 
 
@@ -397,6 +400,26 @@ def test_a_diamond_edited_after_deletion_stops_counting_what_was_placed_before(d
     # Every diamond, kept or not, was placed for the old nine: none counts for the new.
     assert (context["placed"], context["counted"], context["ignored"]) == (4, 0, 4)
     assert {r.score for r in context["results"]} == {0}
+
+
+def test_what_stays_of_her_rows_leads_to_no_one(day):
+    """Her rows that stay have no author, no text and no group; they share an alias within a
+    run, so she still counts once there, and a new one in each run, so nothing ties her
+    answers in one run to another's. Nothing of it is on anyone's page."""
+    runs, people = day
+    kari = people["Kari"]
+    services.erase(kari, reason=ContentDeletion.Reason.PARTICIPANT)
+    left = Submission.objects.exclude(alias=None)
+    assert set(left.values_list("author", "text", "group")) == {(None, "", None)}
+    aliases = set(left.values_list("run", "alias"))
+    assert len(aliases) == len({run for run, _alias in aliases}) == 5
+    assert len({alias for _run, alias in aliases}) == 5
+    assert services.submissions_of(kari).count() == 0
+    assert services.export(kari)["exercise_answers"] == []
+    # Per is erased after her: his rows get their own alias, and hers stay as they were.
+    services.erase(people["Per"], reason=ContentDeletion.Reason.PARTICIPANT)
+    assert set(left.values_list("run", "alias")) >= aliases
+    assert len(set(left.values_list("alias", flat=True))) == 10
 
 
 def test_deleting_nothing_changes_nothing(day):
