@@ -6,8 +6,8 @@ results count (a survey's scores, a diamond, dots on proposals, how many words w
 anonymised: its author goes, its text goes, and its kind says what of its data stays (its
 `anonymised`): numbers and choices, never anything the person wrote. The rows one person sent
 in a run share a fresh random alias, so the room still counts them as one person; nothing maps
-an alias to anyone, and each run gets its own. A row that nothing counts (a draft, a point in a
-round robin) is deleted. So the kinds read their results from the rows alone, before and after:
+an alias to anyone, and each run gets its own. A row that nothing counts (a draft, an argument
+in a round robin) is deleted. So the kinds read their results from the rows alone, before and after:
 no total is kept beside them. A word in a cloud or a proposal is its writer's text: its row
 stays, empty, and the word leaves the cloud, the proposal the list. The README's table "Erasure:
 which kinds anonymise and which keep a count" says what each kind does.
