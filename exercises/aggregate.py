@@ -141,14 +141,11 @@ def survey_scores(
     sheets: Iterable[Mapping[str, int]],
     statements: Sequence[str],
     minimum: int,
-    kept: Mapping[str, Sequence[int]] | None = None,
 ) -> list[ScaleSummary]:
     """One summary per statement, in the survey's order.
 
     Each sheet is one person's scores by statement text. Scores for statements the survey no
     longer has (edited while it ran) are left out; a new statement counts only its own answers.
-    `kept` adds the distributions (how many chose 1..5, by statement text) of answers that were
-    deleted for privacy and live on as totals only.
     """
     by_key: dict[str, list[int]] = {statement_key(text): [] for text in statements}
     for sheet in sheets:
@@ -156,24 +153,7 @@ def survey_scores(
             key = statement_key(text)
             if key in by_key:
                 by_key[key].append(score)
-    for text, counts in (kept or {}).items():
-        key = statement_key(text)
-        if key in by_key:
-            by_key[key] += [
-                value for value, count in zip(SCALE, counts, strict=False) for _ in range(count)
-            ]
     return [scale_summary(by_key[statement_key(text)], minimum) for text in statements]
-
-
-def scale_counts(sheets: Iterable[Mapping[str, int]]) -> dict[str, list[int]]:
-    """How many chose 1, 2, 3, 4 and 5, per statement text: what survives of answers that are
-    deleted (see `survey_scores`'s `kept`)."""
-    counts: dict[str, list[int]] = {}
-    for sheet in sheets:
-        for text, score in sheet.items():
-            if type(score) is int and score in SCALE:
-                counts.setdefault(text, [0] * len(SCALE))[score - 1] += 1
-    return counts
 
 
 def open_answers(
@@ -422,36 +402,6 @@ def diamond_tally(
         ignored=ignored,
         offered=offered,
         left_out=left_out,
-    )
-
-
-def diamond_with_kept(
-    tally: DiamondTally,
-    rows: Mapping[str, Sequence[int]],
-    counted: int,
-    ignored: int,
-    offered: Mapping[str, int] | None = None,
-    left_out: Mapping[str, int] | None = None,
-) -> DiamondTally:
-    """The tally with diamonds that were deleted for privacy added back from their totals:
-    how many put each item in row 1..5 (`rows`), how many counted and how many did not, and
-    how many could place each item and left it out."""
-    scores = Counter(tally.scores)
-    per_row = {item: list(counts) for item, counts in tally.rows.items()}
-    for item, counts in rows.items():
-        if item not in per_row:
-            continue
-        for number, count in enumerate(counts[: len(DIAMOND_ROWS)], start=1):
-            per_row[item][number - 1] += count
-            scores[item] += diamond_weight(number) * count
-    more_offered, more_left = dict(offered or {}), dict(left_out or {})
-    return DiamondTally(
-        scores=scores,
-        rows={item: tuple(counts) for item, counts in per_row.items()},
-        counted=tally.counted + counted,
-        ignored=tally.ignored + ignored,
-        offered={item: n + more_offered.get(item, 0) for item, n in tally.offered.items()},
-        left_out={item: n + more_left.get(item, 0) for item, n in tally.left_out.items()},
     )
 
 

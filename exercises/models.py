@@ -123,6 +123,10 @@ class Submission(models.Model):
     author = models.ForeignKey(
         Attendee, on_delete=models.SET_NULL, null=True, blank=True, related_name="submissions"
     )
+    # Set when erasure or retention anonymised the row (exercises/privacy.py): a random id that
+    # the rows one person sent in this run share, so the room still counts them as one person.
+    # It is made afresh for each run and nothing maps it to anyone.
+    alias = models.UUIDField(null=True, blank=True, editable=False)
     key = models.CharField(max_length=20)
     text = models.TextField()
     data = models.JSONField(default=dict, blank=True)

@@ -18,6 +18,7 @@ from django.db.models import Count, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 
+from exercises.kinds import common
 from exercises.models import Member, Run
 from exercises.onward import Onward
 from workshops.models import Workshop
@@ -70,14 +71,17 @@ class Participation:
 
 
 def participation(run: Run) -> Participation:
-    """Counted from the rows: each person who sent anything once, and each anonymous answer
-    (saved without a name) as one person; what a secretary sent for a group counts for the
-    secretary. Check-ins live on the personal pages, not as submissions, and count there."""
+    """Counted from the rows: each person who sent anything once (one whose rows erasure
+    anonymised by their alias), and each anonymous answer (saved without a name) as one person;
+    what a secretary sent for a group counts for the secretary. Check-ins live on the personal
+    pages, not as submissions, and count there."""
     counts = run.submissions.aggregate(
-        named=Count("author", distinct=True),
-        anonymous=Count("pk", filter=Q(author__isnull=True, group__isnull=True)),
+        people=common.people_count(),
+        anonymous=Count(
+            "pk", filter=Q(author__isnull=True, alias__isnull=True, group__isnull=True)
+        ),
     )
-    senders = counts["named"] + counts["anonymous"]
+    senders = counts["people"] + counts["anonymous"]
     if run.module.participants is not None:
         senders = run.module.participants(run)
     members = Member.objects.filter(run=run)

@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from exercises.models import RunEvent, Submission
-from exercises.privacy import delete_submissions, group_results, keep_people_counts
+from exercises.privacy import erase_submissions, group_results, keep_people_counts
 from workshops.models import (
     ActionLearningAnswer,
     Attendee,
@@ -118,19 +118,20 @@ def export(participant: Participant) -> dict:
 
 
 def erase(participant: Participant, *, reason: str, actor=None) -> dict[str, int]:
-    """Delete everything the participant wrote. The roster entry stays (the organisation's).
+    """Take away everything the participant wrote. The roster entry stays (the organisation's).
 
-    The rows go for good, and no text of theirs stays; what they added to the room's numbers
-    (a survey's mean, a diamond's points, how many words were sent) stays as counts on each run
-    (exercises/privacy.py). What they typed for their group as its secretary (its agreed list,
-    its diamond, its proposals) is the group's, and stays with the group without their name.
+    Nothing leads back to them afterwards and no text of theirs stays. What they added to the
+    room's numbers (a survey's scores, a diamond, how many words were sent) stays in rows with
+    no author and no text (exercises/privacy.py); the rest is deleted. What they typed for their
+    group as its secretary (its agreed list, its diamond, its proposals) is the group's, and
+    stays with the group without their name.
     """
 
     with transaction.atomic():
         keep_people_counts(participant.answers.all(), participant.attendances.all())
         for_groups = _submissions_of(participant).filter(group_results()).update(author=None)
         counts = {
-            "submissions": delete_submissions(_submissions_of(participant)),
+            "submissions": erase_submissions(_submissions_of(participant)),
             "group_results_kept": for_groups,
             "answers": participant.answers.all().delete()[0],
             "attendances": participant.attendances.all().delete()[0],
@@ -155,7 +156,8 @@ def erase(participant: Participant, *, reason: str, actor=None) -> dict[str, int
 
 def purge_programme(programme: Programme) -> dict[str, int]:
     """Delete all participant content of the programme; the platform, the roster and the
-    results as aggregates stay (exercises/privacy.py)."""
+    results stay, as rows with no author and no text (exercises/privacy.py). What erasure left
+    with a group (its agreed list, its diamond, its proposals) goes the same way now."""
 
     with transaction.atomic():
         keep_people_counts(
@@ -163,7 +165,7 @@ def purge_programme(programme: Programme) -> dict[str, int]:
             Attendee.objects.filter(workshop__programme=programme),
         )
         counts = {
-            "submissions": delete_submissions(
+            "submissions": erase_submissions(
                 Submission.objects.filter(run__workshop__programme=programme)
             ),
             # The facilitator's log of the runs says which word was hidden or merged into
@@ -197,7 +199,10 @@ def purge_expired(today: dt.date | None = None) -> list[int]:
         if not deletion_due(programme, today):
             continue
         holds_content = (
-            Submission.objects.filter(run__workshop__programme=programme).exists()
+            # Rows erasure or an earlier purge anonymised hold nothing of anyone's.
+            Submission.objects.filter(
+                run__workshop__programme=programme, alias__isnull=True
+            ).exists()
             or ActionLearningAnswer.objects.filter(participant__programme=programme).exists()
             or Attendee.objects.filter(workshop__programme=programme).exists()
         )

@@ -4,7 +4,7 @@ A kind is a module (exercises/kinds/word_cloud.py, …) listed in the registry
 (exercises/kinds/__init__.py). `Kind` below names what the rest of Samling may ask of it. The
 required part every kind defines itself. An optional hook a kind leaves out is the default of
 the same name in this module, filled in when the registry lists the kind, so core code calls
-`run.module.keep(run, leaving)` on any kind without asking first whether it has one. A few
+`run.module.anonymised(submission)` on any kind without asking first whether it has one. A few
 hooks may be None, where None itself says something (no group view, nothing a later exercise
 can build on); core code checks those for None, as the hook's docstring says.
 
@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from django import forms
     from django.db.models import QuerySet
 
-    from exercises.models import Group, Run
+    from exercises.models import Group, Run, Submission
     from exercises.onward import Onward
     from exercises.phases import Phase
     from workshops.models import Participant
@@ -82,7 +82,8 @@ class Kind(Protocol):
     shows each once with how many times. Default none."""
     GROUP_RESULTS: frozenset[str]
     """The submission keys that are a group's result though one member typed them (the
-    secretary's list): they stay when that person is erased. Default none."""
+    secretary's list): they stay with the group, text and all, when that person is erased
+    (retention takes them as it takes every row, see `anonymised`). Default none."""
     CLOSING: bool
     """True when the room's result is a highlight of the day, shown on the projector's closing
     screen (the cloud, the room's diamond); a run that ended in a decision is shown there
@@ -96,10 +97,13 @@ class Kind(Protocol):
         stations): the library and the set-up time `phases(planned_settings(settings))`.
         Default: the settings as they are."""
 
-    def keep(self, run: Run, leaving: QuerySet) -> dict:
-        """What the submissions in `leaving`, about to be deleted for privacy, added to the
-        run's results, as counts only, never their text: the new run.state["kept"], which
-        context and export add (see exercises/privacy.py). Default: what was kept before."""
+    def anonymised(self, submission: Submission) -> dict | None:
+        """What stays of one of the kind's submissions when erasure or retention takes its
+        author away (exercises/privacy.py), so that the room's results, read from the rows,
+        stay as they were: {"data": ..., "group_id": ...}, the data without anything the person
+        wrote and the group only where results count per group (a left out key means empty
+        data, no group). The author and the text always go. None: the row is deleted, as
+        nothing counts it (a draft, a text no number counts). Default None."""
 
     def forget(self, run: Run, leaving: QuerySet) -> None:
         """Take the texts of `leaving` out of the run's state where the facilitator's choices
@@ -148,8 +152,9 @@ class Kind(Protocol):
     people_leaving: Callable[[Run, QuerySet, QuerySet], dict] | None
     """people_leaving(run, answers, attendances): for a kind whose results count people's
     personal-page answers and the day's attendances rather than its own submissions (the
-    check-in): what deleting these (of any day) takes from the run's counts, to keep in
-    run.state["kept"]. None: the kind counts only its own submissions."""
+    check-in): what deleting these (of any day) takes from the run's counts, which the run
+    then keeps in run.state["kept"]: these rows name their person, so they can't stay
+    anonymised. None: the kind counts only its own submissions."""
 
 
 # The defaults of the optional hooks, in the order of Kind.
@@ -165,8 +170,8 @@ def planned_settings(settings: dict) -> dict:
     return settings
 
 
-def keep(run: Run, leaving: QuerySet) -> dict:
-    return run.state.get("kept", {})
+def anonymised(submission: Submission) -> dict | None:
+    return None
 
 
 def forget(run: Run, leaving: QuerySet) -> None:
@@ -204,7 +209,7 @@ OPTIONAL = (
     "DOWNLOADS",
     "planned_settings",
     "grouping",
-    "keep",
+    "anonymised",
     "forget",
     "onward",
     "export_sheets",

@@ -260,18 +260,19 @@ def counts(run) -> dict:
     """How many have checked in for the day, and how many could: never who wrote what.
 
     Counted from the personal pages' answers and the day's attendances, plus what erasure and
-    retention took away from them (kept on the run, see `leaving`)."""
+    retention took away from them (kept on the run, see `people_leaving`)."""
     live = _people(
         ActionLearningAnswer.objects.filter(workshop=run.workshop_id),
         Attendee.objects.filter(workshop=run.workshop_id),
     )
-    kept = common.kept(run)
+    kept = run.state.get("kept", {})
     return {name: count + kept.get(name, 0) for name, count in live.items()}
 
 
 def people_leaving(run, answers, attendees) -> dict[str, int]:
     """What deleting these answers and attendances (of any days) takes from this run's counts:
-    the run keeps it, as the other kinds keep what their deleted rows added."""
+    the run keeps it (exercises/privacy.py). Unlike the other kinds' rows, these can't stay
+    anonymised: an attendance is its person, a check-in is on their page."""
     return _people(
         answers.filter(workshop=run.workshop_id), attendees.filter(workshop=run.workshop_id)
     )

@@ -37,7 +37,6 @@ from exercises.aggregate import (
     diamond_overfull,
     diamond_tally,
     diamond_tally_each,
-    diamond_with_kept,
     standings,
     word_key,
 )
@@ -464,20 +463,12 @@ class Result:
     offered: int = 0  # how many diamonds could place it (had it to choose from)
 
 
-def results(items: list[str], placements: list[dict], kept: dict | None = None):
+def results(items: list[str], placements: list[dict]):
     """Every item with its points and place, best first, and the tally behind them.
 
     A placement that carries its own items (a group's own nine) counts for those; `items` is
-    then every item any group had. `kept` holds the totals of placements deleted for privacy
-    (see `keep`); they count as long as the items are the ones they were placed for.
+    then every item any group had.
     """
-    kept = kept or {}
-    kept_rows = dict(kept.get("rows", []))
-    if kept.get("own"):
-        # Groups' own nines: the kept items are the room's too, spelt as the room spells them.
-        spelling = {word_key(item): item for item in items}
-        kept_rows = {spelling.get(word_key(item), item): rows for item, rows in kept_rows.items()}
-        items = list(dict.fromkeys([*items, *kept_rows]))
     if any("items" in placement for placement in placements):
         own = [
             (placement.get("rows", []), placement.get("items", items)) for placement in placements
@@ -485,19 +476,6 @@ def results(items: list[str], placements: list[dict], kept: dict | None = None):
         tally = diamond_tally_each(own, items)
     else:
         tally = diamond_tally([placement.get("rows", []) for placement in placements], items)
-    if kept:
-        if kept.get("own") or set(kept.get("items", [])) == set(items):
-            tally = diamond_with_kept(
-                tally,
-                kept_rows,
-                kept.get("counted", 0),
-                kept.get("ignored", 0),
-                offered=_kept_counts(kept, "offered", items),
-                left_out=_kept_counts(kept, "left_out", items),
-            )
-        else:
-            counted = kept.get("counted", 0) + kept.get("ignored", 0)
-            tally = diamond_with_kept(tally, {}, 0, counted)
     top = max(tally.scores.values(), default=0)
     ranked = [
         Result(
@@ -513,17 +491,6 @@ def results(items: list[str], placements: list[dict], kept: dict | None = None):
         for standing in standings(tally.scores, items)
     ]
     return ranked, tally
-
-
-def _kept_counts(kept: dict, name: str, items: list[str]) -> dict[str, int]:
-    """Kept per-item counts (offered, left out), spelt as the room spells the items. Kept
-    before items could be left out, a diamond offered exactly its nine and left none out."""
-    if name in kept:
-        spelling = {word_key(item): item for item in items}
-        return {spelling.get(word_key(item), item): count for item, count in kept[name]}
-    if name == "offered" and not kept.get("own"):
-        return dict.fromkeys(items, kept.get("counted", 0))
-    return {}
 
 
 def _rows(saved: dict | None) -> list[Row]:
@@ -568,8 +535,7 @@ def context(run, attendee=None) -> dict:
     room_items = typed_items(settings)
     if in_groups and settings["source_run"]:
         placements, room_items = _same_spelling(placements)
-    kept = common.kept(run)
-    ranked, tally = results(room_items, placements, kept)
+    ranked, tally = results(room_items, placements)
     my_rows = []
     if attendee is not None:
         mine = run.submissions.filter(key=PLACEMENT)
@@ -589,7 +555,7 @@ def context(run, attendee=None) -> dict:
         "items": items if (attendee is not None or not in_groups) else room_items,
         "short": bool(items) and len(items) < ITEM_COUNT,
         "revealed": revealed,
-        "placed": len(placements) + kept.get("counted", 0) + kept.get("ignored", 0),
+        "placed": len(placements),
         "counted": tally.counted,
         "ignored": tally.ignored,
         "joined": run.groups.count() if in_groups else run.workshop.attendees.count(),
@@ -671,42 +637,13 @@ def _conceal(run, data) -> str:
 ACTIONS = {"reveal": _reveal, "conceal": _conceal}
 
 
-def keep(run, leaving) -> dict:
-    """Deleted diamonds live on as totals: how many put each item in each row. Drafts never
-    counted, so nothing of them is kept. Where each group placed its own nine, the totals are
-    per item, like the room's ranking (`own`)."""
-    kept = common.kept(run)
-    placements = list(leaving.filter(key=PLACEMENT).values_list("data", flat=True))
-    own = kept.get("own", False) or any("items" in placement for placement in placements)
-    if own:
-        placements, items = _same_spelling(placements)
-        tally = diamond_tally_each([(p["rows"], p["items"]) for p in placements], items)
-    else:
-        items = typed_items(settings_of(run))
-        tally = diamond_tally([placement.get("rows", []) for placement in placements], items)
-        if kept and set(kept.get("items", [])) != set(items):
-            # Kept for items the diamond no longer has: like a stale placement, it no longer
-            # counts.
-            kept = {"ignored": kept.get("counted", 0) + kept.get("ignored", 0)}
-    rows = {item: list(counts) for item, counts in kept.get("rows", [])}
-    for item, counts in tally.rows.items():
-        before = rows.get(item, [0] * len(DIAMOND_ROWS))
-        rows[item] = [a + b for a, b in zip(before, counts, strict=True)]
-    # How many diamonds could place each item, and how many of them left it out.
-    per_item = {}
-    for name, added in (("offered", tally.offered), ("left_out", tally.left_out)):
-        before = _kept_counts(kept, name, items) if kept else {}
-        per_item[name] = [
-            [item, before.get(item, 0) + added.get(item, 0)] for item in {**before, **added}
-        ]
-    return {
-        "items": [] if own else items,
-        "own": own,
-        "rows": [[item, counts] for item, counts in rows.items()],
-        "counted": kept.get("counted", 0) + tally.counted,
-        "ignored": kept.get("ignored", 0) + tally.ignored,
-        **per_item,
-    }
+def anonymised(submission) -> dict | None:
+    """A diamond stays as it was placed, with its group where a group placed it, so the
+    room's ranking stays: its items are the facilitator's, or the group's own nine, which the
+    ranking names. A draft counts nowhere and goes."""
+    if submission.key != PLACEMENT:
+        return None
+    return {"data": submission.data, "group_id": submission.group_id}
 
 
 def export(run) -> tuple[list[str], list[list]]:

@@ -152,8 +152,7 @@ def context(run, attendee=None) -> dict:
         if len(talk_order) > 2
         else [],
         "note": note,
-        "notes_written": run.submissions.filter(key=KEY).values("author").distinct().count()
-        + common.kept(run).get("notes_written", 0),
+        "notes_written": common.people(run.submissions.filter(key=KEY)),
         "form": NoteForm(initial={"text": note}, max_length=settings["note_length"]),
     }
 
@@ -161,10 +160,9 @@ def context(run, attendee=None) -> dict:
 ACTIONS: dict = {}
 
 
-def keep(run, leaving) -> dict:
-    """Notes are private: of deleted ones only how many people wrote one stays."""
-    writers = leaving.filter(key=KEY).values("author").distinct().count()
-    return common.add_counts(run, notes_written=writers)
+def anonymised(submission) -> dict:
+    """Notes are private: the row stays, empty, so how many wrote one stays."""
+    return {}
 
 
 def export(run) -> tuple[list[str], list[list]]:

@@ -16,6 +16,7 @@ sees it. The facilitator sees how many, not what.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 
 from django import forms
@@ -225,9 +226,12 @@ class Comment:
 
 
 def _comments(run, station: Group, by_id: dict[int, Group]) -> list[Comment]:
+    """The comments left at the station, but those erasure emptied (they only count)."""
     return [
         Comment(s.text, s.data.get("visit", 0), by_id.get(s.data.get("from")))
-        for s in run.submissions.filter(key=COMMENT, group=station).order_by("created_at", "pk")
+        for s in run.submissions.filter(key=COMMENT, group=station)
+        .exclude(text="")
+        .order_by("created_at", "pk")
     ]
 
 
@@ -405,10 +409,7 @@ def context(run, attendee=None) -> dict:
     visit = visit_of(key)
     stations = _stations(run)
     n = len(stations)
-    # Comments deleted for privacy still count, per station (see keep).
-    comments = {int(pk): count for pk, count in common.kept(run).get("comments", {}).items()}
-    for group_id in run.submissions.filter(key=COMMENT).values_list("group_id", flat=True):
-        comments[group_id] = comments.get(group_id, 0) + 1
+    comments = Counter(run.submissions.filter(key=COMMENT).values_list("group_id", flat=True))
     finals = set(run.submissions.filter(key=FINAL).values_list("group_id", flat=True))
     rows = []
     for index, group in enumerate(stations):
@@ -466,13 +467,13 @@ def context(run, attendee=None) -> dict:
 ACTIONS: dict = {}
 
 
-def keep(run, leaving) -> dict:
-    """Comments are the groups' talk: of deleted ones only the count per station stays."""
-    kept = common.kept(run)
-    comments = dict(kept.get("comments", {}))
-    for group_id in leaving.filter(key=COMMENT).values_list("group_id", flat=True):
-        comments[str(group_id)] = comments.get(str(group_id), 0) + 1
-    return {**kept, "comments": comments}
+def anonymised(submission) -> dict | None:
+    """A comment is its writer's words: the row stays, empty, at its station (not naming the
+    group it came from), so the count per station stays. A station's text and its final
+    version are what the writer typed, and go."""
+    if submission.key == COMMENT:
+        return {"group_id": submission.group_id}
+    return None
 
 
 def export(run) -> tuple[list[str], list[list]]:

@@ -181,7 +181,7 @@ def context(run, attendee=None) -> dict:
         if attendee
         else None
     )
-    kept = common.kept(run)
+    notes = run.submissions.filter(key=NOTE)
     outputs: dict[int, list[str]] = {}
     for group_id, text in run.submissions.filter(key=OUTPUT).values_list("group_id", "text"):
         outputs.setdefault(group_id, []).append(text)
@@ -195,9 +195,8 @@ def context(run, attendee=None) -> dict:
         )
         if attendee
         else [],
-        "note_count": run.submissions.filter(key=NOTE).count() + kept.get("note_count", 0),
-        "writers": run.submissions.filter(key=NOTE).values("author").distinct().count()
-        + kept.get("writers", 0),
+        "note_count": notes.count(),
+        "writers": common.people(notes),
         "groups": [
             {"group": g, "outputs": outputs.get(g.pk, []), "size": g.members.count()}
             for g in run.groups.all()
@@ -251,12 +250,12 @@ def _highlight(run, data) -> str:
 ACTIONS = {"highlight": _highlight}
 
 
-def keep(run, leaving) -> dict:
-    """Notes are private: of deleted ones only the counts stay."""
-    notes = leaving.filter(key=NOTE)
-    return common.add_counts(
-        run, note_count=notes.count(), writers=notes.values("author").distinct().count()
-    )
+def anonymised(submission) -> dict | None:
+    """Notes are private: the row stays, empty and in no group, so the counts stay. A group's
+    agreed list stays with the group at erasure (GROUP_RESULTS); retention deletes it."""
+    if submission.key == NOTE:
+        return {}
+    return None
 
 
 def export(run) -> tuple[list[str], list[list]]:

@@ -225,14 +225,14 @@ class Result:
 def proposals_of(run) -> list[Proposal]:
     """Every proposal that stands for itself (merged ones inside it), in the order they came.
 
-    A proposal deleted for privacy is its writer's text and leaves the list (see `keep`); the
-    points it had go with it, the points its writer gave others stay.
+    A proposal erasure anonymised is its writer's text and has left the list (see
+    `anonymised`); the points it had go with it, the points its writer gave others stay.
     """
     rows = [
         (pk, text, group or "")
-        for pk, text, group in run.submissions.filter(key=PROPOSAL).values_list(
-            "pk", "text", "group__name"
-        )
+        for pk, text, group in run.submissions.filter(key=PROPOSAL)
+        .exclude(text="")
+        .values_list("pk", "text", "group__name")
     ]
     rows.sort()  # ids grow as proposals come
     merges = run.state.get("merges", {})
@@ -278,13 +278,9 @@ def results(
     visible: list[Proposal],
     merges: dict,
     votes: list[dict],
-    kept_scores: dict | None = None,
 ):
-    """Every visible proposal with its total and place, best first, ties marked. `kept_scores`
-    adds the totals of votes deleted for privacy (proposal id -> dots or points)."""
+    """Every visible proposal with its total and place, best first, ties marked."""
     scores = _scores(settings, merges, votes)
-    for key, points in (kept_scores or {}).items():
-        scores[follow(key, merges)] += points
     by_id = {proposal.id: proposal for proposal in visible}
     ranked = standings(scores, by_id)
     top = max((standing.score for standing in ranked), default=0)
@@ -575,18 +571,18 @@ def _submit_for_group(run, attendee, data, token, settings, step) -> ProposalFor
 
 
 def _group_counts(run) -> Counter[int]:
-    """How many proposals each group has sent, those deleted for privacy included."""
-    counts = Counter(
+    """How many proposals each group has sent, those whose text retention took included."""
+    return Counter(
         run.submissions.filter(key=PROPOSAL, group__isnull=False).values_list("group_id", flat=True)
     )
-    counts.update({int(pk): n for pk, n in common.kept(run).get("group_counts", {}).items()})
-    return counts
 
 
 def group_context(run, group) -> dict:
     """What the group's own phones see while collecting: its own list and how far it has come."""
     settings = settings_of(run)
-    rows = list(run.submissions.filter(key=PROPOSAL, group=group).values_list("pk", "text"))
+    rows = list(
+        run.submissions.filter(key=PROPOSAL, group=group).exclude(text="").values_list("pk", "text")
+    )
     proposals = [text for _pk, text in sorted(rows)]
     count = _group_counts(run)[group.pk]
     return {
@@ -606,9 +602,12 @@ def context(run, attendee=None) -> dict:
     state = run.state
     proposals = proposals_of(run)
     visible = [proposal for proposal in proposals if not proposal.hidden]
-    submitted = Counter(run.submissions.filter(key=PROPOSAL).values_list("author_id", flat=True))
+    # Per person: a person erasure anonymised is known by the alias of their rows.
+    submitted = Counter(
+        author if author is not None else alias
+        for author, alias in run.submissions.filter(key=PROPOSAL).values_list("author_id", "alias")
+    )
     votes = list(run.submissions.filter(key=VOTE).values_list("data", flat=True))
-    kept = common.kept(run)
     grouped = by_groups(settings)
     member = (
         Member.objects.filter(run=run, attendee=attendee).select_related("group").first()
@@ -650,10 +649,9 @@ def context(run, attendee=None) -> dict:
         "editable": phase in EDITABLE_PHASES,
         "proposals": proposals,
         "visible": visible,
-        "proposal_count": sum(submitted.values()) + kept.get("proposal_count", 0),
-        "people": len(submitted) + kept.get("people", 0),
-        "enough": sum(1 for count in submitted.values() if count >= settings["min_per_person"])
-        + kept.get("enough", 0),
+        "proposal_count": sum(submitted.values()),
+        "people": len(submitted),
+        "enough": sum(1 for count in submitted.values() if count >= settings["min_per_person"]),
         "by_groups": grouped,
         "member": member,
         "role_label": member.get_role_display() if member and member.role else "",
@@ -664,10 +662,8 @@ def context(run, attendee=None) -> dict:
         "groups_enough": sum(1 for entry in groups_list if entry["enough"]),
         "groups_sent": sum(1 for entry in groups_list if entry["count"]),
         "joined": run.workshop.attendees.count(),
-        "voters": len(votes) + kept.get("voters", 0),
-        "results": results(
-            settings, visible, state.get("merges", {}), votes, kept.get("scores", {})
-        ),
+        "voters": len(votes),
+        "results": results(settings, visible, state.get("merges", {}), votes),
         "decision": state.get("decision"),
         "mine": mine,
         "left": max(0, most - counted),
@@ -770,32 +766,13 @@ def _undo_decision(run, data) -> str:
     return ""
 
 
-def keep(run, leaving) -> dict:
-    """A proposal is its writer's text: deleted ones leave the list, and only how many there
-    were stays in the totals. The points deleted votes gave live on as totals per proposal, so
-    what the others proposed keeps its standing."""
-    settings = settings_of(run)
-    merges = run.state.get("merges", {})
-    kept = common.kept(run)
-    sent = list(leaving.filter(key=PROPOSAL).values_list("author_id", "group_id"))
-    votes = list(leaving.filter(key=VOTE).values_list("data", flat=True))
-    per_person = Counter(author for author, _group in sent)
-    scores = Counter(kept.get("scores", {}))
-    scores.update(_scores(settings, merges, votes))
-    # A group's proposals still count towards the group's minimum on the console.
-    group_counts = Counter(kept.get("group_counts", {}))
-    group_counts.update(str(group) for _author, group in sent if group)
-    return {
-        **common.add_counts(
-            run,
-            proposal_count=len(sent),
-            people=len(per_person),
-            enough=sum(1 for count in per_person.values() if count >= settings["min_per_person"]),
-            voters=len(votes),
-        ),
-        "scores": dict(scores),
-        "group_counts": dict(group_counts),
-    }
+def anonymised(submission) -> dict:
+    """A proposal is its writer's text: it leaves the list. Its row stays, empty, with its
+    group where a group sent it, so how many were sent stays, and a group's count towards its
+    most. A vote stays as it was cast: what the others proposed keeps its standing."""
+    if submission.key == VOTE:
+        return {"data": submission.data}
+    return {"group_id": submission.group_id}
 
 
 def forget(run, leaving) -> None:

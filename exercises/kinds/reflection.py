@@ -29,6 +29,8 @@ EXAMPLE = _(
 MINUTES = ("minutes",)
 TEMPLATE = "exercises/kinds/reflection.html"
 KEY = "reflection"
+# Stands for an answer erasure took away: it was written, and counts, but is nobody's words.
+ERASED = "–"
 MOST_QUESTIONS = 10
 LONGEST_QUESTION = 300
 
@@ -217,18 +219,14 @@ def context(run, attendee=None) -> dict:
     settings = settings_of(run)
     asked = questions(settings)
     tally = _tally(run.submissions.filter(key=KEY), asked)
-    kept = common.kept(run)
-    per_question = dict(tally["per_question"])
-    for question, answered, shared in kept.get("per_question", []):
-        before = per_question.get(question, [0, 0])
-        per_question[question] = [before[0] + answered, before[1] + shared]
+    per_question = tally["per_question"]
     mine = _mine(run, attendee) if attendee else None
     mine_answers = answers_of(mine, asked) if mine else []
     return {
         "settings": settings,
         "questions": asked,
-        "answered": tally["answered"] + kept.get("answered", 0),
-        "shared": tally["shared"] + kept.get("shared", 0),
+        "answered": tally["answered"],
+        "shared": tally["shared"],
         "per_question": [(question, *per_question.get(question, [0, 0])) for question in asked],
         "mine": mine,
         # Which of their answers the person has shared: all, some or none (for the status).
@@ -238,19 +236,17 @@ def context(run, attendee=None) -> dict:
     }
 
 
-def keep(run, leaving) -> dict:
-    """Answers are private: of deleted ones only the counts stay, in all and per question."""
-    asked = questions(settings_of(run))
-    tally = _tally(leaving.filter(key=KEY), asked)
-    per_question = {
-        q: [answered, shared] for q, answered, shared in common.kept(run).get("per_question", [])
-    }
-    for question, (answered, shared) in tally["per_question"].items():
-        before = per_question.get(question, [0, 0])
-        per_question[question] = [before[0] + answered, before[1] + shared]
+def anonymised(submission) -> dict:
+    """Answers are private: the row stays with which questions were answered and shared, so
+    the counts stay, and with none of the words (a dash stands for each answer) and no group."""
+    asked = questions(settings_of(submission.run))
     return {
-        **common.add_counts(run, answered=tally["answered"], shared=tally["shared"]),
-        "per_question": [[q, answered, shared] for q, (answered, shared) in per_question.items()],
+        "data": {
+            "answers": [
+                [question, ERASED if text else "", shared]
+                for question, text, shared in answers_of(submission, asked)
+            ]
+        }
     }
 
 

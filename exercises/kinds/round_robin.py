@@ -189,6 +189,12 @@ def _turns(run, group: Group, members: list[Member], settings: dict) -> Turns:
     )
 
 
+def _points(run, group: Group):
+    """The group's points, but those erasure emptied: they have left the list (and only hold
+    their places in the rankings, see group_context)."""
+    return run.submissions.filter(group=group, key=POINT).exclude(text="")
+
+
 def _stage(run, group: Group) -> str:
     """Arguments for come first; once the chair moves the group on, arguments against."""
     return "against" if run.submissions.filter(group=group, key=AGAINST).exists() else "for"
@@ -212,11 +218,14 @@ def group_context(run, group) -> dict:
     members = _members(group)
     state = _turns(run, group, members, settings)
     by_pk = {m.pk: m for m in members}
-    points = list(run.submissions.filter(group=group, key=POINT).select_related("author"))
+    points = list(_points(run, group).select_related("author"))
     arguments = list(run.submissions.filter(group=group, key=ARGUMENT))
     rankings = [s.data.get("order", []) for s in run.submissions.filter(group=group, key=RANKING)]
     keep = settings["keep"]
-    scores = borda_points([[str(p) for p in order] for order in rankings], len(points))
+    # A point that left with its writer still takes its place in the rankings given, so the
+    # others' points stay as they were.
+    places = run.submissions.filter(group=group, key=POINT).count()
+    scores = borda_points([[str(p) for p in order] for order in rankings], places)
     table = standings(scores, [str(p.pk) for p in points])
     by_id = {str(p.pk): p for p in points}
     whose = by_pk.get(state.whose)
@@ -318,7 +327,7 @@ class RankingForm(forms.Form):
 
 def _ranking_form(run, group, attendee) -> RankingForm:
     """The person's ranking form with the places they saved (none before they have)."""
-    points = list(run.submissions.filter(group=group, key=POINT))
+    points = list(_points(run, group))
     saved = run.submissions.filter(group=group, key=RANKING, author=attendee).first()
     order = saved.data.get("order", []) if saved else []
     return RankingForm(
@@ -388,7 +397,7 @@ def _submit_argument(sent: common.Sent, form: PointForm) -> forms.Form:
     if sent.phase != "arguments":
         return common.refuse(form, gettext("Replies open when the rounds are over."))
     group = sent.member.group
-    point = sent.run.submissions.filter(group=group, key=POINT, pk=sent.data.get("point")).first()
+    point = _points(sent.run, group).filter(pk=sent.data.get("point")).first()
     if not form.is_valid():
         return form
     text = form.cleaned_data["text"].strip()
@@ -406,7 +415,7 @@ def _submit_against(sent: common.Sent, form: PointForm) -> forms.Form:
 
 
 def _submit_ranking(sent: common.Sent, form: PointForm) -> forms.Form:
-    points = list(sent.run.submissions.filter(group=sent.member.group, key=POINT))
+    points = list(_points(sent.run, sent.member.group))
     ranking = RankingForm(sent.data, points=points)
     if sent.phase != "rank":
         return common.refuse(ranking, gettext("Ranking comes last."))
@@ -455,6 +464,17 @@ def context(run, attendee=None) -> dict:
 
 
 ACTIONS: dict = {}
+
+
+def anonymised(submission) -> dict | None:
+    """A point is its writer's words: it leaves the group's list. Its row stays, empty, with
+    the group, as do the person's passes, rankings and the chair's move to arguments against,
+    so the group's turns and standings stay. An argument only says something, and goes."""
+    if submission.key == RANKING:
+        return {"data": submission.data, "group_id": submission.group_id}
+    if submission.key == ARGUMENT:
+        return None
+    return {"group_id": submission.group_id}
 
 
 def export(run) -> tuple[list[str], list[list]]:

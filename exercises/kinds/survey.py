@@ -25,7 +25,6 @@ from exercises.aggregate import (
     SCALE,
     answers_needed,
     open_answers,
-    scale_counts,
     score_changes,
     statement_key,
     survey_scores,
@@ -496,12 +495,8 @@ def context(run, attendee=None) -> dict:
     survey = parse(settings["statements"], settings["questions"])
     minimum = settings["min_answers"]
     sheets = _sheets(run)
-    kept = common.kept(run)
     scores = survey_scores(
-        [dict(sheet.get("scores", [])) for sheet in sheets],
-        survey.statements,
-        minimum,
-        kept=dict(kept.get("scores", [])),
+        [dict(sheet.get("scores", [])) for sheet in sheets], survey.statements, minimum
     )
     written = open_answers(
         [dict(sheet.get("answers", [])) for sheet in sheets], survey.questions, minimum
@@ -518,7 +513,7 @@ def context(run, attendee=None) -> dict:
         for section in survey.sections
     ]
     needed = answers_needed(minimum)
-    respondents = len(sheets) + kept.get("respondents", 0)
+    respondents = len(sheets)
     result = {
         "settings": settings,
         "anonymous": settings["anonymous"],
@@ -659,19 +654,10 @@ def _conceal(run, data) -> str:
 ACTIONS = {"reveal": _reveal, "conceal": _conceal}
 
 
-def keep(run, leaving) -> dict:
-    """Deleted answers live on in the totals: how many answered, and how many chose 1..5 for
-    each statement. Written answers are the person's own words, so they go with the rows."""
-    kept = common.kept(run)
-    sheets = list(leaving.filter(key=KEY).values_list("data", flat=True))
-    counts = {text: list(values) for text, values in kept.get("scores", [])}
-    for text, added in scale_counts(dict(sheet.get("scores", [])) for sheet in sheets).items():
-        before = counts.get(text, [0] * len(SCALE))
-        counts[text] = [a + b for a, b in zip(before, added, strict=True)]
-    return {
-        **common.add_counts(run, respondents=len(sheets)),
-        "scores": [[text, values] for text, values in counts.items()],
-    }
+def anonymised(submission) -> dict:
+    """An answer sheet stays with its scores, so every total stays; the written answers are
+    the person's own words and go."""
+    return {"data": {"scores": submission.data.get("scores", [])}}
 
 
 def _not_shown(needed: int, count: int) -> str:

@@ -17,6 +17,7 @@ they never leave it. The facilitator sees how many were saved, not what.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 
 from django import forms
@@ -200,7 +201,9 @@ def _observations(run, group, number: int) -> list[dict]:
             "went_well": s.data.get("went_well", ""),
             "practise": s.data.get("practise", ""),
         }
-        for s in run.submissions.filter(key=_key(number), group=group).select_related("author")
+        for s in run.submissions.filter(key=_key(number), group=group)
+        .exclude(text="")  # erasure emptied it: it only counts
+        .select_related("author")
     ]
 
 
@@ -345,8 +348,7 @@ def context(run, attendee=None) -> dict:
         "triads": triads,
         "checklist": [label for _code, label in CHECKLIST],
         "observers": observers,
-        "observed": run.submissions.filter(key=_key(number)).count()
-        + sum(common.kept(run).get("saved", {}).get(_key(number), {}).values()),
+        "observed": run.submissions.filter(key=_key(number)).count(),
         "member": None,
         "form": ObservationForm(max_length=settings["max_length"]),
         **mine,
@@ -356,15 +358,10 @@ def context(run, attendee=None) -> dict:
 ACTIONS: dict = {}
 
 
-def keep(run, leaving) -> dict:
-    """Observations are the triad's: of deleted ones only how many were saved stays, per round
-    and triad."""
-    kept = common.kept(run)
-    saved = {key: dict(per_group) for key, per_group in kept.get("saved", {}).items()}
-    for group_id, key in leaving.values_list("group_id", "key"):
-        per_group = saved.setdefault(key, {})
-        per_group[str(group_id)] = per_group.get(str(group_id), 0) + 1
-    return {**kept, "saved": saved}
+def anonymised(submission) -> dict:
+    """Observations are the triad's: the row stays, empty, with its triad, so how many were
+    saved per round and triad stays; the ticks and notes go."""
+    return {"group_id": submission.group_id}
 
 
 def export(run) -> tuple[list[str], list[list]]:
@@ -378,13 +375,7 @@ def export(run) -> tuple[list[str], list[list]]:
         gettext("Observers"),
         gettext("Checklists saved"),
     ]
-    saved: dict[tuple[int, str], int] = {
-        (int(group_id), key): count
-        for key, per_group in common.kept(run).get("saved", {}).items()
-        for group_id, count in per_group.items()
-    }
-    for group_id, key in run.submissions.values_list("group_id", "key"):
-        saved[(group_id, key)] = saved.get((group_id, key), 0) + 1
+    saved = Counter(run.submissions.values_list("group_id", "key"))
     rows = []
     for group in run.groups.order_by("number"):
         members = _members(group)

@@ -117,23 +117,23 @@ def submit(run, attendee, data, token):
 
 def room(run) -> dict:
     """The room's cloud: each text once with how often it was sent, in the order texts first
-    came, and how many words from how many people (one aggregate query each)."""
+    came, and how many words from how many people (one aggregate query each). An entry erasure
+    anonymised has no text: its word left the cloud, and it still counts in the totals."""
     state = run.state
+    entries = run.submissions.filter(key=KEY)
     rows = (
-        run.submissions.filter(key=KEY)
+        entries.exclude(text="")
         .values("text")
         .annotate(count=Count("pk"), first=Min("pk"))
         .order_by("first")
     )
     texts = [(row["text"], row["count"]) for row in rows]
-    people = run.submissions.filter(key=KEY).aggregate(people=Count("author", distinct=True))
-    # Entries deleted for privacy count on in the totals; their words went with them.
-    kept = common.kept(run)
+    totals = entries.aggregate(entries=Count("pk"), people=common.people_count())
     return {
         "words": cloud(texts, state.get("merges"), state.get("hidden", [])),
         "all_words": cloud(texts, state.get("merges")),
-        "entry_count": sum(count for _text, count in texts) + kept.get("entries", 0),
-        "people": people["people"] + kept.get("people", 0),
+        "entry_count": totals["entries"],
+        "people": totals["people"],
     }
 
 
@@ -163,11 +163,10 @@ def context(run, attendee=None) -> dict:
     }
 
 
-def keep(run, leaving) -> dict:
-    """A word is its writer's text: deleted entries leave the cloud, and only how many there
-    were, and from how many people, stays in the totals."""
-    entries = list(leaving.filter(key=KEY).values_list("author_id", flat=True))
-    return common.add_counts(run, entries=len(entries), people=len(set(entries)))
+def anonymised(submission) -> dict:
+    """A word is its writer's text: it leaves the cloud. The row stays, empty, so the words
+    and the people counted stay as they were."""
+    return {}
 
 
 def forget(run, leaving) -> None:

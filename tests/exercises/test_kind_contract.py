@@ -64,7 +64,7 @@ def test_a_kind_listed_without_register_lacks_the_optional_hooks(monkeypatch):
     monkeypatch.setitem(kinds.KINDS, "fake", _fake())
     [error] = check_kinds()
     assert error.id == "exercises.E001"
-    assert "keep" in error.msg and "group_context" in error.msg
+    assert "anonymised" in error.msg and "group_context" in error.msg
 
 
 def test_a_kind_under_another_name_is_an_error(monkeypatch):
@@ -73,7 +73,7 @@ def test_a_kind_under_another_name_is_an_error(monkeypatch):
 
 
 def test_a_hook_with_the_wrong_parameters_is_an_error(monkeypatch):
-    broken = _fake(submit=lambda run, data: None, keep=lambda run: {})
+    broken = _fake(submit=lambda run, data: None, anonymised=lambda: {})
     monkeypatch.setitem(kinds.KINDS, "fake", kinds.register(broken))
     errors = check_kinds()
     assert [error.id for error in errors] == ["exercises.E003", "exercises.E003"]

@@ -1,7 +1,8 @@
-"""Erasure and retention delete what participants sent, for good, and the room's numbers stay
-exactly as they were, as counts only (exercises/privacy.py and each kind's keep()). Texts go
-with their writers: their words leave the cloud, their proposals the list (tests/
-test_erasure_canary.py searches the whole database for what they wrote).
+"""Erasure and retention take what participants sent out of reach for good, and the room's
+numbers stay exactly as they were: the rows they count stay, with no author and no text
+(exercises/privacy.py and each kind's anonymised()). Texts go with their writers: their words
+leave the cloud, their proposals the list (tests/test_erasure_canary.py searches the whole
+database for what they wrote).
 
 Kari, Per, Ola and Siv are on the roster; a guest joined under a typed name. Each sends into a
 word cloud, a survey, a diamond, proposals with dots and a reflection on the same day.
@@ -20,7 +21,8 @@ from django.urls import reverse
 from exercises import kinds
 from exercises.kinds import survey
 from exercises.models import Exercise, Run, RunEvent, Submission
-from exercises.privacy import delete_submissions
+from exercises.privacy import erase_submissions
+from exercises.results import participation
 from exercises.runs import change
 from live import day as live_day
 from personal import services
@@ -228,6 +230,8 @@ def results(runs: dict[str, Run]) -> dict:
             for name in ("word_cloud", "diamond", "proposals", "reflection")
         },
         "survey_statements": survey.export_sheets(fresh["survey"])[0][2],
+        # Who took part in each run, as the day's results page and report say.
+        "took_part": {name: participation(run).senders for name, run in fresh.items()},
     }
 
 
@@ -275,6 +279,7 @@ def test_erasure_removes_the_rows_and_her_texts_and_keeps_every_number_exact(day
     assert "KARI-WROTE" not in json.dumps(
         survey.export_sheets(Run.objects.get(pk=runs["survey"].pk))
     )
+    assert "KARI-WROTE" not in json.dumps(list(Submission.objects.values("text", "data")))
 
 
 def test_erasing_one_after_another_keeps_adding_up(day):
@@ -293,7 +298,10 @@ def test_retention_removes_every_row_and_keeps_every_number_exact(day, workshop)
     written = survey.export_sheets(runs["survey"])[1][2]
     assert len(written) == 5  # the written answers, shown once enough had answered
     services.purge_programme(workshop.programme)
-    assert not Submission.objects.filter(run__workshop=workshop).exists()
+    # What stays of the rows has no author and no text.
+    assert (
+        not Submission.objects.filter(run__workshop=workshop).exclude(author=None, text="").exists()
+    )
     assert not Attendee.objects.filter(workshop=workshop).exists()
     assert numbers(runs) == before
     assert words(runs) == {} and standings(runs) == []
@@ -395,10 +403,30 @@ def test_a_diamond_edited_after_deletion_stops_counting_what_was_placed_before(d
     assert {r.score for r in context["results"]} == {0}
 
 
+def test_what_stays_of_her_rows_leads_to_no_one(day):
+    """Her rows that stay have no author, no text and no group; they share an alias within a
+    run, so she still counts once there, and a new one in each run, so nothing ties her
+    answers in one run to another's. Nothing of it is on anyone's page."""
+    runs, people = day
+    kari = people["Kari"]
+    services.erase(kari, reason=ContentDeletion.Reason.PARTICIPANT)
+    left = Submission.objects.exclude(alias=None)
+    assert set(left.values_list("author", "text", "group")) == {(None, "", None)}
+    aliases = set(left.values_list("run", "alias"))
+    assert len(aliases) == len({run for run, _alias in aliases}) == 5
+    assert len({alias for _run, alias in aliases}) == 5
+    assert services.submissions_of(kari).count() == 0
+    assert services.export(kari)["exercise_answers"] == []
+    # Per is erased after her: his rows get their own alias, and hers stay as they were.
+    services.erase(people["Per"], reason=ContentDeletion.Reason.PARTICIPANT)
+    assert set(left.values_list("run", "alias")) >= aliases
+    assert len(set(left.values_list("alias", flat=True))) == 10
+
+
 def test_deleting_nothing_changes_nothing(day):
     runs, _people = day
     before = results(runs)
-    assert delete_submissions(Submission.objects.none()) == 0
+    assert erase_submissions(Submission.objects.none()) == 0
     assert all("kept" not in Run.objects.get(pk=run.pk).state for run in runs.values())
     assert results(runs) == before
 
@@ -451,7 +479,7 @@ def test_groups_own_diamonds_keep_their_totals(workshop, agenda, alice):
     before = ranking()
     assert before[0][0] == ("Tillit", 10, 1) and len(before[0]) == 17 and before[1] == 2
     services.purge_programme(workshop.programme)
-    assert not Submission.objects.filter(run=run).exists()
+    assert not Submission.objects.filter(run=run).exclude(author=None, text="").exists()
     assert ranking() == before
 
 
@@ -506,13 +534,24 @@ def test_what_the_secretary_typed_for_the_group_stays_with_the_group_without_the
 
     counts = services.erase(people["Kari"], reason=ContentDeletion.Reason.PARTICIPANT)
 
-    left = {(s.run.exercise.kind, s.key, s.text): s.author for s in Submission.objects.all()}
+    left = {
+        (s.run.exercise.kind, s.key, s.text): s.author for s in Submission.objects.exclude(text="")
+    }
     assert left == {
         ("igp", igp.OUTPUT, "Tillit"): None,
         ("igp", igp.NOTE, "Pers notat"): per,
         ("diamond", diamond.PLACEMENT, "Tillit / Mot"): None,
         ("proposals", proposals.PROPOSAL, "Sammen for Seljord"): None,
     }
+    # Of her own rows, those the room counts stay with no author and no text (her note, her
+    # own proposal, her dots); her draft counted nowhere and is gone.
+    emptied = Submission.objects.filter(text="")
+    assert sorted(emptied.values_list("run__exercise__kind", "key", "author")) == [
+        ("igp", igp.NOTE, None),
+        ("proposals", proposals.PROPOSAL, None),
+        ("proposals", proposals.VOTE, None),
+    ]
+    assert "KARI" not in json.dumps(list(emptied.values_list("data", flat=True)))
     assert (counts["submissions"], counts["group_results_kept"]) == (4, 3)
     assert services.submissions_of(people["Kari"]).count() == 0  # nothing leads back to her
     # The group still sees its list where it looks for it.

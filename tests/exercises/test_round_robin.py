@@ -201,6 +201,40 @@ def test_ranking_by_borda_keeps_the_top_and_shows_ties(workshop, setup, alice):
     assert [p.text for p in view["kept"]] == ["Lytte", "Tillit"]
 
 
+def test_erasing_a_person_takes_their_point_and_keeps_the_groups_standings(workshop, setup, alice):
+    from personal import services
+    from workshops.models import ContentDeletion, Participant
+
+    run, phones = setup
+    writers = {}
+    for text in ["Lytte", "Tillit", "Mot"]:
+        writers[text] = whose(run)
+        send(phones[writers[text]], workshop, run, step="point", text=text)
+    run = live_day.step_phase(run, +1, by=alice, expected_version=None)
+    run = live_day.step_phase(run, +1, by=alice, expected_version=None)
+    ids = {p.text: p.pk for p in run.submissions.filter(key="point")}
+    orders = {name: ["Mot", "Tillit", "Lytte"] for name in ("Ane", "Bo", "Cato")}
+    orders[writers["Mot"]] = ["Tillit", "Lytte", "Mot"]
+    for name, order in orders.items():
+        places = {f"place-{ids[text]}": str(i) for i, text in enumerate(order, start=1)}
+        send(phones[name], workshop, run, step="ranking", **places)
+    group = run.groups.get(name="Nettverk 1")
+
+    def standing() -> tuple[dict, int]:
+        view = group_context(Run.objects.get(pk=run.pk), group)
+        return {p.text: (s.score, s.rank) for p, s in view["standings"]}, view["ranked"]
+
+    before = standing()
+    assert before == ({"Mot": (7, 1), "Tillit": (7, 1), "Lytte": (4, 3)}, 3)
+    services.erase(
+        Participant.objects.get(name=writers["Mot"]), reason=ContentDeletion.Reason.PARTICIPANT
+    )
+    # Her point leaves the list; the others' keep their points from every ranking, hers too.
+    assert standing() == ({"Tillit": (7, 1), "Lytte": (4, 2)}, 3)
+    assert "Mot" not in groupcast.render(Run.objects.get(pk=run.pk), group, "en")
+    assert not run.submissions.filter(text="Mot").exists()
+
+
 def test_another_group_never_sees_this_groups_points(workshop, setup):
     run, phones = setup
     send(phones[whose(run)], workshop, run, step="point", text="Hemmelig punkt")
