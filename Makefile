@@ -39,6 +39,7 @@ bench: venv
 	$(PY) tests/bench/fanout.py
 	$(PY) tests/bench/poster.py
 	$(PY) tests/bench/burst.py
+	$(PY) -m pytest tests/bench/paths.py -p no:xdist -p no:randomly -q -s
 
 lint: venv
 	$(VENV)/bin/ruff check .

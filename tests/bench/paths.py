@@ -31,22 +31,42 @@ OUT = ROOT / "tests" / "bench" / "out" / "paths.json"
 HTMX = {"HTTP_HX_REQUEST": "true"}
 
 
-def modules_entered(action) -> list[str]:
-    """The project's modules (not their tests) whose code ran during `action`, in order."""
+LAYER = {"workshops": 1, "exercises": 2, "live": 3, "platforms": 4, "personal": 4}
+
+
+def modules_entered(action) -> dict:
+    """The project's modules (not their tests) whose code ran during `action`, in the order
+    first entered, and each hand-over from one of them to another (caller -> callee)."""
     seen: dict[str, None] = {}
+    calls: dict[tuple[str, str], None] = {}
 
     def profile(frame, event, arg):
-        if event == "call":
-            name = frame.f_globals.get("__name__", "")
-            if name.split(".")[0] in PROJECT:
-                seen.setdefault(name, None)
+        if event != "call":
+            return
+        name = frame.f_globals.get("__name__", "")
+        if name.split(".")[0] not in PROJECT:
+            return
+        seen.setdefault(name, None)
+        caller = frame.f_back.f_globals.get("__name__", "") if frame.f_back else ""
+        if caller != name and caller.split(".")[0] in PROJECT:
+            calls.setdefault((caller, name), None)
 
     sys.setprofile(profile)
     try:
         action()
     finally:
         sys.setprofile(None)
-    return list(seen)
+    upward = [
+        f"{caller} -> {callee}"
+        for caller, callee in calls
+        if LAYER.get(caller.split(".")[0], 9) < LAYER.get(callee.split(".")[0], 0)
+    ]
+    return {
+        "modules": list(seen),
+        "calls": [f"{caller} -> {callee}" for caller, callee in calls],
+        # A lower layer never calls a higher one: the push reaches live/ through a signal.
+        "upward_calls": upward,
+    }
 
 
 @pytest.fixture
@@ -90,7 +110,8 @@ def test_paths(workshop, agenda, alice, alice_client, listening):
     assert Submission.objects.filter(run_id=run_pk[0], text="tillit").count() == 1
     OUT.parent.mkdir(parents=True, exist_ok=True)
     OUT.write_text(json.dumps(paths, indent=2) + "\n")
-    for name, modules in paths.items():
-        print(f"\n{name}: {len(modules)} modules")
-        for module in modules:
-            print(f"  {module}")
+    for name, path in paths.items():
+        print(f"\n{name}: {len(path['modules'])} modules, {len(path['calls'])} hand-overs")
+        for call in path["calls"]:
+            print(f"  {call}")
+        assert not path["upward_calls"], path["upward_calls"]
