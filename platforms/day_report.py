@@ -17,7 +17,7 @@ from django.utils.safestring import mark_safe
 
 from platforms import days, jobs, pdf
 from platforms.models import DayReportRender
-from platforms.poster import FONTS, _logo_path, _static_path, limits
+from platforms.poster import FONTS, limits, logo_path, static_path
 from platforms.services import clean_text, platform_for
 from workshops.models import Workshop
 
@@ -41,13 +41,13 @@ def day_report_context(workshop: Workshop) -> dict:
 
 
 def render_day_report_html(workshop: Workshop, *, language: str) -> str:
-    logo = _logo_path(workshop.programme.organisation)
+    logo = logo_path(workshop.programme.organisation)
     with translation.override(language):
         return render_to_string(
             "platforms/day_report.html",
             {
                 **day_report_context(workshop),
-                "stylesheet_urls": [_static_path(name).as_uri() for name in STYLESHEETS],
+                "stylesheet_urls": [static_path(name).as_uri() for name in STYLESHEETS],
                 "logo_url": logo.as_uri() if logo else "",
             },
         )
@@ -56,14 +56,14 @@ def render_day_report_html(workshop: Workshop, *, language: str) -> str:
 def render_day_report_pdf(
     workshop: Workshop, *, language: str = "nb", while_waiting=None
 ) -> tuple[bytes, pdf.Rendered]:
-    allowed = [*(_static_path(name) for name in STYLESHEETS)]
-    allowed += [_static_path(font) for font in FONTS]
-    if logo := _logo_path(workshop.programme.organisation):
+    allowed = [*(static_path(name) for name in STYLESHEETS)]
+    allowed += [static_path(font) for font in FONTS]
+    if logo := logo_path(workshop.programme.organisation):
         allowed.append(logo)
     html = render_day_report_html(workshop, language=language)
     rendered = pdf.write_pdf(
         html,
-        base_url=_static_path(STYLESHEETS[0]).parent.as_uri() + "/",
+        base_url=static_path(STYLESHEETS[0]).parent.as_uri() + "/",
         allowed=allowed,
         while_waiting=while_waiting,
         **limits(),

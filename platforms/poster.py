@@ -115,14 +115,14 @@ def contrast_warnings(organisation: Organisation) -> list[str]:
 # The files WeasyPrint may read (PosterURLFetcher, in platforms/pdf.py, refuses all others)
 
 
-def _static_path(name: str) -> Path:
+def static_path(name: str) -> Path:
     found = finders.find(name)
     if not found:
         raise FileNotFoundError(name)
     return Path(found)
 
 
-def _logo_path(organisation: Organisation) -> Path | None:
+def logo_path(organisation: Organisation) -> Path | None:
     """The logo's file, unless it is missing or one the renderer must not decode (an old one,
     stored before uploads were checked, of more pixels than logos.MAX_PIXELS)."""
     if not organisation.logo:
@@ -211,9 +211,9 @@ def poster_context(
 ) -> dict:
     data = _cleaned(data)
     size = size if size in PAGE_SIZES else "a3"
-    logo = _logo_path(organisation)
+    logo = logo_path(organisation)
     if for_pdf:
-        stylesheet_url = _static_path(STYLESHEET).as_uri()
+        stylesheet_url = static_path(STYLESHEET).as_uri()
         logo_url = logo.as_uri() if logo else ""
     else:
         stylesheet_url = static(STYLESHEET)
@@ -290,8 +290,8 @@ def render_pdf(
 ) -> tuple[bytes, pdf.Rendered]:
     """The poster's PDF and what its URL fetcher served and refused; raises pdf.RenderFailed
     when the render runs out of time or memory. `while_waiting` is called now and then."""
-    allowed = [_static_path(STYLESHEET), *(_static_path(f) for f in FONTS)]
-    if logo := _logo_path(organisation):
+    allowed = [static_path(STYLESHEET), *(static_path(f) for f in FONTS)]
+    if logo := logo_path(organisation):
         allowed.append(logo)
     html = render_html(
         organisation,
@@ -306,7 +306,7 @@ def render_pdf(
     # language and a title the reader shows; a public-sector document must be accessible.
     rendered = pdf.write_pdf(
         html,
-        base_url=_static_path(STYLESHEET).parent.as_uri() + "/",
+        base_url=static_path(STYLESHEET).parent.as_uri() + "/",
         allowed=allowed,
         while_waiting=while_waiting,
         pdf_variant="pdf/ua-1",

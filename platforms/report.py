@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from exercises import kinds
 from platforms import jobs, pdf
 from platforms.models import LeadershipPlatform, ReportRender
-from platforms.poster import FONTS, _logo_path, _static_path, limits
+from platforms.poster import FONTS, limits, logo_path, static_path
 from platforms.services import clean_text
 
 STYLESHEET = "css/report.css"
@@ -109,14 +109,14 @@ def report_context(platform: LeadershipPlatform) -> dict:
 
 
 def render_report_html(platform: LeadershipPlatform, *, language: str) -> str:
-    logo = _logo_path(platform.programme.organisation)
+    logo = logo_path(platform.programme.organisation)
     with translation.override(language):
         context = report_context(platform)
         return render_to_string(
             "platforms/report.html",
             {
                 **context,
-                "stylesheet_url": _static_path(STYLESHEET).as_uri(),
+                "stylesheet_url": static_path(STYLESHEET).as_uri(),
                 "logo_url": logo.as_uri() if logo else "",
             },
         )
@@ -127,13 +127,13 @@ def render_report_pdf(
 ) -> tuple[bytes, pdf.Rendered]:
     """The report's PDF and what its URL fetcher served and refused; raises pdf.RenderFailed
     when the render runs out of time or memory."""
-    allowed = [_static_path(STYLESHEET), *(_static_path(font) for font in FONTS)]
-    if logo := _logo_path(platform.programme.organisation):
+    allowed = [static_path(STYLESHEET), *(static_path(font) for font in FONTS)]
+    if logo := logo_path(platform.programme.organisation):
         allowed.append(logo)
     html = render_report_html(platform, language=language)
     rendered = pdf.write_pdf(
         html,
-        base_url=_static_path(STYLESHEET).parent.as_uri() + "/",
+        base_url=static_path(STYLESHEET).parent.as_uri() + "/",
         allowed=allowed,
         while_waiting=while_waiting,
         **limits(),  # the poster's, and its shipped fonts only
