@@ -128,6 +128,8 @@ def day_summary(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         "programme": workshop.programme,
         "access": access,
         **days.summary(workshop),
+        # In the ended console, which has its own link to the results right above it.
+        "in_console": bool(request.htmx),
     }
     template = "platforms/day_summary.html"
     return TemplateResponse(request, f"{template}#summary" if request.htmx else template, context)

@@ -77,6 +77,10 @@ def test_the_facilitator_ends_the_day(
     expect(summary).to_be_visible()
     expect(summary.locator(f"tr[data-run='{run.pk}'] td[data-senders]")).to_have_text("2")
     expect(summary.locator("h2")).to_have_text(live._message("How the day went"))
+    # Nothing left to press, and one way to the results (the console's own, above the summary).
+    expect(console.locator(".shortcuts")).to_be_hidden()
+    results = reverse("platforms:day_results", args=[workshop.pk])
+    expect(console.locator(f"#live-state a[href='{results}']")).to_have_count(1)
     # The projector: the closing screen with the day's cloud.
     expect(presenter.locator(".stage__title")).to_have_text(
         live._message("Thank you for today!"), timeout=support.SHOWN_WITHIN
