@@ -8,7 +8,7 @@ required   NAME, LABEL, SUMMARY, EXAMPLE, MINUTES, TEMPLATE, SettingsForm, ACTIO
            submit(run, attendee, data, token), export(run)
 optional   LENGTH_FROM_ROOM, STEP_LABELS, GROUP_RESULTS, CLOSING, DOWNLOADS,
            planned_settings(settings),
-           keep(run, leaving), forget(run, leaving), onward(run), export_sheets(run),
+           keep(run, leaving), forget(run, leaving), promotable(run), export_sheets(run),
            picture(run, image_format), own_page(participant)
 None or    grouping(settings), group_context(run, group), group_output(run, group),
 a hook     group_progress(run, groups), participants(run),
