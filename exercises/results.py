@@ -20,10 +20,10 @@ from django.urls import reverse
 
 from exercises.kinds import common
 from exercises.models import Member, Run
-from exercises.onward import Onward
+from exercises.promote import Offer
 from workshops.models import Workshop
 
-# The key an Onward offer has when it is what the room decided (a chosen proposal).
+# The key an offer has when it is what the room decided (a chosen proposal).
 DECISION = "decision"
 
 
@@ -92,11 +92,11 @@ def participation(run: Run) -> Participation:
     )
 
 
-def offers_of(run: Run) -> list[Onward]:
-    return run.module.onward(run)
+def offers_of(run: Run) -> list[Offer]:
+    return run.module.promotable(run)
 
 
-def decisions(offers: list[Onward]) -> list[str]:
+def decisions(offers: list[Offer]) -> list[str]:
     """What the room decided, from the run's offers to the platform."""
     return [offer.items[0] for offer in offers if offer.key == DECISION and offer.items]
 
@@ -105,7 +105,7 @@ def decisions(offers: list[Onward]) -> list[str]:
 class RunResult:
     run: Run
     participation: Participation
-    offers: list[Onward]
+    offers: list[Offer]
     decided: list[str]
     html: str = ""
     downloads: list[tuple[str, str]] = field(default_factory=list)

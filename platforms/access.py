@@ -75,7 +75,7 @@ def get_run_for(
     request: AuthenticatedHttpRequest, pk: int, *, edit: bool = False
 ) -> tuple[Run, LeadershipPlatform, Access]:
     """An exercise run of one of the programmes the visitor may see, with that programme's
-    platform: the source of what the platform takes onward."""
+    platform: the source of what is promoted to the platform."""
     run = Run.objects.select_related("exercise__agenda_item", "workshop").filter(pk=pk).first()
     if run is None:
         raise Http404

@@ -42,7 +42,7 @@ def _reports(workshop) -> dict:
 @login_required
 def day_results(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Every run of the day in agenda order, as the room saw it at its end, with its
-    downloads and what of it went onward to the lederplattform."""
+    downloads and what of it was promoted to the lederplattform."""
     workshop, access = get_workshop_for(request, pk)
     context = {
         "workshop": workshop,

@@ -1,6 +1,6 @@
-"""A day after it has run: its results with what went onward to the lederplattform, and the
+"""A day after it has run: its results with what was promoted to the lederplattform, and the
 facilitator's summary (planned and actual minutes, who took part, what was decided, what was
-taken onward and what is still to take). Read by the results page, the ended console and the
+promoted and what is still to promote). Read by the results page, the ended console and the
 day report; every figure is counted from the rows, so they agree with each other.
 """
 
@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from django.utils.translation import gettext as _
 
 from exercises import results as run_results
-from exercises.onward import Onward
+from exercises.promote import Offer
 from exercises.results import RunResult
 from platforms.models import LeadershipPlatform
 from platforms.services import platform_for, provenance_of
@@ -22,18 +22,18 @@ from workshops.models import AgendaItem, Workshop
 
 @dataclass(frozen=True)
 class OfferState:
-    offer: Onward
-    taken: bool
+    offer: Offer
+    promoted: bool
 
 
 @dataclass(frozen=True)
-class TakenElement:
+class PromotedElement:
     what: str  # "Value", "Purpose point", "Vision"
     text: str
     run_id: int | None
 
 
-def taken_from(platform: LeadershipPlatform, workshop: Workshop) -> list[TakenElement]:
+def promoted_from(platform: LeadershipPlatform, workshop: Workshop) -> list[PromotedElement]:
     """The platform's elements that came from this day, in the platform's order."""
     rows = [
         (value, _("Value"), value.name)
@@ -48,12 +48,12 @@ def taken_from(platform: LeadershipPlatform, workshop: Workshop) -> list[TakenEl
         for proposal in platform.vision_proposals.filter(source_workshop=workshop)
     ]
     return [
-        TakenElement(what=what, text=text, run_id=row.source_run_id) for row, what, text in rows
+        PromotedElement(what=what, text=text, run_id=row.source_run_id) for row, what, text in rows
     ]
 
 
 def _sources(platform: LeadershipPlatform, workshop: Workshop) -> set[tuple]:
-    """(run, group, label) of every element taken onward from this day."""
+    """(run, group, label) of every element promoted from this day."""
     found: set[tuple] = set()
     for model in (platform.values, platform.purpose_points, platform.vision_proposals):
         found.update(
@@ -70,7 +70,7 @@ def offer_states(result: RunResult, sources: set[tuple]) -> list[OfferState]:
     for offer in result.offers:
         where = provenance_of(result.run, offer)
         key = (result.run.pk, where["source_group_id"], where["source_label"])
-        states.append(OfferState(offer=offer, taken=key in sources))
+        states.append(OfferState(offer=offer, promoted=key in sources))
     return states
 
 
@@ -139,7 +139,7 @@ def summary(workshop: Workshop) -> dict:
         (entry.result, state.offer)
         for entry in results
         for state in entry.offers
-        if not state.taken
+        if not state.promoted
     ]
     return {
         "times": times,
@@ -147,8 +147,8 @@ def summary(workshop: Workshop) -> dict:
         "actual_minutes": _minutes(workshop.started_at, workshop.ended_at),
         "results": results,
         "decided": [(entry.result, text) for entry in results for text in entry.result.decided],
-        "taken": taken_from(platform, workshop),
-        "still_to_take": still,
+        "promoted": promoted_from(platform, workshop),
+        "still_to_promote": still,
         # Phones on the day, as the console's "who has joined" counts them.
         "joined": workshop.attendees.filter(removed_at__isnull=True)
         .exclude(device_hash__startswith=RELEASED)

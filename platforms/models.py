@@ -222,12 +222,12 @@ class PlatformVersion(models.Model):
         "step": _("The step was changed"),
         "poster": _("A poster was made"),
     }
-    ONWARD = "taken onward: "
+    PROMOTED = "promoted: "
 
     def summary_label(self) -> str:
-        if self.summary.startswith(self.ONWARD):
+        if self.summary.startswith(self.PROMOTED):
             return _("Taken onward from “%(title)s”") % {
-                "title": self.summary.removeprefix(self.ONWARD)
+                "title": self.summary.removeprefix(self.PROMOTED)
             }
         return str(self.SUMMARIES.get(self.summary, self.summary))
 

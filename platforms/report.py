@@ -1,5 +1,5 @@
-"""The programme report (PDF): each day's agenda and the exercise results that were taken
-onward to the lederplattform, found through the platform elements' provenance.
+"""The programme report (PDF): each day's agenda and the exercise results that were
+promoted to the lederplattform, found through the platform elements' provenance.
 
 Rendered by WeasyPrint with the poster's URL fetcher, allowed only the report's stylesheet,
 the shipped fonts and the organisation's logo; every text is escaped element text. HR asks for
@@ -28,7 +28,7 @@ def _text(value) -> str:
     return clean_text(str(value or ""))[:MAX_TEXT]
 
 
-def _taken(platform: LeadershipPlatform) -> list[tuple[int, str, str, object]]:
+def _promoted(platform: LeadershipPlatform) -> list[tuple[int, str, str, object]]:
     """Every element that came from a day: (the day's id, what it became, its text, itself)."""
     related = ("source_run__exercise__agenda_item",)
     rows = [(value, _("Value"), value.name) for value in platform.values.select_related(*related)]
@@ -40,24 +40,24 @@ def _taken(platform: LeadershipPlatform) -> list[tuple[int, str, str, object]]:
         (proposal, _("Vision") if proposal.is_chosen else _("Vision proposal"), proposal.text)
         for proposal in platform.vision_proposals.select_related(*related)
     ]
-    taken = []
+    promoted = []
     for element, what, text in rows:
         run = element.source_run
         day_id = element.source_workshop_id or (run.workshop_id if run else None)
         if day_id:
-            taken.append((day_id, what, text, element))
-    return taken
+            promoted.append((day_id, what, text, element))
+    return promoted
 
 
 def report_context(platform: LeadershipPlatform) -> dict:
     programme = platform.programme
     groups = {group.pk: group.name for group in programme.groups.all()}
-    taken = _taken(platform)
+    promoted = _promoted(platform)
     days = []
     for day in programme.workshops.all():
-        # Results taken onward from this day, grouped by the exercise they came from.
+        # Results promoted from this day, grouped by the exercise they came from.
         sources: dict[object, dict] = {}
-        for day_id, what, text, element in taken:
+        for day_id, what, text, element in promoted:
             if day_id != day.pk:
                 continue
             run = element.source_run
@@ -92,7 +92,7 @@ def report_context(platform: LeadershipPlatform) -> dict:
                     }
                     for scheduled in day.scheduled_items()
                 ],
-                "taken": list(sources.values()),
+                "promoted": list(sources.values()),
             }
         )
     vision = platform.vision

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from exercises.aggregate import word_key
 from exercises.models import Run
-from exercises.onward import PURPOSE, VALUES, VISION, Onward
+from exercises.promote import PURPOSE, VALUES, VISION, Offer
 from platforms.models import (
     LeadershipPlatform,
     PlatformVersion,
@@ -289,7 +289,7 @@ def _ctx(entry: tuple) -> str:
     return entry[2] if len(entry) > 2 else ""
 
 
-# Taking an exercise's results onward: a group's list, the room's diamond, the chosen proposal.
+# Promoting an exercise's results: a group's list, the room's diamond, the chosen proposal.
 
 ADD, REPLACE = "add", "replace"
 _LIMITS = {VALUES: 80, PURPOSE: 500, VISION: 300}
@@ -303,8 +303,8 @@ def target_label(target: str) -> str:
     }[target]
 
 
-def runs_with_results(programme: Programme) -> list[tuple[Run, list[Onward]]]:
-    """The programme's exercise runs whose kind has results to take onward, day by day."""
+def runs_with_results(programme: Programme) -> list[tuple[Run, list[Offer]]]:
+    """The programme's exercise runs whose kind has results to promote, day by day."""
     runs = (
         Run.objects.filter(workshop__programme=programme)
         .select_related("exercise__agenda_item", "workshop")
@@ -312,17 +312,17 @@ def runs_with_results(programme: Programme) -> list[tuple[Run, list[Onward]]]:
     )
     found = []
     for run in runs:
-        offers = run.module.onward(run)
+        offers = run.module.promotable(run)
         if offers:
             found.append((run, offers))
     return found
 
 
-def offers_of(run: Run) -> list[Onward]:
-    return run.module.onward(run)
+def offers_of(run: Run) -> list[Offer]:
+    return run.module.promotable(run)
 
 
-def provenance_of(run: Run, offer: Onward) -> dict:
+def provenance_of(run: Run, offer: Offer) -> dict:
     """Where an element taken from this offer comes from: the day, the run and the group.
 
     A run's group is a network group when the run grouped by network groups (it has its name);
@@ -343,8 +343,8 @@ def provenance_of(run: Run, offer: Onward) -> dict:
 
 
 @dataclass(frozen=True)
-class OnwardPlan:
-    """What taking an offer onward does to one part of the platform (shown before, done after)."""
+class PromotionPlan:
+    """What promoting an offer does to one part of the platform (shown before, done after)."""
 
     target: str
     replace: bool
@@ -364,7 +364,7 @@ class OnwardPlan:
         return before != after
 
 
-def _offered(offer: Onward, target: str) -> list[str]:
+def _offered(offer: Offer, target: str) -> list[str]:
     texts = [*offer.items, *(offer.alternatives if target == VISION else ())]
     seen, offered = set(), []
     for text in texts:
@@ -383,9 +383,9 @@ def _current(platform: LeadershipPlatform, target: str) -> list[str]:
     return [p.text for p in platform.vision_proposals.all()]  # the chosen one first
 
 
-def plan_onward(
-    platform: LeadershipPlatform, offer: Onward, target: str, *, replace: bool
-) -> OnwardPlan:
+def plan_promotion(
+    platform: LeadershipPlatform, offer: Offer, target: str, *, replace: bool
+) -> PromotionPlan:
     """Adding keeps what is there and appends what is new; replacing makes the part the offer,
     in the offer's order. Either way an element already there (the same words, case and
     spacing aside) is kept with its spelling, meaning and practices, never doubled. For the
@@ -410,7 +410,7 @@ def plan_onward(
     else:
         final = current + [text for text in offered if word_key(text) not in have]
     kept = {word_key(text) for text in final}
-    return OnwardPlan(
+    return PromotionPlan(
         target=target,
         replace=replace,
         current=current,
@@ -420,9 +420,9 @@ def plan_onward(
     )
 
 
-def take_onward(
-    platform: LeadershipPlatform, run: Run, offer: Onward, *, target: str, replace: bool, by
-) -> OnwardPlan:
+def promote(
+    platform: LeadershipPlatform, run: Run, offer: Offer, *, target: str, replace: bool, by
+) -> PromotionPlan:
     """Take an exercise's result into the platform and record a version.
 
     Taking the same offer twice (a double click) finds it there already and changes nothing, so
@@ -430,8 +430,8 @@ def take_onward(
     """
     source = provenance_of(run, offer)
     title = run.exercise.agenda_item.title
-    with changing(platform, by=by, summary=f"{PlatformVersion.ONWARD}{title}") as locked:
-        plan = plan_onward(locked, offer, target, replace=replace)
+    with changing(platform, by=by, summary=f"{PlatformVersion.PROMOTED}{title}") as locked:
+        plan = plan_promotion(locked, offer, target, replace=replace)
         offered = {word_key(text) for text in _offered(offer, target)}
 
         def stamp(row, text: str, fresh: bool, position: int) -> None:

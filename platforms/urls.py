@@ -58,6 +58,6 @@ urlpatterns = [
     path("platform/posters/<int:pk>/download/", views.poster_download, name="poster_download"),
     path("platform/reports/<int:pk>/download/", views.report_download, name="report_download"),
     path("platform/posters/<int:pk>/preview.png", views.poster_thumbnail, name="poster_thumbnail"),
-    path("platform/runs/<int:pk>/", views.onward_preview, name="onward_preview"),
-    path("platform/runs/<int:pk>/take/", views.onward_take, name="onward_take"),
+    path("platform/runs/<int:pk>/", views.promote_preview, name="promote_preview"),
+    path("platform/runs/<int:pk>/promote/", views.promote_result, name="promote_result"),
 ]

@@ -90,7 +90,7 @@ def _context(platform: LeadershipPlatform, access: Access, **extra) -> dict:
         ),
         "showcase": poster.showcase(platform, translation.get_language()),
         # Called only where the page shows it (the full page, for facilitators).
-        "onward_runs": lambda: services.runs_with_results(platform.programme),
+        "promotable_runs": lambda: services.runs_with_results(platform.programme),
         "render_form": RenderForm(),
         "latest_version": platform.latest_version(),
         "warnings": poster.contrast_warnings(platform.programme.organisation),
@@ -553,13 +553,13 @@ def poster_download(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     )
 
 
-# Taking exercise results onward
+# Promoting exercise results to the platform
 
 
 SECTION_OF = {services.VALUES: "values", services.PURPOSE: "purpose", services.VISION: "vision"}
 
 
-def _onward_entries(request: AuthenticatedHttpRequest, platform, offers, access) -> list[dict]:
+def _promotion_entries(request: AuthenticatedHttpRequest, platform, offers, access) -> list[dict]:
     """Each offer with the choice to show (the usual one, or the one asked for) and, for
     facilitators, what taking it would do."""
     asked = request.GET.get("offer")
@@ -578,7 +578,7 @@ def _onward_entries(request: AuthenticatedHttpRequest, platform, offers, access)
                 "mode": services.REPLACE if replace else services.ADD,
                 "targets": [(t, services.target_label(t)) for t in offer.targets],
                 "target_label": services.target_label(target),
-                "plan": services.plan_onward(platform, offer, target, replace=replace)
+                "plan": services.plan_promotion(platform, offer, target, replace=replace)
                 if access.can_edit
                 else None,
             }
@@ -588,11 +588,11 @@ def _onward_entries(request: AuthenticatedHttpRequest, platform, offers, access)
 
 @require_GET
 @login_required
-def onward_preview(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+def promote_preview(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """An exercise run's results as the platform can take them: what each would add, keep
     and remove. Also where a platform element links back to, so HR reads it too."""
     run, platform, access = get_run_for(request, pk)
-    entries = _onward_entries(request, platform, services.offers_of(run), access)
+    entries = _promotion_entries(request, platform, services.offers_of(run), access)
     context = {
         "run": run,
         "workshop": run.workshop,
@@ -607,20 +607,22 @@ def onward_preview(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     }
     asked = next((e for e in entries if e["offer"].key == request.GET.get("offer")), None)
     if request.htmx and asked is not None:
-        return TemplateResponse(request, "platforms/onward.html#offer", {**context, "entry": asked})
-    return TemplateResponse(request, "platforms/onward.html", context)
+        return TemplateResponse(
+            request, "platforms/promote.html#offer", {**context, "entry": asked}
+        )
+    return TemplateResponse(request, "platforms/promote.html", context)
 
 
 @require_POST
 @login_required
-def onward_take(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+def promote_result(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     run, platform, _access = get_run_for(request, pk, edit=True)
     offer = next((o for o in services.offers_of(run) if o.key == request.POST.get("offer")), None)
     target, mode = request.POST.get("target"), request.POST.get("mode")
     if offer is None or target not in offer.targets or mode not in (services.ADD, services.REPLACE):
         messages.warning(request, _("That result has changed. Look at it again."))
-        return redirect("platforms:onward_preview", run.pk)
-    plan = services.take_onward(
+        return redirect("platforms:promote_preview", run.pk)
+    plan = services.promote(
         platform, run, offer, target=target, replace=mode == services.REPLACE, by=request.user
     )
     messages.success(

@@ -8,7 +8,7 @@ required   NAME, LABEL, SUMMARY, EXAMPLE, MINUTES, TEMPLATE, SettingsForm, ACTIO
            submit(run, attendee, data, token), export(run)
 optional   LENGTH_FROM_ROOM, STEP_LABELS, GROUP_RESULTS, CLOSING, DOWNLOADS,
            planned_settings(settings),
-           anonymised(submission), forget(run, leaving), onward(run), export_sheets(run),
+           anonymised(submission), forget(run, leaving), promotable(run), export_sheets(run),
            picture(run, image_format), own_page(participant)
 None or    grouping(settings), group_context(run, group), group_output(run, group),
 a hook     group_progress(run, groups), participants(run),

@@ -25,8 +25,8 @@ if TYPE_CHECKING:
     from django.db.models import QuerySet
 
     from exercises.models import Group, Run, Submission
-    from exercises.onward import Onward
     from exercises.phases import Phase
+    from exercises.promote import Offer
     from workshops.models import Participant
 
 
@@ -110,8 +110,8 @@ class Kind(Protocol):
         quote them (hidden and merged words, a decision's alternatives); the run's log is
         cleaned by exercises/privacy.py. Default: nothing to take out."""
 
-    def onward(self, run: Run) -> list[Onward]:
-        """The results the lederplattform can take onward (a group's list, the room's diamond,
+    def promotable(self, run: Run) -> list[Offer]:
+        """The results the lederplattform can promote (a group's list, the room's diamond,
         the chosen proposal), each naming the platform parts it may go to. Default none."""
 
     def export_sheets(self, run: Run) -> list[tuple[str, list, list[list]]]:
@@ -178,7 +178,7 @@ def forget(run: Run, leaving: QuerySet) -> None:
     return None
 
 
-def onward(run: Run) -> list[Onward]:
+def promotable(run: Run) -> list[Offer]:
     return []
 
 
@@ -211,7 +211,7 @@ OPTIONAL = (
     "grouping",
     "anonymised",
     "forget",
-    "onward",
+    "promotable",
     "export_sheets",
     "picture",
     "own_page",

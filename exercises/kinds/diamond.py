@@ -672,16 +672,16 @@ def export(run) -> tuple[list[str], list[list]]:
     return header, rows
 
 
-def onward(run) -> list:
-    """The room's diamond, best first: the platform's nine values (exercises/onward.py). With
+def promotable(run) -> list:
+    """The room's diamond, best first: the platform's nine values (exercises/promote.py). With
     more than nine to choose from, the nine at the top; an item nobody placed is never one."""
-    from exercises.onward import VALUES, Onward
+    from exercises.promote import VALUES, Offer
 
     ctx = context(run)
     if not ctx["counted"]:
         return []
     return [
-        Onward(
+        Offer(
             key="room",
             label=gettext("The room's diamond"),
             items=tuple(result.item for result in ctx["results"][:ITEM_COUNT] if result.score),

@@ -267,12 +267,12 @@ def export(run) -> tuple[list[str], list[list]]:
     return header, rows
 
 
-def onward(run) -> list:
-    """Each group's agreed list, for the platform's values or purpose (exercises/onward.py)."""
-    from exercises.onward import PURPOSE, VALUES, Onward
+def promotable(run) -> list:
+    """Each group's agreed list, for the platform's values or purpose (exercises/promote.py)."""
+    from exercises.promote import PURPOSE, VALUES, Offer
 
     return [
-        Onward(
+        Offer(
             key=f"group-{entry['group'].pk}",
             label=entry["group"].name,
             items=tuple(entry["outputs"]),

@@ -826,16 +826,16 @@ def export(run) -> tuple[list[str], list[list]]:
     return header, [[p.text, " | ".join(p.merged_from), *rest] for p, rest in listed]
 
 
-def onward(run) -> list:
+def promotable(run) -> list:
     """The decision: the chosen proposal as the vision, the others (best first) kept as its
-    alternatives (exercises/onward.py)."""
-    from exercises.onward import VISION, Onward
+    alternatives (exercises/promote.py)."""
+    from exercises.promote import VISION, Offer
 
     decision = context(run)["decision"]
     if not decision:
         return []
     return [
-        Onward(
+        Offer(
             key="decision",
             label=gettext("The chosen proposal"),
             items=(decision["chosen"]["text"],),

@@ -501,13 +501,13 @@ def export(run) -> tuple[list[str], list[list]]:
     return header, rows
 
 
-def onward(run) -> list:
+def promotable(run) -> list:
     """Each group's kept points, best first, for the platform's purpose or values
-    (exercises/onward.py)."""
-    from exercises.onward import PURPOSE, VALUES, Onward
+    (exercises/promote.py)."""
+    from exercises.promote import PURPOSE, VALUES, Offer
 
     return [
-        Onward(
+        Offer(
             key=f"group-{entry['group'].pk}",
             label=entry["group"].name,
             items=tuple(point.text for point in entry["kept"]),

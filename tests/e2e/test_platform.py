@@ -1,5 +1,5 @@
-"""The lederplattform in browsers, on the demo data: the facilitator takes the demo diamond's top
-nine onward, writes a vision and makes a poster whose status arrives over the live bus without a
+"""The lederplattform in browsers, on the demo data: the facilitator promotes the demo diamond's top
+nine, writes a vision and makes a poster whose status arrives over the live bus without a
 reload; HR downloads it. axe-core checks the platform pages on the way.
 
 Served by uvicorn like the live tests (see test_live.py), since the poster status streams over
@@ -93,13 +93,13 @@ def value_names(page: Page) -> list[str]:
     ]
 
 
-def test_facilitator_takes_the_diamond_onward_makes_a_poster_and_hr_downloads_it(
+def test_facilitator_promotes_the_diamond_makes_a_poster_and_hr_downloads_it(
     asgi_server, new_context, axe, demo, slow_worker
 ):
     found: list[str] = []
     server = asgi_server.url
     run = Run.objects.get(exercise__kind="diamond")
-    [offer] = diamond.onward(run)
+    [offer] = diamond.promotable(run)
     platform_url = server + reverse("platforms:platform_detail", args=[demo.pk])
 
     facilitator = logged_in(new_context, asgi_server, "kursholder")
@@ -108,17 +108,17 @@ def test_facilitator_takes_the_diamond_onward_makes_a_poster_and_hr_downloads_it
     check(axe, page, found)
     assert value_names(page) != list(offer.items)
 
-    # The diamond's top nine, onward: pick the run, look at what it changes, take it.
-    page.locator("#onward a", has_text="Verdidiamanten").click()
+    # Promote the diamond's top nine: pick the run, look at what it changes, promote it.
+    page.locator("#promote a", has_text="Verdidiamanten").click()
     expect(page.locator("main h1")).to_contain_text("Verdidiamanten")
-    expect(page.locator("#offer-room .onward-result li")).to_have_count(9)
+    expect(page.locator("#offer-room .promote-result li")).to_have_count(9)
     check(axe, page, found)
     with page.expect_navigation():
-        page.locator("[data-take-onward='room']").click()
+        page.locator("[data-promote='room']").click()
     assert page.url.startswith(platform_url)
     assert value_names(page) == list(offer.items)
     back_link = page.locator(
-        f"#values a[href='{reverse('platforms:onward_preview', args=[run.pk])}']"
+        f"#values a[href='{reverse('platforms:promote_preview', args=[run.pk])}']"
     )
     expect(back_link.first).to_be_visible()
 
@@ -162,7 +162,7 @@ def test_facilitator_takes_the_diamond_onward_makes_a_poster_and_hr_downloads_it
     hr_page = hr.new_page()
     hr_page.goto(platform_url)
     check(axe, hr_page, found)
-    expect(hr_page.locator("#onward")).to_have_count(0)
+    expect(hr_page.locator("#promote")).to_have_count(0)
     # The newest poster is the one at the top of the page, with its download button.
     link = hr_page.locator(f"#poster-showcase [data-poster-download][href='{download_href}']")
     with hr_page.expect_download() as download:

@@ -563,7 +563,7 @@ def test_each_person_chooses_nine_and_the_room_counts_what_was_left_out(
     assert rows[0][-2:] == ["Left out", "Could place it"]
     tillit = next(row for row in rows if row[1] == "Tillit")
     assert tillit[-2:] == ["1", "2"]
-    [offer] = diamond.onward(twelve)
+    [offer] = diamond.promotable(twelve)
     assert len(offer.items) == 9
 
 

@@ -48,7 +48,7 @@ def test_a_kind_with_everything_it_needs_passes(monkeypatch):
     # The defaults stand in for what it left out.
     assert kinds.KINDS["fake"].group_context is None
     assert kinds.KINDS["fake"].grouping is None
-    assert kinds.KINDS["fake"].onward(None) == []
+    assert kinds.KINDS["fake"].promotable(None) == []
     assert kinds.KINDS["fake"].STEP_LABELS == {}
 
 

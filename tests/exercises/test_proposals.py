@@ -761,7 +761,7 @@ def test_group_proposals_are_merged_prioritised_revealed_and_exported(
         "Viser vei",
         "Gode med folk",
     ]
-    [offer] = proposals.onward(run)
+    [offer] = proposals.promotable(run)
     assert offer.items == ("Sammen i Seljord",)
     response = bob_client.get(reverse("exercises:export_csv", args=[run.pk]))
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))

@@ -66,7 +66,7 @@ def large_platform(platform):
     return platform
 
 
-# Exercise runs with results, as a day leaves them, for taking onward.
+# Exercise runs with results, as a day leaves them, for promoting.
 
 # Three people's diamonds; together they rank the nine in RANKED, each with its own score.
 RANKED = [

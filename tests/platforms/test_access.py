@@ -92,9 +92,9 @@ ROUTES: dict[str, Route] = {
     "poster_thumbnail": Route("get", lambda o: {"pk": o["render"].pk}, 200, 200, 404),
     "poster_showcase": Route("get", by_programme, 200, 200, 404),
     "poster_stream": Route("get", by_programme, 200, 200, 404),
-    # Exercise results: HR reads them (elements link back to them), facilitators take them.
-    "onward_preview": Route("get", by_run, 200, 200, 404),
-    "onward_take": Route(
+    # Exercise results: HR reads them (elements link back to them), facilitators promote them.
+    "promote_preview": Route("get", by_run, 200, 200, 404),
+    "promote_result": Route(
         "post",
         by_run,
         302,

@@ -1,5 +1,5 @@
 """The day's results page: every run of a day with every kind, as the room saw it at its end,
-with its downloads and what went onward to the lederplattform. HR reads it, an outsider gets
+with its downloads and what was promoted to the lederplattform. HR reads it, an outsider gets
 404, and a survey's answers below its anonymity threshold never appear."""
 
 from __future__ import annotations
@@ -57,7 +57,7 @@ def test_every_kind_shows_its_result(alice_client, ended):
     assert "KanariFugl7731 refleksjon" not in page  # private reflections stay private
 
 
-def test_downloads_and_the_way_onward(alice_client, ended):
+def test_downloads_and_the_way_to_promote(alice_client, ended):
     page = alice_client.get(url(ended)).content.decode()
     for run in Run.objects.filter(workshop=ended):
         assert reverse("exercises:export_csv", args=[run.pk]) in page
@@ -65,19 +65,19 @@ def test_downloads_and_the_way_onward(alice_client, ended):
         pictured = reverse("exercises:cloud_png", args=[run.pk]) in page
         assert pictured == (run.exercise.kind == "word_cloud")
     diamond = Run.objects.get(workshop=ended, exercise__kind="diamond")
-    take = reverse("platforms:onward_preview", args=[diamond.pk]) + "?offer=room"
-    assert take in page
+    promote = reverse("platforms:promote_preview", args=[diamond.pk]) + "?offer=room"
+    assert promote in page
     assert "not taken onward yet" in page
 
 
-def test_what_was_taken_onward_says_so(alice_client, alice, ended):
+def test_what_was_promoted_says_so(alice_client, alice, ended):
     diamond = Run.objects.get(workshop=ended, exercise__kind="diamond")
     platform = services.platform_for(ended.programme)
     (offer,) = services.offers_of(diamond)
-    services.take_onward(platform, diamond, offer, target="values", replace=True, by=alice)
+    services.promote(platform, diamond, offer, target="values", replace=True, by=alice)
     page = alice_client.get(url(ended)).content.decode()
     section = page[page.index(f'id="run-{diamond.pk}"') :]
-    section = section[: section.index("</section>\n", section.index("day-result__onward"))]
+    section = section[: section.index("</section>\n", section.index("day-result__promote"))]
     assert "taken onward" in section and "not taken onward yet" not in section
     assert "Take onward again" in section
 

@@ -79,7 +79,7 @@ def test_the_summary_figures_are_the_databases(alice_client, ended):
     assert "3 phones joined" in page
 
 
-def test_the_summary_says_what_is_still_to_take_onward(alice_client, ended):
+def test_the_summary_says_what_is_still_to_promote(alice_client, ended):
     workshop, _run, _phones = ended
     page = alice_client.get(reverse("platforms:day_summary", args=[workshop.pk])).content.decode()
     assert "Nothing was decided in an exercise." in page

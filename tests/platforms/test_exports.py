@@ -8,7 +8,7 @@ import subprocess
 from django.urls import reverse
 
 from exercises.kinds import diamond
-from exercises.onward import VALUES
+from exercises.promote import VALUES
 from platforms import exports, report, services
 
 from .conftest import NINE, RANKED
@@ -26,13 +26,13 @@ def pdf_text(pdf: bytes, tmp_path) -> str:
     ).stdout
 
 
-def take_diamond(platform, run, alice) -> None:
-    [offer] = diamond.onward(run)
-    services.take_onward(platform, run, offer, target=VALUES, replace=True, by=alice)
+def promote_diamond(platform, run, alice) -> None:
+    [offer] = diamond.promotable(run)
+    services.promote(platform, run, offer, target=VALUES, replace=True, by=alice)
 
 
 def test_markdown_reads_as_the_platform(alice_client, platform, diamond_run, alice):
-    take_diamond(platform, diamond_run, alice)
+    promote_diamond(platform, diamond_run, alice)
     services.edit_value(
         platform.values.get(name="Tillit"),
         name="Tillit",
@@ -58,7 +58,7 @@ def test_markdown_reads_as_the_platform(alice_client, platform, diamond_run, ali
 def test_json_has_the_platform_and_where_each_part_came_from(
     alice_client, platform, diamond_run, alice
 ):
-    take_diamond(platform, diamond_run, alice)
+    promote_diamond(platform, diamond_run, alice)
     response = alice_client.get(url("export_json", platform))
     assert response["Content-Type"] == "application/json; charset=utf-8"
     data = json.loads(response.content)
@@ -79,7 +79,7 @@ def test_json_has_the_platform_and_where_each_part_came_from(
 
 def test_exports_of_an_earlier_version(alice_client, platform, diamond_run, alice):
     first = platform.versions.order_by("number").last()
-    take_diamond(platform, diamond_run, alice)
+    promote_diamond(platform, diamond_run, alice)
     data = json.loads(
         alice_client.get(url("export_json", platform), {"version": first.number}).content
     )
@@ -97,7 +97,7 @@ def test_markdown_escapes_what_would_be_markup():
     assert exports.md("to\nlinjer\u202e") == "to linjer"
 
 
-def test_programme_report_lists_each_days_agenda_and_what_was_taken_onward(
+def test_programme_report_lists_each_days_agenda_and_what_was_promoted(
     alice_client,
     platform,
     diamond_run,
@@ -107,8 +107,8 @@ def test_programme_report_lists_each_days_agenda_and_what_was_taken_onward(
     tmp_path,
     django_capture_on_commit_callbacks,
 ):
-    take_diamond(platform, diamond_run, alice)
-    services.take_onward(
+    promote_diamond(platform, diamond_run, alice)
+    services.promote(
         platform, igp_run, *_igp_offer(igp_run), target="purpose", replace=False, by=alice
     )
     # Asked for on the platform page, made by the (here eager) worker, then downloaded.
@@ -137,7 +137,7 @@ def test_programme_report_lists_each_days_agenda_and_what_was_taken_onward(
 def _igp_offer(run):
     from exercises.kinds import igp
 
-    return igp.onward(run)
+    return igp.promotable(run)
 
 
 def test_report_renders_in_the_asked_language_and_fetches_only_its_own_files(platform):

@@ -165,7 +165,7 @@ def test_platform_page_puts_the_poster_at_the_top(bob_client, alice_client, plat
     hr = bob_client.get(platform.get_absolute_url()).text
     for name in ("vision_edit", "purpose_edit", "brand_edit", "platform_step", "value_add"):
         assert reverse(f"platforms:{name}", args=[platform.programme_id]) not in hr, name
-    assert 'id="onward"' not in hr
+    assert 'id="promote"' not in hr
 
 
 def test_the_picture_is_only_there_for_a_ready_poster(bob_client, platform, alice):

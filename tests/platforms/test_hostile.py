@@ -220,7 +220,7 @@ def test_logo_validation(seljord, name, content, ok):
 
 
 # The same inputs in the Markdown and JSON exports and the programme report, which also prints
-# the days, their agendas and where taken-onward elements came from (exercise, group).
+# the days, their agendas and where promoted elements came from (exercise, group).
 
 MARKUP = set("<>[]`&|~")
 
@@ -239,7 +239,7 @@ def unescaped_markup(markdown: str) -> list[str]:
 
 def put_in_the_programme(platform, workshop, text: str, alice) -> None:
     """The text as a day's theme and venue, an agenda item, an exercise's title, a group's name
-    and its agreed point, taken onward (the database takes no NUL, as no form lets one in)."""
+    and its agreed point, promoted (the database takes no NUL, as no form lets one in)."""
     stored = text.replace("\x00", "")
     workshop.theme = workshop.venue = stored[:200]
     workshop.between_work = stored
@@ -250,8 +250,8 @@ def put_in_the_programme(platform, workshop, text: str, alice) -> None:
     run = make_run(workshop, "igp", stored[:200], {"prompt": "?"})
     group = Group.objects.create(run=run, number=1, name=stored[:100])
     Submission.objects.create(run=run, group=group, key="output", text=stored, token=uuid.uuid4())
-    [offer] = igp.onward(run)
-    services.take_onward(platform, run, offer, target="values", replace=False, by=alice)
+    [offer] = igp.promotable(run)
+    services.promote(platform, run, offer, target="values", replace=False, by=alice)
 
 
 @pytest.mark.parametrize("index", range(36))

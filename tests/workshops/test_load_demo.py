@@ -97,7 +97,7 @@ def test_demo_day_2_is_the_seed_days_template(db):
     assert day.agenda_items.exclude(facilitator_notes="").count() >= 20
 
 
-def test_demo_has_a_diamond_with_results_to_take_onward(db):
+def test_demo_has_a_diamond_with_results_to_promote(db):
     from exercises.kinds import diamond
     from exercises.models import Run, Submission
 
@@ -107,7 +107,7 @@ def test_demo_has_a_diamond_with_results_to_take_onward(db):
     assert run.workshop.number == 1
     assert run.exercise.agenda_item.title == "Verdidiamanten"
     assert Submission.objects.filter(run=run, key="placement").count() == 20
-    [offer] = diamond.onward(run)
+    [offer] = diamond.promotable(run)
     platform = Programme.objects.get().platform
     values = list(platform.values.values_list("name", flat=True))
     assert sorted(offer.items) == sorted(values)

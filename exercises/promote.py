@@ -1,8 +1,8 @@
-"""What an exercise's results offer the lederplattform (a kind's optional `onward(run)`).
+"""What an exercise's results offer the lederplattform (a kind's optional `promotable(run)`).
 
-A kind that has results worth keeping lists them as Onward offers: a group's agreed list, the
-room's diamond, the chosen proposal. The platform takes an offer onward into one of its parts
-(see platforms/services.take_onward) and remembers the day, the run and the group it came from.
+A kind that has results worth keeping lists them as offers: a group's agreed list, the room's
+diamond, the chosen proposal. The platform promotes an offer into one of its parts (see
+platforms/services.promote) and remembers the day, the run and the group it came from.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ VISION = "vision"
 
 
 @dataclass(frozen=True)
-class Onward:
+class Offer:
     key: str  # stable within the run: "room", "decision", "group-<pk>"
     label: str  # what the facilitator sees: the group's name, "The room's diamond"
     items: tuple[str, ...]  # in the result's order (ranking order where there is one)
