@@ -175,7 +175,7 @@ def pg_connections() -> int:
 
 
 @contextlib.contextmanager
-def server(app: str, port: int, workers: int = 1):
+def server(app: str, port: int, workers: int = 1, env: dict[str, str] | None = None):
     # More than one worker is how the app is deployed on a machine with more cores (the live
     # bus is Redis then, so every worker's streams hear every redraw).
     process = subprocess.Popen(
@@ -197,7 +197,7 @@ def server(app: str, port: int, workers: int = 1):
             str(workers),
         ],
         cwd=ROOT,
-        env={**os.environ, **SERVER_ENV},
+        env={**os.environ, **SERVER_ENV, **(env or {})},
         preexec_fn=raise_open_files_limit,
     )
     try:
