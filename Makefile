@@ -34,7 +34,8 @@ test: venv
 	$(PY) -m pytest -n $(TEST_WORKERS)
 
 # Benchmarks against real PostgreSQL and Redis (BENCH_DATABASE_URL, BENCH_REDIS_URL; defaults
-# to the local servers). Not part of `make test`; figures land in tests/bench/out/.
+# to the local servers). Not part of `make test`; figures land in tests/bench/out/, targets and
+# the figures measured are in docs/performance.md.
 bench: venv
 	$(PY) tests/bench/fanout.py
 	$(PY) tests/bench/poster.py

@@ -107,9 +107,10 @@ if DATABASES["default"]["ENGINE"].endswith("postgresql"):
         },
         # Parameters bound on the server let psycopg prepare a statement it has sent twice on a
         # connection, so PostgreSQL stops planning it again: a phone's lookup (five tables)
-        # took longer to plan (0.9 ms) than to run (0.2 ms), and PostgreSQL's CPU time per
-        # submitted word fell from 2.7 to 1.1 ms. Behind PgBouncer in transaction mode, which
-        # cannot keep prepared statements, set DATABASE_PREPARED_STATEMENTS=false.
+        # took longer to plan than to run, and preparing it more than halved PostgreSQL's CPU
+        # time per submitted word (figures in docs/performance.md). Behind PgBouncer in
+        # transaction mode, which cannot keep prepared statements, set
+        # DATABASE_PREPARED_STATEMENTS=false.
         "server_side_binding": prepared_statements,
         "prepare_threshold": 2 if prepared_statements else None,
     }
@@ -155,9 +156,10 @@ CELERY_WORKER_MAX_MEMORY_PER_CHILD = env_int(
 # PDFs (posters, programme reports) are made in a child process of their own, which stops at
 # RENDER_TIME_LIMIT seconds or RENDER_MEMORY_LIMIT_MB of address space and says which
 # (platforms/pdf.py): the worker above only replaces a child after its task, so it cannot
-# stop a render that is growing. The demo poster takes about a second.
+# stop a render that is growing. The demo poster takes far less than the time limit
+# (docs/performance.md).
 RENDER_TIME_LIMIT = env_int("RENDER_TIME_LIMIT", 60, minimum=1)
-# Below about 200 MiB not even a small poster fits.
+# Much lower and not even a small poster fits (docs/performance.md).
 RENDER_MEMORY_LIMIT_MB = env_int("RENDER_MEMORY_LIMIT_MB", 1024, minimum=256)
 # A render under way says it is alive every RENDER_LOST_AFTER / 3 seconds; a job "rendering"
 # with no sign of life for RENDER_LOST_AFTER seconds has lost its worker (killed, its host

@@ -19,7 +19,8 @@ def word_key(text: str) -> str:
     stay letters: "får" (sheep) is not "far" (father), so the ring of å is kept.
 
     Cached: a room sends the same few words again and again, and the projector's cloud is
-    counted afresh at every redraw (3,000 words: 50 ms without the cache, 5 ms with it).
+    counted afresh at every redraw, where normalising each word anew was most of the time
+    (figures in docs/performance.md).
     """
     decomposed = unicodedata.normalize("NFD", " ".join(text.split()).casefold())
     kept = []

@@ -1,7 +1,8 @@
 """HTML to PDF with WeasyPrint, in a child process bounded in time and memory.
 
-WeasyPrint lays out whatever it is given: a logo of 144 million pixels took a web process from
-165 MiB to 1.2 GiB for 17 s, and a long enough document takes minutes. Celery's own limits
+WeasyPrint lays out whatever it is given: a logo of 144 million pixels made a web process grow
+several times over for many seconds (docs/performance.md), and a long enough document takes
+minutes. Celery's own limits
 don't bound that: its hard time limit kills the whole worker child (the job is then lost, not
 failed), and `worker_max_memory_per_child` replaces a child only after its task has finished.
 So each PDF is made in a process of its own:

@@ -1,7 +1,8 @@
 """An organisation's logo, made safe at the door.
 
 An image file is a header and compressed pixels: a PNG of 32 kB may say 12,000 × 12,000 and
-take 576 MB once decoded (it took a programme report to 1.2 GiB). So an upload is opened, which
+take 576 MB once decoded (a programme report with one grew past a gigabyte: see
+docs/performance.md). So an upload is opened, which
 reads the header only, and refused above MAX_SIDE before a pixel is decoded; then it is decoded,
 shrunk to at most STORED_SIDE on its longest side and written again as PNG. What is stored is
 always a PNG that Samling wrote itself, a few hundred kilobytes at most.

@@ -1,10 +1,13 @@
 """Burst benchmark: a room sending word-cloud words at once while the projector's cloud is live.
 
 For the real submit view and for a bare Django view that does one INSERT on the same server
-(uvicorn + PostgreSQL + Redis), it steps up the offered rate, the two taking turns at each
-rate, and finds the highest sustained rate whose p95 latency stays within 300 ms with no
-errors (each view's best of two such searches). Then it sends 3,000 words in 10 s and
-counts the rows. Figures go to stdout and tests/bench/out/burst.json.
+(uvicorn with two workers + PostgreSQL + Redis), it steps up the offered rate, the two taking
+turns at each rate, and finds the highest sustained rate whose p95 latency stays within 300 ms
+with no errors: a figure, not a target. Then the burst: 3,000 words in 10 s from 3,000 phones
+that have sent none, and the same 3,000 requests in 10 s to the bare view, each with the CPU
+time it cost the server's processes and the PostgreSQL backends serving them. Issue 21's
+targets (docs/performance.md): the burst's p95 <= 300 ms, no errors, no word lost, and CPU per
+word <= 2x the bare view's. Figures and verdicts go to stdout and tests/bench/out/burst.json.
 
     make bench            # or: python tests/bench/burst.py
 """
@@ -26,8 +29,6 @@ from pathlib import Path
 
 import uvloop
 
-from live import day as live_day
-
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from tests.bench.fanout import (  # noqa: E402
@@ -43,25 +44,32 @@ from tests.bench.fanout import (  # noqa: E402
 )
 from tests.bench.loadclient import KeepAliveClient  # noqa: E402
 
-# Steps of a tenth or less from 400/s up, where both views top out (the app at 500-600/s, the
-# bare view at 800-1,100/s on two cores): fine enough to tell 0.67 from 0.75, and high enough
-# that the bare view's own limit is found rather than assumed.
+# Steps of a tenth or less from 400/s up, where both views top out on two cores (figures in
+# docs/performance.md), and high enough that the bare view's own limit is found rather than
+# assumed.
 RATES = [50, 75, 100, 125, 150, 175, 200, 250, 300, 350, 400, 450, 500, 550, 600, 650, 700, 750]
 RATES += [800, 900, 1000, 1100, 1200, 1300, 1400]
 STEP_SECONDS = 3
 SETTLE_SECONDS = 5
-ROUNDS = int(os.environ.get("BURST_ROUNDS", 2))
+# The highest sustained rate is a figure, not a target: one search by default; BURST_ROUNDS=2
+# keeps each view's best of two, as a shared machine's slow spells only ever lower it.
+ROUNDS = int(os.environ.get("BURST_ROUNDS", 1))
 P95_LIMIT_MS = 300
 FINAL_COUNT, FINAL_SECONDS = 3000, 10
+# Issue 21: the burst's CPU per word (server + PostgreSQL) at most this many times the bare
+# INSERT view's, at the same rate in the same run.
+TARGET_CPU_RATIO = 2.0
 # Phones for the stepped rates and for the 3,000 words, apart: none reaches the kind's limit of
 # ten words, which would answer with a message and save nothing (a run's steps send about
 # 30,000 words; the 3,000 come from phones that have sent none).
 PHONES, FINAL_PHONES = 9000, FINAL_COUNT
 PAST_DAYS = 3000
-# CPU per request is read at one rate both views serve with room to spare.
-CPU_RATE, CPU_SECONDS = 150, 10
-# One worker per core, the deployment the README recommends; the baseline runs on the same.
-WORKERS = int(os.environ.get("BENCH_WORKERS", os.cpu_count() or 1))
+# The default deployment (docker-compose's WEB_CONCURRENCY); the baseline runs on the same.
+WORKERS = int(os.environ.get("BENCH_WORKERS", 2))
+# The server's database connections carry this name, so their backends can be told from the
+# benchmark's own and from other work on the same PostgreSQL.
+SERVER_APP_NAME = "samling-bench-server"
+SAMPLE_SECONDS = 0.5
 VOCABULARY = [
     "tillit", "åpenhet", "mot", "raushet", "respekt", "ærlighet", "samarbeid", "lojalitet",
     "tydelighet", "omtanke", "helhet", "ansvar", "trygghet", "tilstedeværelse", "kompetanse",
@@ -124,6 +132,8 @@ def create_room() -> dict:
     bare_exercise = Exercise.objects.create(
         agenda_item=other, kind="word_cloud", settings={"prompt": "Bare"}
     )
+    from live import day as live_day  # after django.setup()
+
     live_day.start(day, by=user)
     run = ExerciseRun.objects.get(workshop=day)
     bare_run = ExerciseRun.objects.create(exercise=bare_exercise, workshop=day)
@@ -217,46 +227,85 @@ def stat(pid: int | str) -> list[str]:
     return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
 
 
-def cpu_seconds(pids: list[int]) -> float:
-    """User and system CPU the processes have used (threads that ended included)."""
-    total = 0
-    for pid in pids:
-        with contextlib.suppress(OSError):
-            fields = stat(pid)
-            total += int(fields[11]) + int(fields[12])
-    return total / os.sysconf("SC_CLK_TCK")
+def cpu_seconds(pid: int) -> float:
+    """User and system CPU the process has used (threads that ended included)."""
+    fields = stat(pid)
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def processes(match) -> list[int]:
-    pids = []
+def process_tree(root: int) -> list[int]:
+    """The process and all its descendants (uvicorn's workers and anything they started)."""
+    parents = {}
     for entry in Path("/proc").iterdir():
-        with contextlib.suppress(OSError):
-            if entry.name.isdigit() and match(entry):
-                pids.append(int(entry.name))
-    return pids
+        if entry.name.isdigit():
+            with contextlib.suppress(OSError):
+                parents[int(entry.name)] = int(stat(entry.name)[1])
+    tree, grown = {root}, True
+    while grown:
+        children = {pid for pid, parent in parents.items() if parent in tree} - tree
+        tree |= children
+        grown = bool(children)
+    return sorted(tree)
 
 
-def server_processes(master: int) -> list[int]:
-    return processes(lambda entry: master in (int(entry.name), int(stat(entry.name)[1])))
+def server_backends() -> list[int]:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pid FROM pg_stat_activity WHERE application_name = %s", [SERVER_APP_NAME]
+        )
+        return [pid for (pid,) in cursor.fetchall()]
 
 
-def postgres_processes() -> list[int]:
-    return processes(lambda entry: (entry / "cmdline").read_bytes().startswith(b"postgres"))
+class CpuMeter:
+    """CPU time of the server's processes and of the PostgreSQL backends serving them.
+
+    Sampled every SAMPLE_SECONDS and kept by process, so a backend that goes during a phase
+    (a pooled connection closed) keeps what it had used when last seen, and one that comes
+    counts from nought.
+    """
+
+    def __init__(self, master: int) -> None:
+        self.master = master
+        self.tree: list[int] = []
+        self.used: dict[int, tuple[str, float]] = {}
+
+    async def sample(self, *, look_again: bool = False) -> dict[int, tuple[str, float]]:
+        if look_again or not self.tree:
+            self.tree = process_tree(self.master)
+        backends = await asyncio.to_thread(server_backends)
+        for side, pids in (("server", self.tree), ("postgres", backends)):
+            for pid in pids:
+                with contextlib.suppress(OSError):
+                    self.used[pid] = (side, cpu_seconds(pid))
+        return dict(self.used)
+
+    async def watch(self) -> None:
+        while True:
+            await asyncio.sleep(SAMPLE_SECONDS)
+            await self.sample()
+
+    async def phase(self, work) -> tuple[dict, dict[str, float]]:
+        """Run `work` (a coroutine) and what it cost: seconds of CPU by side."""
+        before = await self.sample(look_again=True)
+        result = await work
+        # The redraws a burst's last words asked for (coalesced, LIVE_COALESCE_MS) are its
+        # cost too.
+        await asyncio.sleep(1)
+        after = await self.sample(look_again=True)
+        spent = {"server": 0.0, "postgres": 0.0}
+        for pid, (side, seconds) in after.items():
+            spent[side] += seconds - before.get(pid, (side, 0.0))[1]
+        return result, spent
 
 
-async def cpu_per_request(client, request, master: int) -> dict:
-    """Milliseconds of CPU a request costs the web server and PostgreSQL, at a rate the view
-    serves with room to spare. Steadier than the highest sustained rate on a shared machine,
-    whose slow spells move that by a third from one run to the next."""
-    servers, databases = server_processes(master), postgres_processes()
-    web, pg = cpu_seconds(servers), cpu_seconds(databases)
-    step = await offer(client, CPU_RATE, CPU_SECONDS, request)
-    web, pg = cpu_seconds(servers) - web, cpu_seconds(databases) - pg
+def per_word(step: dict, spent: dict[str, float]) -> dict:
+    server_ms, postgres_ms = (1000 * spent[side] / step["sent"] for side in ("server", "postgres"))
     return {
-        "server_ms": round(1000 * web / step["sent"], 2),
-        "postgres_ms": round(1000 * pg / step["sent"], 2),
-        "p95_ms": step["p95_ms"],
-        "errors": step["errors"],
+        "server_ms": round(server_ms, 2),
+        "postgres_ms": round(postgres_ms, 2),
+        "total_ms": round(server_ms + postgres_ms, 2),
     }
 
 
@@ -356,7 +405,26 @@ async def main(room: dict) -> dict:
     async def bare(client, i: int):
         return await client.post(f"/bench/insert/{room['bare_run'].pk}/", {"text": "tillit"}, {})
 
-    with server("tests.bench.bench_asgi:application", port, workers=WORKERS) as process:
+    async def burst(request, run_pk: int, key: str) -> dict:
+        """FINAL_COUNT requests in FINAL_SECONDS, the rows they added and their CPU time."""
+        before = await asyncio.to_thread(count_rows, run_pk, key)
+        step, spent = await meter.phase(
+            offer(client, FINAL_COUNT // FINAL_SECONDS, FINAL_SECONDS, request)
+        )
+        added = await asyncio.to_thread(count_rows, run_pk, key) - before
+        return {
+            **step,
+            "rows_added": added,
+            "lost": step["sent"] - step["errors"] - added,
+            "cpu_per_word": per_word(step, spent),
+        }
+
+    with server(
+        "tests.bench.bench_asgi:application",
+        port,
+        workers=WORKERS,
+        env={"PGAPPNAME": SERVER_APP_NAME},
+    ) as process:
         # The projector is watching: its stream gets every redraw of the cloud, and each
         # redraw counts the words (the redraws are coalesced, LIVE_COALESCE_MS).
         projector = Run()
@@ -372,25 +440,20 @@ async def main(room: dict) -> dict:
         await asyncio.wait_for(watcher.connected.wait(), 10)
         client = KeepAliveClient(port, connections=200, timeout=30)
         autovacuum = asyncio.create_task(autovacuum_stand_in())
+        meter = CpuMeter(process.pid)
+        sampling = asyncio.create_task(meter.watch())
         try:
             print("burst: one submission per request, p95 limit 300 ms")
             # Both warmed up first (connections in the pool, templates compiled), as a server
             # that has been up for a while is.
             await offer(client, 40, 2, submit)
             await offer(client, 40, 2, bare)
-            # Each view's best of ROUNDS searches: a shared machine's slow spells only ever
-            # lower a figure, and both views get the same number of tries.
             rounds = []
             stepped_from = await asyncio.to_thread(count_rows, run.pk, "word")
             answered["ok"] = 0
             for number in range(1, ROUNDS + 1):
                 print(f" round {number} of {ROUNDS}", flush=True)
                 rounds.append(await sustained(client, {"app": submit, "baseline": bare}))
-            cpu = {}
-            for label, request in (("app", submit), ("baseline", bare)):
-                await asyncio.sleep(SETTLE_SECONDS)
-                cpu[label] = await cpu_per_request(client, request, process.pid)
-                print(f"  {label:<8} CPU per request at {CPU_RATE}/s: {cpu[label]}", flush=True)
             # Every word answered 200 was saved: a word the kind refused (its limit reached)
             # would be answered 200 too, with a message, and be cheaper than a saved one.
             stepped = {
@@ -399,35 +462,38 @@ async def main(room: dict) -> dict:
             }
             app_rate = max(best["app"] for best, _steps in rounds)
             base_rate = max(best["baseline"] for best, _steps in rounds)
-            before = await asyncio.to_thread(count_rows, run.pk, "word")
-            final = await offer(
-                client, FINAL_COUNT // FINAL_SECONDS, FINAL_SECONDS, phones(room["final_tokens"])
-            )
-            await asyncio.sleep(1)
-            after = await asyncio.to_thread(count_rows, run.pk, "word")
+            # The room's burst, then the same load on the bare view, each after the server has
+            # settled from what came before.
+            await asyncio.sleep(SETTLE_SECONDS)
+            final = await burst(phones(room["final_tokens"]), run.pk, "word")
+            print(f"  app      {FINAL_COUNT} words in {FINAL_SECONDS} s: {final}", flush=True)
+            await asyncio.sleep(SETTLE_SECONDS)
+            final_bare = await burst(bare, room["bare_run"].pk, "bare")
+            print(f"  baseline {FINAL_COUNT} in {FINAL_SECONDS} s: {final_bare}", flush=True)
         finally:
+            sampling.cancel()
             autovacuum.cancel()
             await client.aclose()
         watcher.task.cancel()
+    app_cpu, bare_cpu = final["cpu_per_word"]["total_ms"], final_bare["cpu_per_word"]["total_ms"]
+    cpu_ratio = round(app_cpu / bare_cpu, 2) if bare_cpu else None
     return {
+        "load_average_1m": round(os.getloadavg()[0], 2),
         "workers": WORKERS,
+        "final": final,
+        "final_baseline": final_bare,
+        "cpu_ratio": cpu_ratio,
+        "targets": {
+            f"p95_le_{P95_LIMIT_MS}_ms": final["p95_ms"] <= P95_LIMIT_MS,
+            "no_errors": final["errors"] == 0,
+            "none_lost": final["lost"] == 0,
+            f"cpu_per_word_le_{TARGET_CPU_RATIO:g}x_bare_insert": cpu_ratio is not None
+            and cpu_ratio <= TARGET_CPU_RATIO,
+        },
+        # Figures only: the highest rate each view sustains, and their ratio.
         "sustained_per_s": app_rate,
         "baseline_per_s": base_rate,
-        "ratio": round(app_rate / base_rate, 2) if base_rate else None,
-        # The same comparison by cost: the baseline's CPU per request over the app's.
-        "cpu_per_request": {
-            **cpu,
-            "ratio": round(
-                (cpu["baseline"]["server_ms"] + cpu["baseline"]["postgres_ms"])
-                / (cpu["app"]["server_ms"] + cpu["app"]["postgres_ms"]),
-                2,
-            ),
-        },
-        "final": {
-            **final,
-            "rows_added": after - before,
-            "lost": final["sent"] - final["errors"] - (after - before),
-        },
+        "sustained_ratio": round(app_rate / base_rate, 2) if base_rate else None,
         "stepped_words": stepped,
         "rounds": [{"sustained_per_s": best, "steps": steps} for best, steps in rounds],
     }
@@ -442,20 +508,23 @@ if __name__ == "__main__":
     gc.freeze()
     gc.disable()
     result = uvloop.run(main(room))
-    final, cpu = result["final"], result["cpu_per_request"]
+    final, bare, cpu = result["final"], result["final_baseline"], result["final"]["cpu_per_word"]
+    bare_cpu = bare["cpu_per_word"]
     print(
+        f"{FINAL_COUNT} words in {FINAL_SECONDS} s on {result['workers']} workers: achieved "
+        f"{final['achieved_per_s']}/s, p95 {final['p95_ms']} ms, errors {final['errors']}, rows "
+        f"{final['rows_added']}, lost {final['lost']}\n"
+        f"CPU per word (server + PostgreSQL): app {cpu['server_ms']} + {cpu['postgres_ms']} ms, "
+        f"bare INSERT view {bare_cpu['server_ms']} + {bare_cpu['postgres_ms']} ms (its p95 "
+        f"{bare['p95_ms']} ms); ratio {result['cpu_ratio']}\n"
         f"sustained {result['sustained_per_s']}/s at p95 <= {P95_LIMIT_MS} ms; bare INSERT view "
-        f"{result['baseline_per_s']}/s; ratio {result['ratio']}\n"
-        f"CPU per request at {CPU_RATE}/s (server + PostgreSQL): app "
-        f"{cpu['app']['server_ms']} + {cpu['app']['postgres_ms']} ms, bare INSERT view "
-        f"{cpu['baseline']['server_ms']} + {cpu['baseline']['postgres_ms']} ms; ratio "
-        f"{cpu['ratio']}\n"
-        f"{FINAL_COUNT} words in {FINAL_SECONDS} s: achieved {final['achieved_per_s']}/s, "
-        f"p95 {final['p95_ms']} ms, errors {final['errors']}, rows {final['rows_added']}, "
-        f"lost {final['lost']}\n"
+        f"{result['baseline_per_s']}/s; ratio {result['sustained_ratio']} (figures, not targets)\n"
         f"stepped rates: {result['stepped_words']['answered_200']} words answered, "
         f"{result['stepped_words']['rows_added']} rows saved"
     )
+    words = {True: "met", False: "NOT met"}
+    for name, met in result["targets"].items():
+        print(f"  target {name}: {words[met]}")
     OUT.mkdir(parents=True, exist_ok=True)
     (OUT / "burst.json").write_text(json.dumps(result, indent=2) + "\n")
     print(f"wrote {OUT / 'burst.json'}")

@@ -5,9 +5,15 @@ ASGI SSE relay (baseline_sse.py) fed by Redis. For each N it opens N phone strea
 "next"/"previous" BROADCASTS times and measures, per broadcast, the time until every phone has
 received the event. Then 5 % of the phones are cut and reconnected while more broadcasts go out,
 and every (phone, broadcast) pair must still be covered (by the event or by the fresh snapshot a
-reconnecting phone gets). Figures go to stdout and to tests/bench/out/fanout.json.
+reconnecting phone gets).
+
+Then the same at one N (1,000 by default) with two server processes on two ports, as two hosts
+behind a load balancer with one Redis: the phones split between them, the facilitator on the
+first. Each figure is checked against its target (issue 21, docs/performance.md); figures and
+verdicts go to stdout and to tests/bench/out/fanout.json.
 
     make bench            # or: python tests/bench/fanout.py [--sizes 100,1000,3000]
+                          #     [--two-processes 1000]   (0: no two-process run)
 """
 
 from __future__ import annotations
@@ -30,8 +36,6 @@ from pathlib import Path
 
 import uvloop
 
-from live import day as live_day
-
 ROOT = Path(__file__).resolve().parents[2]
 OUT = ROOT / "tests" / "bench" / "out"
 DATABASE_URL = os.environ.get(
@@ -42,6 +46,13 @@ BROADCASTS = 40
 CHURN_BROADCASTS = 10
 RECONNECT_SHARE = 0.05
 WAIT_PER_BROADCAST = 10.0  # seconds before a broadcast counts phones as missed
+# Issue 21's targets: the time until the last phone has a click's result (p95 of BROADCASTS
+# clicks), at N phones and against the raw relay at the same N; memory per idle stream; and a
+# second process must not slow the room down by more than this factor.
+TARGET_P95_MS = {1000: 150, 3000: 500}
+TARGET_RELAY_RATIO = {1000: 2.0}
+TARGET_KIB_PER_STREAM = 150
+TARGET_TWO_PROCESS_RATIO = 1.3
 ID_RE = re.compile(rb"\nid: (\d+)\n|^id: (\d+)\n")
 
 SERVER_ENV = {
@@ -130,6 +141,8 @@ def create_day(phones: int) -> dict:
     day.add_item(
         kind="talk", title="Tillitsbasert ledelse i praksis", description=text, duration_minutes=30
     )
+    from live import day as live_day  # after django.setup()
+
     live_day.start(day, by=user)
     tokens = [secrets.token_urlsafe(24) for _ in range(phones)]
     Attendee.objects.bulk_create(
@@ -164,7 +177,7 @@ def pg_connections() -> int:
 
 
 @contextlib.contextmanager
-def server(app: str, port: int, workers: int = 1):
+def server(app: str, port: int, workers: int = 1, env: dict[str, str] | None = None):
     # More than one worker is how the app is deployed on a machine with more cores (the live
     # bus is Redis then, so every worker's streams hear every redraw).
     process = subprocess.Popen(
@@ -186,7 +199,7 @@ def server(app: str, port: int, workers: int = 1):
             str(workers),
         ],
         cwd=ROOT,
-        env={**os.environ, **SERVER_ENV},
+        env={**os.environ, **SERVER_ENV, **(env or {})},
         preexec_fn=raise_open_files_limit,
     )
     try:
@@ -289,13 +302,22 @@ async def open_phones(phones: list[Phone]) -> None:
 
 
 async def measure(
-    n: int, port: int, path: str, cookies: list[str], trigger, first_id: int, server_pid: int
+    n: int, ports: list[int], path: str, cookies: list[str], trigger, first_id: int, pids: list[int]
 ) -> dict:
+    """Phone i connects to ports[i % len(ports)] (a load balancer's round robin); the memory
+    per connection is that of all the server processes (pids) together."""
+
+    def port_of(i: int) -> int:
+        return ports[i % len(ports)]
+
+    def rss() -> int:
+        return sum(rss_kib(pid) for pid in pids)
+
     # Warm the server up (imports, compiled templates, pools) before its memory is read, so
     # the per-connection figure is what one more phone costs.
     warm = Run()
     warm.expected = 20
-    warmers = [Phone(i, port, path, cookies[i], warm) for i in range(20)]
+    warmers = [Phone(i, port_of(i), path, cookies[i], warm) for i in range(20)]
     await open_phones(warmers)
     await warm.wait_for(first_id, WAIT_PER_BROADCAST)
     for phone in warmers:
@@ -305,12 +327,12 @@ async def measure(
 
     run = Run()
     run.expected = n
-    rss_before = rss_kib(server_pid)
-    phones = [Phone(i, port, path, cookies[i], run) for i in range(n)]
+    rss_before = rss()
+    phones = [Phone(i, port_of(i), path, cookies[i], run) for i in range(n)]
     await open_phones(phones)
     await run.wait_for(first_id, WAIT_PER_BROADCAST)  # every phone has its first snapshot
     await asyncio.sleep(1.0)
-    rss_idle = rss_kib(server_pid)
+    rss_idle = rss()
     latencies = []
     event_id = first_id
     for _ in range(BROADCASTS):
@@ -352,10 +374,31 @@ async def measure(
     return result
 
 
-async def bench_app(n: int, setup: dict, port: int, pid: int) -> dict:
+async def first_event(port: int, path: str, cookie: str) -> bytes:
+    """The data lines of the first event a stream sends (a phone's snapshot), as sent."""
+    import httpx
+
+    lines: list[str] = []
+    async with (
+        httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=30) as client,
+        client.stream(
+            "GET", path, headers={"Cookie": cookie, "Accept": "text/event-stream"}
+        ) as response,
+    ):
+        async for line in response.aiter_lines():
+            if line.startswith("data:"):
+                lines.append(line)
+            elif not line and lines:
+                break
+    return ("\n".join(lines) + "\n\n").encode()
+
+
+async def bench_app(n: int, setup: dict, ports: list[int], pids: list[int]) -> dict:
+    """The facilitator clicks on the first port; the phones spread over all of them."""
     import httpx
 
     day = setup["day"]
+    port = ports[0]
     csrf = secrets.token_hex(16)
     headers = {
         "Cookie": f"sessionid={setup['session']}; csrftoken={csrf}",
@@ -380,8 +423,12 @@ async def bench_app(n: int, setup: dict, port: int, pid: int) -> dict:
             await trigger(day.version + 1)
         path = f"/p/{day.join_code}/stream/"
         cookies = [f"samling_device={t}" for t in setup["tokens"][:n]]
+        # The raw relay sends what the app sends: the bytes of a phone's snapshot, read from
+        # the app's own stream.
+        if "payload" not in setup:
+            setup["payload"] = await first_event(port, path, cookies[0])
         pg_before = await asyncio.to_thread(pg_connections)
-        result = await measure(n, port, path, cookies, trigger, version["value"], pid)
+        result = await measure(n, ports, path, cookies, trigger, version["value"], pids)
         result["pg_connections_idle_streams"] = pg_before
         return result
 
@@ -396,23 +443,14 @@ async def bench_baseline(n: int, port: int, pid: int, payload: bytes) -> dict:
         await client.publish("bench:baseline", message)
 
     try:
-        return await measure(n, port, "/sse", [""] * n, trigger, 0, pid)
+        return await measure(n, [port], "/sse", [""] * n, trigger, 0, [pid])
     finally:
         await client.aclose()
 
 
-def sample_payload(setup: dict) -> bytes:
-    from live import broadcast
-
-    html = broadcast.render(setup["day"], "participants", "nb")
-    return ("\n".join(f"data: {line}" for line in html.splitlines()) + "\n\n").encode()
-
-
-def summarise(n: int, app: dict, base: dict, pg_during: int) -> dict:
+def latency_figures(app: dict) -> dict:
     p = {q: round(percentile(app["latencies"], q), 1) for q in (50, 95, 99)}
-    base_p95 = round(percentile(base["latencies"], 95), 1)
     return {
-        "n": n,
         "broadcasts": len(app["latencies"]),
         "p50_ms": p[50],
         "p95_ms": p[95],
@@ -420,19 +458,30 @@ def summarise(n: int, app: dict, base: dict, pg_during: int) -> dict:
         "max_ms": round(max(app["latencies"]), 1),
         "missed": app["missed"],
         "reconnected": app["reconnected"],
+        "kib_per_conn": app["kib_per_conn"],
+    }
+
+
+def summarise(n: int, app: dict, base: dict, pg_during: int) -> dict:
+    figures = latency_figures(app)
+    base_p95 = round(percentile(base["latencies"], 95), 1)
+    return {
+        "n": n,
+        **figures,
         "baseline_p50_ms": round(percentile(base["latencies"], 50), 1),
         "baseline_p95_ms": base_p95,
         "baseline_missed": base["missed"],
-        "ratio_p95": round(p[95] / base_p95, 2) if base_p95 else None,
-        "kib_per_conn": app["kib_per_conn"],
+        "ratio_p95": round(figures["p95_ms"] / base_p95, 2) if base_p95 else None,
         "baseline_kib_per_conn": base["kib_per_conn"],
         "pg_connections": pg_during,
     }
 
 
-async def bench_size(n: int, setup: dict, payload: bytes) -> dict:
-    app_port, base_port = free_port(), free_port()
-    with server("config.asgi:application", app_port) as process:
+async def app_on(n: int, setup: dict, processes: int) -> dict:
+    """The app on `processes` servers of one worker each, on ports of their own."""
+    ports = [free_port() for _ in range(processes)]
+    with contextlib.ExitStack() as stack:
+        pids = [stack.enter_context(server("config.asgi:application", p)).pid for p in ports]
         pg_box = {}
 
         async def watch_pg():
@@ -440,22 +489,74 @@ async def bench_size(n: int, setup: dict, payload: bytes) -> dict:
             pg_box["during"] = await asyncio.to_thread(pg_connections)
 
         watcher = asyncio.create_task(watch_pg())
-        app = await bench_app(n, setup, app_port, process.pid)
+        app = await bench_app(n, setup, ports, pids)
         await watcher
+    await asyncio.to_thread(setup["day"].refresh_from_db)
+    app["pg_connections"] = max(pg_box.get("during", 0), app["pg_connections_idle_streams"])
+    return app
+
+
+async def bench_size(n: int, setup: dict) -> dict:
+    app = await app_on(n, setup, 1)
+    base_port = free_port()
     with server("tests.bench.baseline_sse:app", base_port) as process:
-        base = await bench_baseline(n, base_port, process.pid, payload)
-    return summarise(n, app, base, max(pg_box.get("during", 0), app["pg_connections_idle_streams"]))
+        base = await bench_baseline(n, base_port, process.pid, setup["payload"])
+    return summarise(n, app, base, app["pg_connections"])
 
 
-async def run_sizes(sizes: list[int], setup: dict, payload: bytes) -> list[dict]:
-    results = []
+async def bench_two_processes(n: int, setup: dict, one_process: dict) -> dict:
+    app = await app_on(n, setup, 2)
+    figures = latency_figures(app)
+    return {
+        "n": n,
+        "processes": 2,
+        **figures,
+        "one_process_p95_ms": one_process["p95_ms"],
+        "ratio_to_one_process": round(figures["p95_ms"] / one_process["p95_ms"], 2)
+        if one_process["p95_ms"]
+        else None,
+        "pg_connections": app["pg_connections"],
+    }
+
+
+def verdicts(sizes: list[dict], two: dict | None) -> dict:
+    """Each of issue 21's targets: met (True), missed (False) or not measured (None)."""
+    by_n = {r["n"]: r for r in sizes}
+
+    def at(n: int, check) -> bool | None:
+        return check(by_n[n]) if n in by_n else None
+
+    targets = {}
+    for n, limit in TARGET_P95_MS.items():
+        targets[f"p95_at_{n}_le_{limit}_ms"] = at(n, lambda r, limit=limit: r["p95_ms"] <= limit)
+    for n, limit in TARGET_RELAY_RATIO.items():
+        targets[f"p95_at_{n}_le_{limit:g}x_raw_relay"] = at(
+            n, lambda r, limit=limit: r["ratio_p95"] is not None and r["ratio_p95"] <= limit
+        )
+    targets["none_missed_with_reconnects"] = all(r["missed"] == 0 for r in sizes)
+    targets[f"kib_per_idle_stream_le_{TARGET_KIB_PER_STREAM}"] = all(
+        r["kib_per_conn"] <= TARGET_KIB_PER_STREAM for r in sizes
+    )
+    if two is None:
+        targets["two_processes_none_missed"] = None
+        targets[f"two_processes_p95_le_{TARGET_TWO_PROCESS_RATIO:g}x_one"] = None
+    else:
+        targets["two_processes_none_missed"] = two["missed"] == 0
+        ratio = two["ratio_to_one_process"]
+        targets[f"two_processes_p95_le_{TARGET_TWO_PROCESS_RATIO:g}x_one"] = (
+            ratio is not None and ratio <= TARGET_TWO_PROCESS_RATIO
+        )
+    return targets
+
+
+async def run_sizes(sizes: list[int], two_n: int, setup: dict) -> dict:
+    results, two = [], None
     print(
-        f"payload per event: {len(payload)} bytes; broadcasts per size: {BROADCASTS} "
+        f"broadcasts per size: {BROADCASTS} "
         f"(+{CHURN_BROADCASTS} with {RECONNECT_SHARE:.0%} of phones reconnecting)"
     )
     for n in sizes:
-        result = await bench_size(n, setup, payload)
-        await asyncio.to_thread(setup["day"].refresh_from_db)
+        result = await bench_size(n, setup)
         results.append(result)
         print(
             f"N={n:>5}  p50 {result['p50_ms']:>7} ms  p95 {result['p95_ms']:>7} ms  "
@@ -465,24 +566,55 @@ async def run_sizes(sizes: list[int], setup: dict, payload: bytes) -> list[dict]
             f"  | PostgreSQL connections {result['pg_connections']}",
             flush=True,
         )
-    return results
+        # Right after the one-process run at the same N, so both see the same machine.
+        if n == two_n:
+            two = await bench_two_processes(n, setup, result)
+            print(
+                f"N={n:>5}  two processes: p50 {two['p50_ms']:>7} ms  p95 {two['p95_ms']:>7} ms  "
+                f"p99 {two['p99_ms']:>7} ms  max {two['max_ms']:>7} ms  missed {two['missed']}"
+                f"  | {two['ratio_to_one_process']} x one process"
+                f"  | {two['kib_per_conn']} KiB/conn  | PostgreSQL connections "
+                f"{two['pg_connections']}",
+                flush=True,
+            )
+    print(f"payload per event: {len(setup['payload'])} bytes")
+    targets = verdicts(results, two)
+    words = {True: "met", False: "NOT met", None: "not measured"}
+    for name, met in targets.items():
+        print(f"  target {name}: {words[met]}")
+    return {
+        "load_average_1m": round(os.getloadavg()[0], 2),
+        "payload_bytes": len(setup["payload"]),
+        "sizes": results,
+        "two_processes": two,
+        "targets": targets,
+    }
 
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default=os.environ.get("BENCH_SIZES", "100,1000,3000"))
+    parser.add_argument(
+        "--two-processes",
+        type=int,
+        default=int(os.environ.get("BENCH_TWO_PROCESSES", 1000)),
+        help="N for the run on two server processes (one of --sizes; 0: none)",
+    )
     args = parser.parse_args()
     raise_open_files_limit()
     sizes = [int(s) for s in args.sizes.split(",")]
+    if not all(1 <= n <= 5000 for n in sizes):
+        parser.error("--sizes must be between 1 and 5000 phones")
+    if args.two_processes and args.two_processes not in sizes:
+        parser.error("--two-processes must be one of --sizes (its one-process figure)")
     fresh_database()
     django_setup()
     setup = create_day(max(sizes))
-    payload = sample_payload(setup)
     # The phones' side must not be what is measured: a fast loop, and no GC pauses mid-run.
     gc.collect()
     gc.freeze()
     gc.disable()
-    results = uvloop.run(run_sizes(sizes, setup, payload))
+    results = uvloop.run(run_sizes(sizes, args.two_processes, setup))
     OUT.mkdir(parents=True, exist_ok=True)
     (OUT / "fanout.json").write_text(json.dumps(results, indent=2) + "\n")
     print(f"wrote {OUT / 'fanout.json'}")
