@@ -64,12 +64,16 @@ class Run(models.Model):
     def module(self):
         return self.exercise.module
 
-    def phases(self) -> list:
-        return self.module.phases(self.module.settings_of(self))
+    def phases(self, settings: dict | None = None) -> list:
+        """The run's phases. A caller that has the run's settings (its kind's settings_of)
+        passes them: for some kinds they take a query or two to work out."""
+        if settings is None:
+            settings = self.module.settings_of(self)
+        return self.module.phases(settings)
 
-    def current_phase(self):
+    def current_phase(self, settings: dict | None = None):
         # A kind whose settings lost a phase still answers with its last one.
-        phases = self.phases()
+        phases = self.phases(settings)
         return phases[min(self.phase, len(phases) - 1)]
 
     def phase_minutes(self) -> int:

@@ -53,7 +53,7 @@ def result_html(run: Run, **extra) -> str:
         "workshop": run.workshop,
         "phases": run.phases(),
         "phase": run.current_phase(),
-        "kind": module.context(run),
+        "kind": module.room_context(run),
         # Drawn without a request and for nobody in particular, like a push to the projector.
         "broadcast": True,
         **extra,

@@ -172,7 +172,12 @@ def exercise_context(workshop: Workshop, attendee=None, run=None) -> dict:
     if run is None:
         return {"run": None}
     module = run.module
-    phases = run.phases()
+    settings = module.settings_of(run)
+    phases = run.phases(settings)
+    # The room's part, and for one phone its person's part laid over it: each worked out once.
+    kind = module.room_context(run)
+    if attendee is not None:
+        kind = {**kind, **module.phone_context(run, attendee)}
     # For the console's group list, fetched once instead of per group and per person.
     groups = (
         list(run.groups.prefetch_related("members__attendee"))
@@ -190,11 +195,11 @@ def exercise_context(workshop: Workshop, attendee=None, run=None) -> dict:
             .exclude(device_hash__startswith=identity.RELEASED)
             .count()
         ),
-        "phase": run.current_phase(),
+        "phase": run.current_phase(settings),
         "run_groups": groups,
         # The playful rule for a role, and the groups choosing who takes it themselves.
         "run_roles": role_overview(run, groups) if groups and attendee is None else None,
-        "kind": module.context(run, attendee),
+        "kind": kind,
         "kind_template": {
             part: f"{module.TEMPLATE}#{part}" for part in ("phone", "presenter", "console")
         },

@@ -46,7 +46,7 @@ def render(run: Run, group: Group, language: str) -> str:
                 "run": run,
                 "group": group,
                 "workshop": run.workshop,
-                "kind": module.context(run),
+                "kind": module.room_context(run),
                 "group_view": module.group_context(run, group),
                 "phase": run.current_phase(),
                 "broadcast": True,

@@ -360,7 +360,7 @@ def test_erasing_her_leaves_no_text_of_hers_anywhere(day):
     assert ActionLearningAnswer.objects.filter(participant=kari).count() == 0
     # Every run still reads: its room's results, its export.
     for run in Run.objects.all():
-        run.module.context(run)
+        run.module.room_context(run)
         run.module.export(run)
 
 
@@ -368,5 +368,5 @@ def test_the_retention_purge_leaves_no_text_of_hers_anywhere(day, programme):
     services.purge_programme(programme)
     assert where(CANARY) == set()
     for run in Run.objects.all():
-        run.module.context(run)
+        run.module.room_context(run)
         run.module.export(run)

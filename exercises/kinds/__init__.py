@@ -4,10 +4,10 @@ What a kind defines, and what it may leave out, is written down once, in the `Ki
 of exercises/kinds/base.py:
 
 required   NAME, LABEL, SUMMARY, EXAMPLE, MINUTES, TEMPLATE, SettingsForm, ACTIONS,
-           phases(settings), settings_of(run), context(run, attendee=None),
+           phases(settings), settings_of(run), room_context(run),
            submit(run, attendee, data, token), export(run)
 optional   LENGTH_FROM_ROOM, STEP_LABELS, GROUP_RESULTS, CLOSING, DOWNLOADS,
-           planned_settings(settings),
+           phone_context(run, attendee), planned_settings(settings),
            anonymised(submission), forget(run, leaving), promotable(run), export_sheets(run),
            picture(run, image_format), own_page(participant)
 None or    grouping(settings), group_context(run, group), group_output(run, group),

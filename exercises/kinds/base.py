@@ -61,9 +61,13 @@ class Kind(Protocol):
     def settings_of(self, run: Run) -> dict:
         """The run's settings with the form's defaults filled in."""
 
-    def context(self, run: Run, attendee=None) -> dict:
-        """What the TEMPLATE's partials need as `kind`: the aggregates, and the phone's own
-        things only when an attendee is given (`form` is the phone's entry form)."""
+    def room_context(self, run: Run) -> dict:
+        """What the TEMPLATE's partials need as `kind` when drawn for the room: the projector,
+        the console, the phones' shared fragment, a group's view, the day's results. Worked
+        out once per redraw and shared by every screen of that audience, so nothing in it is
+        any one person's (`form`, where there is one, is the empty entry form). An aggregate
+        only some partials show may be a function the template calls, worked out at most once
+        within this one call (see word_cloud)."""
 
     def submit(self, run: Run, attendee, data, token) -> forms.Form:
         """Validate and save what a phone sends; return the form (with errors when refused),
@@ -91,6 +95,12 @@ class Kind(Protocol):
     DOWNLOADS: list[tuple[str, str]]
     """Downloads of a run's result beyond its table (CSV and XLSX, which every kind has), as
     (label, URL name taking the run's pk). Default none."""
+
+    def phone_context(self, run: Run, attendee) -> dict:
+        """What one phone shows of its own person, laid over room_context for that phone's
+        `kind`: their own entries, how many they have left, their form as they left it, their
+        group and role. Only that person's part, never the room's again. Default: nothing of
+        its own (every phone shows the room's part)."""
 
     def planned_settings(self, settings: dict) -> dict:
         """The settings as planned, before there is a room to group (a gallery walk plans four
@@ -166,6 +176,10 @@ CLOSING = False
 DOWNLOADS: list[tuple[str, str]] = []
 
 
+def phone_context(run: Run, attendee) -> dict:
+    return {}
+
+
 def planned_settings(settings: dict) -> dict:
     return settings
 
@@ -207,6 +221,7 @@ OPTIONAL = (
     "GROUP_RESULTS",
     "CLOSING",
     "DOWNLOADS",
+    "phone_context",
     "planned_settings",
     "grouping",
     "anonymised",

@@ -290,16 +290,22 @@ def _people(answers, attendees) -> dict[str, int]:
     }
 
 
-def context(run, attendee=None) -> dict:
-    settings = settings_of(run)
+def room_context(run) -> dict:
+    return {
+        "settings": settings_of(run),
+        "questions": [Question(question).label for question in CHECKIN_QUESTIONS],
+        **counts(run),
+    }
+
+
+def phone_context(run, attendee) -> dict:
+    """The person's check-in as their personal page holds it, once the phone has shown it is
+    them; else why it can't be written here."""
     page = _page_of(attendee)
     answers = _answers(page, run.workshop_id)
     return {
-        "settings": settings,
-        "questions": [Question(question).label for question in CHECKIN_QUESTIONS],
-        **counts(run),
         "has_page": page is not None,
-        "unproven": attendee is not None and attendee.participant_id is not None and page is None,
+        "unproven": attendee.participant_id is not None and page is None,
         "no_page": no_page_message(),
         "unproven_message": unproven_message(),
         "answered": _checked_in(answers),

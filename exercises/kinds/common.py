@@ -127,25 +127,23 @@ def group_sources() -> list[tuple[str, object]]:
 
 def source_run(run, kind: str):
     """The run of the nearest exercise of `kind` before this one on the day's agenda, started
-    before this run; None when there is none. Cached on the run: every view asks."""
+    before this run; None when there is none. One query each time: a caller that needs it
+    more than once looks it up once and passes it on."""
     from exercises.models import Run
 
-    cache = run.__dict__.setdefault("_source_runs", {})
-    if kind not in cache:
-        item = run.exercise.agenda_item
-        cache[kind] = (
-            Run.objects.filter(
-                workshop_id=run.workshop_id,
-                exercise__kind=kind,
-                exercise__agenda_item__workshop_id=item.workshop_id,
-                exercise__agenda_item__position__lt=item.position,
-                started_at__lte=run.started_at,
-            )
-            .select_related("exercise__agenda_item")
-            .order_by("-exercise__agenda_item__position")
-            .first()
+    item = run.exercise.agenda_item
+    return (
+        Run.objects.filter(
+            workshop_id=run.workshop_id,
+            exercise__kind=kind,
+            exercise__agenda_item__workshop_id=item.workshop_id,
+            exercise__agenda_item__position__lt=item.position,
+            started_at__lte=run.started_at,
         )
-    return cache[kind]
+        .select_related("exercise__agenda_item")
+        .order_by("-exercise__agenda_item__position")
+        .first()
+    )
 
 
 # How a grouped kind's settings form offers the room's groups.

@@ -183,14 +183,20 @@ class SettingsForm(forms.Form):
         return "\n".join(lines)
 
 
+def _settings(run) -> dict:
+    """The settings as the facilitator set them, before the source run is looked up."""
+    return common.settings_of(SettingsForm, run, items="", mode=PERSON, source=TYPED)
+
+
 def settings_of(run) -> dict:
-    settings = common.settings_of(SettingsForm, run, items="", mode=PERSON, source=TYPED)
+    settings = _settings(run)
     source = _source(run, settings)
     settings["source_run"] = source.pk if source else None
     return settings
 
 
 def _source(run, settings: dict):
+    """The run whose groups' results are the items (common.source_run); None when typed."""
     if settings["mode"] != GROUP or settings["source"] == TYPED:
         return None
     return common.source_run(run, settings["source"])
@@ -217,7 +223,7 @@ def items_of(run, group: Group | None = None) -> list[str]:
     """The items a person or a group chooses nine of: typed, or the group's own result from
     the source exercise (each once, up to MOST_ITEMS), filled in from the typed items where it
     has fewer than nine."""
-    settings = settings_of(run)
+    settings = _settings(run)
     typed = typed_items(settings)
     source = _source(run, settings)
     if source is None:
@@ -523,36 +529,27 @@ def _same_spelling(placements: list[dict]) -> tuple[list[dict], list[str]]:
     ], list(dict.fromkeys(spelling.values()))
 
 
-def context(run, attendee=None) -> dict:
+def room_context(run) -> dict:
     settings = settings_of(run)
     in_groups = settings["mode"] == GROUP
-    member = _member(run, attendee) if in_groups and attendee is not None else None
-    group = member.group if member else None
     revealed = run.state.get("revealed", False)
     saved = list(run.submissions.filter(key=PLACEMENT).values_list("group_id", "data"))
     placements = [data for _group_id, data in saved]
-    items = items_of(run, group)
+    # The room's own items (items_of without a group): typed, or none where each group
+    # places its own from the source run.
+    items = [] if settings["source_run"] else typed_items(settings)
     room_items = typed_items(settings)
     if in_groups and settings["source_run"]:
         placements, room_items = _same_spelling(placements)
     ranked, tally = results(room_items, placements)
-    my_rows = []
-    if attendee is not None:
-        mine = run.submissions.filter(key=PLACEMENT)
-        mine = mine.filter(group=group) if in_groups else mine.filter(author=attendee)
-        my_rows = _rows(next(iter(mine.values_list("data", flat=True)), None))
-    # Each person places their own; in groups only the secretary does, and only from nine
-    # or more.
-    places = not in_groups or (member is not None and member.role == "secretary")
-    can_place = places and not revealed and (not in_groups or len(items) >= ITEM_COUNT)
     by_group = dict(saved)
     return {
         "settings": settings,
         "mode": settings["mode"],
         "in_groups": in_groups,
-        "member": member,
-        "places": places,
-        "items": items if (attendee is not None or not in_groups) else room_items,
+        # Each person places their own; in groups only the secretary does (phone_context).
+        "places": not in_groups,
+        "items": room_items if in_groups else items,
         "short": bool(items) and len(items) < ITEM_COUNT,
         "revealed": revealed,
         "placed": len(placements),
@@ -561,8 +558,6 @@ def context(run, attendee=None) -> dict:
         "joined": run.groups.count() if in_groups else run.workshop.attendees.count(),
         "results": ranked,
         "row_numbers": list(range(1, len(DIAMOND_ROWS) + 1)),
-        "my_rows": my_rows,
-        "my_left_out": _left_out(my_rows, items),
         # More to choose from than nine: the phone says so, the results count who left what out.
         "choosing": len(items) > ITEM_COUNT or any(result.left_out for result in ranked),
         # What was left out, most often first, the items left out as often together: the
@@ -577,8 +572,43 @@ def context(run, attendee=None) -> dict:
         # A phone that comes back to this run fetches its own diamond: the fragment drawn
         # for the whole room can't show it (see the template).
         "fetch_mine": in_groups or run.submissions.filter(key__in=(PLACEMENT, DRAFT)).exists(),
+        # The empty form, where each person places their own.
+        "form": PlacementForm(items=items) if not in_groups and not revealed else None,
+    }
+
+
+def phone_context(run, attendee) -> dict:
+    """The phone's own diamond: its items (in group mode its group's), its placement or
+    draft as its form shows it, and whether it places at all (in groups, the secretary)."""
+    settings = settings_of(run)
+    in_groups = settings["mode"] == GROUP
+    member = _member(run, attendee) if in_groups else None
+    group = member.group if member else None
+    items = items_of(run, group)
+    mine = run.submissions.filter(key=PLACEMENT)
+    mine = mine.filter(group=group) if in_groups else mine.filter(author=attendee)
+    my_rows = _rows(next(iter(mine.values_list("data", flat=True)), None))
+    places = not in_groups or (member is not None and member.role == "secretary")
+    can_place = (
+        places
+        and not run.state.get("revealed", False)
+        and (not in_groups or len(items) >= ITEM_COUNT)
+    )
+    own = {
+        "member": member,
+        "places": places,
+        "items": items,
+        "short": bool(items) and len(items) < ITEM_COUNT,
+        "my_rows": my_rows,
+        "my_left_out": _left_out(my_rows, items),
+        "item_count": len(items),
         "form": _placement_form(run, items, attendee, group) if can_place else None,
     }
+    # The room's `choosing` stands (someone left an item out), unless this phone's own list
+    # (a group's own items) has more than nine to choose from.
+    if len(items) > ITEM_COUNT:
+        own["choosing"] = True
+    return own
 
 
 def _left_out_together(ranked: list[Result]) -> list[tuple[Result, list[str]]]:
@@ -647,7 +677,7 @@ def anonymised(submission) -> dict | None:
 
 
 def export(run) -> tuple[list[str], list[list]]:
-    ctx = context(run)
+    ctx = room_context(run)
     header = [
         gettext("Place"),
         pgettext("diamond", "Item"),
@@ -677,7 +707,7 @@ def promotable(run) -> list:
     more than nine to choose from, the nine at the top; an item nobody placed is never one."""
     from exercises.promote import VALUES, Offer
 
-    ctx = context(run)
+    ctx = room_context(run)
     if not ctx["counted"]:
         return []
     return [

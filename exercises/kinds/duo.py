@@ -116,7 +116,7 @@ def switch_after(settings: dict) -> dt.timedelta:
     return total / 2
 
 
-def context(run, attendee=None) -> dict:
+def room_context(run) -> dict:
     settings = settings_of(run)
     workshop = run.workshop
     switch_at = None
@@ -128,23 +128,25 @@ def context(run, attendee=None) -> dict:
         {"group": group, "names": [m.attendee.display_name for m in group.members.all()]}
         for group in run.groups.prefetch_related("members__attendee")
     ]
-    talk_order, note = [], ""
-    if attendee is not None:
-        mine = Member.objects.filter(run=run, attendee=attendee).first()
-        if mine is not None:
-            # The pair's own order, random as the pairs were drawn: the first talks first.
-            talk_order = [m.attendee for m in mine.group.members.select_related("attendee")]
-        note = (
-            run.submissions.filter(key=KEY, author=attendee).values_list("text", flat=True).last()
-            or ""
-        )
-    others = [a.display_name for a in talk_order if a != attendee]
     return {
         "settings": settings,
         "pairs": pairs,
         "switch_at_ms": int(switch_at.timestamp() * 1000) if switch_at else None,
         "switch_minutes": settings.get("switch_minutes"),
-        "partners": others,
+        "notes_written": common.people(run.submissions.filter(key=KEY)),
+    }
+
+
+def phone_context(run, attendee) -> dict:
+    """Who the phone's person talks with and in what order, and their own note."""
+    mine = Member.objects.filter(run=run, attendee=attendee).first()
+    # The pair's own order, random as the pairs were drawn: the first talks first.
+    talk_order = [m.attendee for m in mine.group.members.select_related("attendee")] if mine else []
+    note = (
+        run.submissions.filter(key=KEY, author=attendee).values_list("text", flat=True).last() or ""
+    )
+    return {
+        "partners": [a.display_name for a in talk_order if a != attendee],
         "me_first": bool(talk_order) and talk_order[0] == attendee,
         "talks_first": talk_order[0].display_name if talk_order else "",
         # A trio (the odd room) shares the time three ways, in this order.
@@ -152,8 +154,7 @@ def context(run, attendee=None) -> dict:
         if len(talk_order) > 2
         else [],
         "note": note,
-        "notes_written": common.people(run.submissions.filter(key=KEY)),
-        "form": NoteForm(initial={"text": note}, max_length=settings["note_length"]),
+        "form": NoteForm(initial={"text": note}, max_length=settings_of(run)["note_length"]),
     }
 
 
@@ -170,6 +171,6 @@ def export(run) -> tuple[list[str], list[list]]:
     header = [gettext("Pair"), gettext("Talks first"), gettext("People")]
     rows = [
         [pair["group"].name, pair["names"][0] if pair["names"] else "", ", ".join(pair["names"])]
-        for pair in context(run)["pairs"]
+        for pair in room_context(run)["pairs"]
     ]
     return header, rows

@@ -205,12 +205,13 @@ def _latest(run, key: str, group) -> str | None:
     return found.text if found else None
 
 
-def station_lines(run, group) -> list[str]:
-    """What is shown at the group's station: what it wrote, or its result from the source."""
+def station_lines(run, group, source: Run | None) -> list[str]:
+    """What is shown at the group's station: what it wrote, or its result from the source run
+    (source_run, looked up once by the caller)."""
     written = _latest(run, STATION, group)
     if written is not None:
         return _lines(written)
-    return common.source_output(source_run(run), group)
+    return common.source_output(source, group)
 
 
 def can_edit(member: Member, members: list[Member]) -> bool:
@@ -272,12 +273,13 @@ def group_context(run, group) -> dict:
             comment
         )
     final = _latest(run, FINAL, group)
+    source = source_run(run)
     return {
         "members": list(group.members.select_related("attendee")),
-        "station": station_lines(run, group),
+        "station": station_lines(run, group, source),
         "visit": visit,
         "at": at,
-        "at_lines": station_lines(run, at) if at else [],
+        "at_lines": station_lines(run, at, source) if at else [],
         "ours_there": [
             c for c in _comments(run, at, by_id) if c.from_group and c.from_group.pk == group.pk
         ]
@@ -403,9 +405,9 @@ def _submit_comment(sent: common.Sent) -> TextForm:
 _STEPS = {STATION: _submit_station, FINAL: _submit_final, COMMENT: _submit_comment}
 
 
-def context(run, attendee=None) -> dict:
+def room_context(run) -> dict:
     settings = settings_of(run)
-    key = run.current_phase().key
+    key = run.current_phase(settings).key
     visit = visit_of(key)
     stations = _stations(run)
     n = len(stations)
@@ -418,38 +420,12 @@ def context(run, attendee=None) -> dict:
             {
                 "group": group,
                 "host": next((m for m in members if m.role == "host"), None),
-                "visitors": sum(1 for m in members if m.role != "host"),
+                "visitors": _visitors(members),
                 "comments": comments.get(group.pk, 0),
                 "final": group.pk in finals,
                 "route": [stations[station_for(n, index, v)] for v in range(1, n)],
             }
         )
-    member = (
-        Member.objects.filter(run=run, attendee=attendee).select_related("group").first()
-        if attendee
-        else None
-    )
-    mine: dict = {}
-    if member is not None:
-        members = list(member.group.members.all())
-        index = next((i for i, g in enumerate(stations) if g.pk == member.group_id), 0)
-        editing = key in ("write", "home") and can_edit(member, members)
-        text = None
-        if editing:
-            text = _latest(run, FINAL, member.group) if key == "home" else None
-            text = text if text is not None else "\n".join(station_lines(run, member.group))
-        mine = {
-            "member": member,
-            "role_label": member.get_role_display() if member.role else "",
-            "role_text": ROLES[member.role][1] if member.role in ROLES else "",
-            "is_host": member.role == "host",
-            "can_edit": editing,
-            "going_to": stations[station_for(n, index, visit)] if visit and n > 1 else None,
-            "visitors_from": rows[visitors_at(n, index, visit)] if visit and n > 1 else None,
-            "form": _text_form(settings, key, initial={"text": text})
-            if editing
-            else _comment_form(settings),
-        }
     return {
         "settings": settings,
         "phase_key": key,
@@ -458,10 +434,49 @@ def context(run, attendee=None) -> dict:
         "stations": rows,
         "comment_count": sum(comments.values()),
         "source": source_run(run),
-        "member": None,
-        "form": _comment_form(settings),
-        **mine,
     }
+
+
+def phone_context(run, attendee) -> dict:
+    """The phone's group and role, where it goes on this visit (or, as host, who comes), and
+    its form: the group's text where it may edit it, else a comment."""
+    settings = settings_of(run)
+    member = Member.objects.filter(run=run, attendee=attendee).select_related("group").first()
+    if member is None:
+        return {"member": None, "form": _comment_form(settings)}
+    key = run.current_phase(settings).key
+    visit = visit_of(key)
+    stations = _stations(run)
+    n = len(stations)
+    members = list(member.group.members.all())
+    index = next((i for i, g in enumerate(stations) if g.pk == member.group_id), 0)
+    editing = key in ("write", "home") and can_edit(member, members)
+    text = None
+    if editing:
+        text = _latest(run, FINAL, member.group) if key == "home" else None
+        if text is None:
+            text = "\n".join(station_lines(run, member.group, source_run(run)))
+    coming = stations[visitors_at(n, index, visit)] if visit and n > 1 else None
+    return {
+        "member": member,
+        "role_label": member.get_role_display() if member.role else "",
+        "role_text": ROLES[member.role][1] if member.role in ROLES else "",
+        "is_host": member.role == "host",
+        "can_edit": editing,
+        "going_to": stations[station_for(n, index, visit)] if visit and n > 1 else None,
+        # The group whose visitors are at this phone's station now, for its host.
+        "visitors_from": {"group": coming, "visitors": _visitors(coming.members.all())}
+        if coming
+        else None,
+        "form": _text_form(settings, key, initial={"text": text})
+        if editing
+        else _comment_form(settings),
+    }
+
+
+def _visitors(members) -> int:
+    """How many of a group's members walk to the other stations: all but its host."""
+    return sum(1 for m in members if m.role != "host")
 
 
 ACTIONS: dict = {}
@@ -486,14 +501,15 @@ def export(run) -> tuple[list[str], list[list]]:
         gettext("Final version"),
     ]
     rows = []
-    for row in context(run)["stations"]:
+    room = room_context(run)
+    for row in room["stations"]:
         group = row["group"]
         final = _latest(run, FINAL, group)
         rows.append(
             [
                 group.name,
                 row["host"].attendee.display_name if row["host"] else "",
-                "\n".join(station_lines(run, group)),
+                "\n".join(station_lines(run, group, room["source"])),
                 row["comments"],
                 final or "",
             ]

@@ -173,28 +173,15 @@ def _submit_note(sent: common.Sent) -> TextForm:
 _STEPS = {"remove": _submit_remove, "output": _submit_output, "note": _submit_note}
 
 
-def context(run, attendee=None) -> dict:
+def room_context(run) -> dict:
     settings = settings_of(run)
-    key = phase_key(run)
-    member = (
-        Member.objects.filter(run=run, attendee=attendee).select_related("group").first()
-        if attendee
-        else None
-    )
     notes = run.submissions.filter(key=NOTE)
     outputs: dict[int, list[str]] = {}
     for group_id, text in run.submissions.filter(key=OUTPUT).values_list("group_id", "text"):
         outputs.setdefault(group_id, []).append(text)
     return {
         "settings": settings,
-        "phase_key": key,
-        "member": member,
-        "role_label": member.get_role_display() if member and member.role else "",
-        "mine": list(
-            run.submissions.filter(key=NOTE, author=attendee).values_list("text", flat=True)
-        )
-        if attendee
-        else [],
+        "phase_key": phase_key(run),
         "note_count": notes.count(),
         "writers": common.people(notes),
         "groups": [
@@ -204,6 +191,18 @@ def context(run, attendee=None) -> dict:
         "highlight": run.state.get("highlight"),
         "form": TextForm(max_length=settings["max_length"], label=_("Your note")),
         "output_form": TextForm(max_length=settings["max_length"], label=_("Agreed point")),
+    }
+
+
+def phone_context(run, attendee) -> dict:
+    """The phone's group and role, and its own notes."""
+    member = Member.objects.filter(run=run, attendee=attendee).select_related("group").first()
+    return {
+        "member": member,
+        "role_label": member.get_role_display() if member and member.role else "",
+        "mine": list(
+            run.submissions.filter(key=NOTE, author=attendee).values_list("text", flat=True)
+        ),
     }
 
 
@@ -262,7 +261,9 @@ def export(run) -> tuple[list[str], list[list]]:
     # The groups' agreed lists; people's own notes are theirs and are not exported.
     header = [gettext("Group"), gettext("Point")]
     rows = [
-        [entry["group"].name, text] for entry in context(run)["groups"] for text in entry["outputs"]
+        [entry["group"].name, text]
+        for entry in room_context(run)["groups"]
+        for text in entry["outputs"]
     ]
     return header, rows
 
@@ -279,6 +280,6 @@ def promotable(run) -> list:
             targets=(VALUES, PURPOSE),
             group=entry["group"],
         )
-        for entry in context(run)["groups"]
+        for entry in room_context(run)["groups"]
         if entry["outputs"]
     ]

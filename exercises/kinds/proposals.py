@@ -594,9 +594,7 @@ def group_context(run, group) -> dict:
     }
 
 
-def context(run, attendee=None) -> dict:
-    from exercises.runs import own_texts
-
+def room_context(run) -> dict:
     settings = settings_of(run)
     phase = phase_key(run)
     state = run.state
@@ -609,20 +607,6 @@ def context(run, attendee=None) -> dict:
     )
     votes = list(run.submissions.filter(key=VOTE).values_list("data", flat=True))
     grouped = by_groups(settings)
-    member = (
-        Member.objects.filter(run=run, attendee=attendee).select_related("group").first()
-        if attendee and grouped
-        else None
-    )
-    group_view = group_context(run, member.group) if member else None
-    if grouped:
-        # The phone's part is its group's: what the secretary has sent for it.
-        mine = group_view["proposals"] if group_view else []
-        fewest, most = settings["min_per_group"], settings["max_per_group"]
-    else:
-        mine = own_texts(run, attendee, PROPOSAL) if attendee else []
-        fewest, most = settings["min_per_person"], settings["max_per_person"]
-    counted = group_view["count"] if group_view else len(mine)
     group_counts = _group_counts(run) if grouped else Counter()
     groups_list = (
         [
@@ -639,7 +623,7 @@ def context(run, attendee=None) -> dict:
     if phase == "collect":
         form = ProposalForm(max_length=settings["max_length"])
     elif phase == "prioritise":
-        form = _vote_form(run, settings, visible, attendee)
+        form = _vote_form(run, settings, visible)
     else:
         form = None
     return {
@@ -653,10 +637,6 @@ def context(run, attendee=None) -> dict:
         "people": len(submitted),
         "enough": sum(1 for count in submitted.values() if count >= settings["min_per_person"]),
         "by_groups": grouped,
-        "member": member,
-        "role_label": member.get_role_display() if member and member.role else "",
-        "is_secretary": member is not None and member.role == "secretary",
-        "group_view": group_view,
         # Counts only, never a group's wording, until the merge phase shows the room's list.
         "groups": groups_list,
         "groups_enough": sum(1 for entry in groups_list if entry["enough"]),
@@ -665,17 +645,50 @@ def context(run, attendee=None) -> dict:
         "voters": len(votes),
         "results": results(settings, visible, state.get("merges", {}), votes),
         "decision": state.get("decision"),
-        "mine": mine,
-        "left": max(0, most - counted),
-        "short": max(0, fewest - counted),
-        "voted": attendee is not None
-        and run.submissions.filter(key=VOTE, author=attendee).exists(),
         # A phone that comes back to a phase it has sent something in fetches its own copy:
         # the fragment drawn for the whole room can't show it (see the template).
         "fetch_mine": (phase == "collect" and (grouped or bool(submitted)))
         or (phase == "prioritise" and bool(votes)),
         "form": form,
     }
+
+
+def phone_context(run, attendee) -> dict:
+    """The phone's own part: its group and role, what it (or its group's secretary) has sent
+    and how many more it may send, and its vote as its form shows it."""
+    from exercises.runs import own_texts
+
+    settings = settings_of(run)
+    phase = phase_key(run)
+    grouped = by_groups(settings)
+    member = (
+        Member.objects.filter(run=run, attendee=attendee).select_related("group").first()
+        if grouped
+        else None
+    )
+    group_view = group_context(run, member.group) if member else None
+    if grouped:
+        # The phone's part is its group's: what the secretary has sent for it.
+        mine = group_view["proposals"] if group_view else []
+        fewest, most = settings["min_per_group"], settings["max_per_group"]
+    else:
+        mine = own_texts(run, attendee, PROPOSAL)
+        fewest, most = settings["min_per_person"], settings["max_per_person"]
+    counted = group_view["count"] if group_view else len(mine)
+    own = {
+        "member": member,
+        "role_label": member.get_role_display() if member and member.role else "",
+        "is_secretary": member is not None and member.role == "secretary",
+        "group_view": group_view,
+        "mine": mine,
+        "left": max(0, most - counted),
+        "short": max(0, fewest - counted),
+        "voted": run.submissions.filter(key=VOTE, author=attendee).exists(),
+    }
+    if phase == "prioritise":
+        visible = [proposal for proposal in proposals_of(run) if not proposal.hidden]
+        own["form"] = _vote_form(run, settings, visible, attendee)
+    return own
 
 
 def _ids(data) -> list[str]:
@@ -744,7 +757,7 @@ def _decide(run, data) -> str:
     if phase_key(run) != "reveal":
         raise TransitionRefused(gettext("Decide when the result is revealed."))
     chosen = str(data.get("id", ""))
-    ctx = context(run)
+    ctx = room_context(run)
     standing = [
         {"id": r.proposal.id, "text": r.proposal.text, "score": r.score, "rank": r.rank}
         for r in ctx["results"]
@@ -797,7 +810,7 @@ ACTIONS = {
 
 
 def export(run) -> tuple[list[str], list[list]]:
-    ctx = context(run)
+    ctx = room_context(run)
     chosen = (ctx["decision"] or {}).get("chosen", {}).get("id")
     header = [
         gettext("Proposal"),
@@ -831,7 +844,7 @@ def promotable(run) -> list:
     alternatives (exercises/promote.py)."""
     from exercises.promote import VISION, Offer
 
-    decision = context(run)["decision"]
+    decision = run.state.get("decision")
     if not decision:
         return []
     return [

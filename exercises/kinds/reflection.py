@@ -215,19 +215,27 @@ def _tally(submissions, asked: list[str]) -> dict:
     return {"answered": people, "shared": shared_people, "per_question": per_question}
 
 
-def context(run, attendee=None) -> dict:
+def room_context(run) -> dict:
     settings = settings_of(run)
     asked = questions(settings)
     tally = _tally(run.submissions.filter(key=KEY), asked)
     per_question = tally["per_question"]
-    mine = _mine(run, attendee) if attendee else None
-    mine_answers = answers_of(mine, asked) if mine else []
     return {
         "settings": settings,
         "questions": asked,
         "answered": tally["answered"],
         "shared": tally["shared"],
         "per_question": [(question, *per_question.get(question, [0, 0])) for question in asked],
+        "form": _form(settings, None),
+    }
+
+
+def phone_context(run, attendee) -> dict:
+    """The person's own answers, in their form, and how many of them they have shared."""
+    settings = settings_of(run)
+    mine = _mine(run, attendee)
+    mine_answers = answers_of(mine, questions(settings)) if mine else []
+    return {
         "mine": mine,
         # Which of their answers the person has shared: all, some or none (for the status).
         "mine_shared": sum(shared for _q, text, shared in mine_answers if text),
@@ -270,7 +278,7 @@ ACTIONS: dict = {}
 
 def export(run) -> tuple[list[str], list[list]]:
     # Reflections are private: the export counts, it never quotes.
-    ctx = context(run)
+    ctx = room_context(run)
     header = [gettext("Question"), gettext("Answers"), gettext("Shared with the group")]
     return header, [
         [question, answered, shared] for question, answered, shared in ctx["per_question"]

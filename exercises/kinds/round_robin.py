@@ -435,27 +435,36 @@ _STEPS = {
 }
 
 
-def context(run, attendee=None) -> dict:
-    settings = settings_of(run)
-    key = phase_key(run)
-    member = (
-        Member.objects.filter(run=run, attendee=attendee).select_related("group").first()
-        if attendee
+def room_context(run) -> dict:
+    return {
+        "settings": settings_of(run),
+        "phase_key": phase_key(run),
+        "groups": [{"group": g, **group_context(run, g)} for g in run.groups.all()],
+    }
+
+
+def phone_context(run, attendee) -> dict:
+    """The phone's group and role, its group's points to argue about and to rank, and its
+    own ranking."""
+    member = Member.objects.filter(run=run, attendee=attendee).select_related("group").first()
+    # The person's own group, for their own part: its points, and whether its chair has moved
+    # it on to arguments against (the whole group view is the group's own stream's).
+    mine = (
+        {
+            "group": member.group,
+            "points": [{"point": point} for point in _points(run, member.group)],
+            "stage": _stage(run, member.group),
+        }
+        if member
         else None
     )
-    groups_view = [{"group": g, **group_context(run, g)} for g in run.groups.all()]
-    mine = next((entry for entry in groups_view if member and entry["group"] == member.group), None)
-    if mine is not None and key == "rank":
+    if mine is not None and phase_key(run) == "rank":
         form = _ranking_form(run, member.group, attendee)
     else:
-        form = PointForm(max_length=settings["max_length"])
+        form = PointForm(max_length=settings_of(run)["max_length"])
     return {
-        "settings": settings,
         "member": member,
         "role_label": member.get_role_display() if member and member.role else "",
-        "phase_key": key,
-        "groups": groups_view,
-        # The person's own group, for their own part: the points to argue about and to rank.
         "mine": mine,
         "ranked": mine is not None
         and run.submissions.filter(key=RANKING, author=attendee, group=member.group).exists(),
@@ -486,7 +495,7 @@ def export(run) -> tuple[list[str], list[list]]:
         gettext("Kept"),
     ]
     rows = []
-    for entry in context(run)["groups"]:
+    for entry in room_context(run)["groups"]:
         kept = {p.pk for p in entry["kept"]}
         for point, standing in entry["standings"]:
             rows.append(
@@ -514,6 +523,6 @@ def promotable(run) -> list:
             targets=(PURPOSE, VALUES),
             group=entry["group"],
         )
-        for entry in context(run)["groups"]
+        for entry in room_context(run)["groups"]
         if entry["kept"]
     ]

@@ -490,7 +490,7 @@ def _sheets(run) -> list[dict]:
     return list(run.submissions.filter(key=KEY).values_list("data", flat=True))
 
 
-def context(run, attendee=None) -> dict:
+def room_context(run) -> dict:
     settings = settings_of(run)
     survey = parse(settings["statements"], settings["questions"])
     minimum = settings["min_answers"]
@@ -514,7 +514,7 @@ def context(run, attendee=None) -> dict:
     ]
     needed = answers_needed(minimum)
     respondents = len(sheets)
-    result = {
+    return {
         "settings": settings,
         "anonymous": settings["anonymous"],
         "respondents": respondents,
@@ -527,13 +527,14 @@ def context(run, attendee=None) -> dict:
         "revealed": run.state.get("revealed", False) or not settings["hidden_until_reveal"],
         "scale": SCALE,
         "form": AnswerForm(survey=survey, max_length=settings["max_length"]),
-        "answered": False,
-        "mine": [],
-        "mine_written": [],
     }
-    if attendee is not None:
-        result.update(_mine(run, attendee, survey))
-    return result
+
+
+def phone_context(run, attendee) -> dict:
+    """Whether the phone's person has answered, and their own answers (see _mine)."""
+    settings = settings_of(run)
+    survey = parse(settings["statements"], settings["questions"])
+    return {"answered": False, "mine": [], "mine_written": [], **_mine(run, attendee, survey)}
 
 
 def _segments(summary) -> list[dict]:
@@ -670,7 +671,7 @@ def _not_shown(needed: int, count: int) -> str:
 def export_sheets(run) -> list[tuple[str, list[str], list[list]]]:
     """Totals only, whoever asks: per statement n, mean and distribution, and the written
     answers without names and sorted. No row is ever one person's."""
-    ctx = context(run)
+    ctx = room_context(run)
     statements = []
     for section in ctx["sections"]:
         for item in section["items"]:

@@ -304,9 +304,9 @@ def submit(run, attendee, data, token):
     return form
 
 
-def context(run, attendee=None) -> dict:
+def room_context(run) -> dict:
     settings = settings_of(run)
-    step, number = step_of(run.current_phase().key)
+    step, number = step_of(run.current_phase(settings).key)
     triads = list(run.groups.order_by("number").prefetch_related("members__attendee"))
     observers = sum(
         sum(
@@ -316,30 +316,6 @@ def context(run, attendee=None) -> dict:
         )
         for g in triads
     )
-    mine: dict = {}
-    member = (
-        Member.objects.filter(run=run, attendee=attendee).select_related("group").first()
-        if attendee
-        else None
-    )
-    if member is not None:
-        members = _members(member.group)
-        roles = roles_in_round([m.pk for m in members], number - 1)
-        role = roles.get(member.pk, OBSERVER)
-        saved = run.submissions.filter(key=_key(number), author=attendee).order_by("pk").last()
-        by_pk = {m.pk: m for m in members}
-        mine = {
-            "member": member,
-            "role": role,
-            "role_label": TRIAD_ROLES[role][0],
-            "role_text": TRIAD_ROLES[role][1],
-            "giver": next((by_pk[pk] for pk, r in roles.items() if r == GIVER), None),
-            "receiver": next((by_pk[pk] for pk, r in roles.items() if r == RECEIVER), None),
-            "saved": saved,
-            "form": ObservationForm(
-                initial=saved.data if saved else None, max_length=settings["max_length"]
-            ),
-        }
     return {
         "settings": settings,
         "step": step,
@@ -349,9 +325,33 @@ def context(run, attendee=None) -> dict:
         "checklist": [label for _code, label in CHECKLIST],
         "observers": observers,
         "observed": run.submissions.filter(key=_key(number)).count(),
-        "member": None,
-        "form": ObservationForm(max_length=settings["max_length"]),
-        **mine,
+    }
+
+
+def phone_context(run, attendee) -> dict:
+    """The phone's role in this round's triad, who gives and who receives, and as observer
+    its own checklist."""
+    settings = settings_of(run)
+    member = Member.objects.filter(run=run, attendee=attendee).select_related("group").first()
+    if member is None:
+        return {"member": None, "form": ObservationForm(max_length=settings["max_length"])}
+    _step, number = step_of(run.current_phase(settings).key)
+    members = _members(member.group)
+    roles = roles_in_round([m.pk for m in members], number - 1)
+    role = roles.get(member.pk, OBSERVER)
+    saved = run.submissions.filter(key=_key(number), author=attendee).order_by("pk").last()
+    by_pk = {m.pk: m for m in members}
+    return {
+        "member": member,
+        "role": role,
+        "role_label": TRIAD_ROLES[role][0],
+        "role_text": TRIAD_ROLES[role][1],
+        "giver": next((by_pk[pk] for pk, r in roles.items() if r == GIVER), None),
+        "receiver": next((by_pk[pk] for pk, r in roles.items() if r == RECEIVER), None),
+        "saved": saved,
+        "form": ObservationForm(
+            initial=saved.data if saved else None, max_length=settings["max_length"]
+        ),
     }
 
 

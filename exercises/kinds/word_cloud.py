@@ -137,15 +137,12 @@ def room(run) -> dict:
     }
 
 
-def context(run, attendee=None) -> dict:
-    from exercises.runs import own_texts
-
+def room_context(run) -> dict:
     settings = settings_of(run)
     state = run.state
     # The room's aggregates are worked out when a partial shows them (the projector, the
     # console), not for a phone's answer after sending a word.
     aggregates = functools.cache(partial(room, run))
-    mine = own_texts(run, attendee, KEY) if attendee else []
     return {
         "settings": settings,
         "words": lambda: aggregates()["words"],
@@ -157,10 +154,16 @@ def context(run, attendee=None) -> dict:
         "cloud_size": (cloud_layout.WIDTH, cloud_layout.HEIGHT),
         "hidden_keys": set(state.get("hidden", [])),
         "revealed": state.get("revealed", False) or not settings["hidden_until_reveal"],
-        "mine": mine,
-        "left": max(0, settings["max_entries"] - len(mine)),
         "form": EntryForm(max_length=settings["max_length"]),
     }
+
+
+def phone_context(run, attendee) -> dict:
+    """The phone's own words and how many more it may send."""
+    from exercises.runs import own_texts
+
+    mine = own_texts(run, attendee, KEY)
+    return {"mine": mine, "left": max(0, settings_of(run)["max_entries"] - len(mine))}
 
 
 def anonymised(submission) -> dict:
@@ -222,7 +225,7 @@ ACTIONS = {"reveal": _reveal, "conceal": _conceal, "hide": _hide, "merge": _merg
 
 
 def export(run) -> tuple[list[str], list[list]]:
-    ctx = context(run)
+    ctx = room_context(run)
     header = [gettext("Word"), gettext("Count"), gettext("Hidden")]
     rows = [
         [word.text, word.count, gettext("yes") if word.key in ctx["hidden_keys"] else ""]
@@ -239,6 +242,6 @@ def picture(run, image_format: str) -> tuple[str, bytes | str] | None:
     draw = DRAWINGS.get(image_format)
     if draw is None:
         return None
-    ctx = context(run)
+    ctx = room_context(run)
     filename = slugify(f"ordsky-{run.exercise.agenda_item.title}") or "ordsky"
     return filename, draw(ctx["settings"]["prompt"], ctx["words"]())

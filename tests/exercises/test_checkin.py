@@ -228,7 +228,7 @@ def test_a_check_in_redraws_the_console_and_projector(
 def test_a_phone_drawn_before_an_edit_on_the_page_does_not_overwrite_it(workshop, run, kari):
     phone = phone_for(workshop, kari)
     send(phone, workshop, run, tried="Fra telefonen", learnt="Lært")
-    drawn = checkin.context(run, Attendee.objects.get(participant=kari))["form"]
+    drawn = checkin.phone_context(run, Attendee.objects.get(participant=kari))["form"]
     seen = {item["seen_name"]: item["seen"] for item in drawn.items()}
     # Meanwhile, on the personal page:
     personal.save_answer(kari, Q.TRIED, "Nyere fra siden", shared=True, workshop=workshop)

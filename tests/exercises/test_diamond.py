@@ -308,7 +308,7 @@ def test_a_new_placement_replaces_the_old_one(workshop, run):
     upside_down = list(reversed(TOP_DOWN))
     place(phone, workshop, run, rows_of(*upside_down))
     assert placements(run) == [{"rows": upside_down}]
-    result = {r.item: r.score for r in diamond.context(run)["results"]}
+    result = {r.item: r.score for r in diamond.room_context(run)["results"]}
     assert result["Lytte"] == 5
     assert result["Tillit"] == 1
 
@@ -331,7 +331,7 @@ def test_the_room_combines_the_diamonds_with_ties(workshop, run, alice, bob_clie
     place(phone_for(workshop, "Kari"), workshop, run, rows_of(*TOP_DOWN))
     swapped = [["Respekt"], ["Tillit", "Mot"], *TOP_DOWN[2:]]
     place(phone_for(workshop, "Ola"), workshop, run, rows_of(*swapped))
-    ranked = diamond.context(run)["results"]
+    ranked = diamond.room_context(run)["results"]
     assert [(r.item, r.score, r.rank, r.tied) for r in ranked[:3]] == [
         ("Tillit", 9, 1, True),
         ("Respekt", 9, 1, True),
@@ -435,7 +435,7 @@ def test_diamonds_placed_before_the_items_changed_are_not_counted(
     place(phone_for(workshop, "Kari"), workshop, run, rows_of(*TOP_DOWN))
     item.exercise.settings = {**SETTINGS, "items": "\n".join([*ITEMS[:8], "Glede"])}
     item.exercise.save()
-    ctx = diamond.context(run)
+    ctx = diamond.room_context(run)
     assert (ctx["counted"], ctx["ignored"]) == (0, 1)
     console = alice_client.get(reverse("live:console", args=[workshop.pk])).text
     assert "1 diamond was placed before the items were changed and is not counted." in console
@@ -540,7 +540,7 @@ def test_each_person_chooses_nine_and_the_room_counts_what_was_left_out(
     saved = place12(phones["Per"], workshop, twelve, per)
     assert "Saved." in saved.text
     assert len(placements(twelve)) == 2
-    results = {r.item: r for r in diamond.context(twelve)["results"]}
+    results = {r.item: r for r in diamond.room_context(twelve)["results"]}
     assert (results["Tillit"].left_out, results["Tillit"].offered) == (1, 2)
     assert (results["Lytte"].left_out, results["Lytte"].offered) == (0, 2)
     console = alice_client.get(reverse("live:console", args=[workshop.pk])).text
@@ -572,10 +572,14 @@ def test_what_was_left_out_survives_erasure(workshop, twelve):
 
     phone = phone_for(workshop, "Kari")
     place12(phone, workshop, twelve, rows_of(*TOP_DOWN))
-    before = {r.item: (r.score, r.left_out, r.offered) for r in diamond.context(twelve)["results"]}
+    before = {
+        r.item: (r.score, r.left_out, r.offered) for r in diamond.room_context(twelve)["results"]
+    }
     erase_submissions(twelve.submissions.all())
     assert not twelve.submissions.exclude(author=None, text="").exists()
     twelve.refresh_from_db()
-    after = {r.item: (r.score, r.left_out, r.offered) for r in diamond.context(twelve)["results"]}
+    after = {
+        r.item: (r.score, r.left_out, r.offered) for r in diamond.room_context(twelve)["results"]
+    }
     assert after == before
     assert after["Humør"] == (0, 1, 1)

@@ -129,7 +129,7 @@ def test_the_room_sees_each_groups_diamond_and_the_combined_ranking(workshop, ty
     change(run, "reveal", by=alice, expected_version=None, data={})
     presenter = broadcast.render(workshop, "presenter", "en")
     assert f'aria-label="{first.name}"' in presenter and f'aria-label="{second.name}"' in presenter
-    results = diamond.context(Run.objects.get(pk=run.pk))["results"]
+    results = diamond.room_context(Run.objects.get(pk=run.pk))["results"]
     assert (results[0].item, results[0].score) == ("Tillit", 10)  # 5 from each group
 
 
@@ -183,7 +183,7 @@ def test_each_group_places_its_own_list_from_the_igp(workshop, igp_then_diamond,
 
     place(phones[writer], workshop, run, FIRST, top_down(FIRST))
     place(phones[secretary_of(second)], workshop, run, SECOND, top_down(SECOND))
-    results = {r.item: r.score for r in diamond.context(Run.objects.get(pk=run.pk))["results"]}
+    results = {r.item: r.score for r in diamond.room_context(Run.objects.get(pk=run.pk))["results"]}
     # "Tillit" and "tillit" are one value: top of both diamonds, 5 + 5.
     assert results["Tillit"] == 10
     assert "tillit" not in results
@@ -273,7 +273,7 @@ def test_a_group_with_more_than_nine_of_its_own_chooses_nine(workshop, igp_then_
     response = place(phones[writer], workshop, run, longer, top_down(chosen))
     assert "Saved." in response.text
     place(phones[secretary_of(second)], workshop, run, SECOND, top_down(SECOND))
-    results = {r.item: r for r in diamond.context(Run.objects.get(pk=run.pk))["results"]}
+    results = {r.item: r for r in diamond.room_context(Run.objects.get(pk=run.pk))["results"]}
     # Tillit was in both lists: the first group left it out, the second put it on top.
     assert (results["Tillit"].score, results["Tillit"].left_out, results["Tillit"].offered) == (
         5,

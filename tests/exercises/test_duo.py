@@ -181,18 +181,18 @@ def test_the_switch_comes_at_half_time_or_as_set(day, alice, bob_client):
     run = reach_duo(day, alice)
     day.refresh_from_db()
     started = day.timer_ends_at - day.timer_duration
-    half = duo.context(run)["switch_at_ms"]
+    half = duo.room_context(run)["switch_at_ms"]
     assert half == int((started + dt.timedelta(minutes=4)).timestamp() * 1000)
     run.exercise.settings = {**run.exercise.settings, "switch_minutes": 3}
     run.exercise.save()
-    set_at = duo.context(run)["switch_at_ms"]
+    set_at = duo.room_context(run)["switch_at_ms"]
     assert set_at == int((started + dt.timedelta(minutes=3)).timestamp() * 1000)
     shown = bob_client.get(reverse("live:presenter", args=[day.pk])).text
     assert "Switch after 3 minutes" in shown and f'data-switch-at="{set_at}"' in shown
     # Paused, there is no time to switch at; resumed, it moves on with the deadline.
     live_day.change_timer(day, "pause", by=alice, expected_version=None)
     run = Run.objects.get()
-    assert duo.context(run)["switch_at_ms"] is None
+    assert duo.room_context(run)["switch_at_ms"] is None
 
 
 def test_the_switch_must_come_before_the_time_is_up():

@@ -319,14 +319,14 @@ def test_erasing_a_visitors_comments_keeps_the_count_per_station(written_now, wo
     first = run.groups.order_by("number").first()
     visitor = first.members.exclude(role="host").first().attendee
     send(phones[visitor.display_name], workshop, run, step="comment", visit=1, text="Godt")
-    before = [(row["group"].pk, row["comments"]) for row in gallery.context(run)["stations"]]
+    before = [(row["group"].pk, row["comments"]) for row in gallery.room_context(run)["stations"]]
     assert sum(count for _pk, count in before) == 1
     header, rows_before = gallery.export(run)
 
     assert erase_submissions(run.submissions.filter(author=visitor)) == 1
     run.refresh_from_db()
     assert not run.submissions.filter(key="comment").exclude(author=None, text="").exists()
-    after = [(row["group"].pk, row["comments"]) for row in gallery.context(run)["stations"]]
+    after = [(row["group"].pk, row["comments"]) for row in gallery.room_context(run)["stations"]]
     assert after == before  # the count stays with the station it was left at
     assert gallery.export(run) == (header, rows_before)
     assert "Godt" not in str(run.state)  # the text went

@@ -11,6 +11,8 @@ from django.core import checks
 from exercises import kinds
 from exercises.checks import check_kinds
 from exercises.kinds import base
+from exercises.models import Run
+from tests.test_erasure_canary import _run, day  # noqa: F401  (a day with a run of every kind)
 
 
 def test_every_registered_kind_passes_the_check():
@@ -31,7 +33,7 @@ def _fake(**members) -> types.ModuleType:
     fake.ACTIONS = {}
     fake.phases = lambda settings: []
     fake.settings_of = lambda run: {}
-    fake.context = lambda run, attendee=None: {}
+    fake.room_context = lambda run: {}
     fake.submit = lambda run, attendee, data, token: None
     fake.export = lambda run: ([], [])
     for name, value in members.items():
@@ -50,6 +52,8 @@ def test_a_kind_with_everything_it_needs_passes(monkeypatch):
     assert kinds.KINDS["fake"].grouping is None
     assert kinds.KINDS["fake"].promotable(None) == []
     assert kinds.KINDS["fake"].STEP_LABELS == {}
+    # A kind that shows a phone nothing of its own person: every phone shows the room's part.
+    assert kinds.KINDS["fake"].phone_context(None, None) == {}
 
 
 def test_a_kind_without_a_required_hook_is_an_error(monkeypatch):
@@ -58,6 +62,25 @@ def test_a_kind_without_a_required_hook_is_an_error(monkeypatch):
     assert error.id == "exercises.E001"
     assert error.level == checks.ERROR
     assert "'fake' lacks submit" in error.msg
+
+
+def test_a_kind_without_room_context_is_an_error(monkeypatch):
+    """The one context of the old contract, for phone, projector and console at once, is no
+    longer asked for: a kind that still has only that lacks room_context."""
+    old = _fake(room_context=None)
+    old.context = lambda run, attendee=None: {}
+    monkeypatch.setitem(kinds.KINDS, "fake", kinds.register(old))
+    [error] = check_kinds()
+    assert error.id == "exercises.E001"
+    assert "'fake' lacks room_context" in error.msg
+
+
+def test_a_phone_context_that_takes_no_attendee_is_an_error(monkeypatch):
+    broken = _fake(room_context=lambda run, attendee=None: {}, phone_context=lambda run: {})
+    monkeypatch.setitem(kinds.KINDS, "fake", kinds.register(broken))
+    [error] = check_kinds()
+    assert error.id == "exercises.E003"
+    assert "phone_context(run: 'Run', attendee)" in error.msg
 
 
 def test_a_kind_listed_without_register_lacks_the_optional_hooks(monkeypatch):
@@ -90,6 +113,27 @@ def test_a_hook_that_is_not_a_function_is_an_error(monkeypatch):
 @pytest.mark.parametrize("name", sorted(kinds.KINDS))
 def test_each_kind_defines_its_own_required_part(name):
     kind = kinds.get(name)
-    required = {"NAME", "phases", "settings_of", "context", "submit", "export", "ACTIONS"}
+    required = {"NAME", "phases", "settings_of", "room_context", "submit", "export", "ACTIONS"}
     assert required <= set(vars(kind))
     assert name == kind.NAME
+
+
+@pytest.mark.usefixtures("day")
+def test_the_contexts_leave_the_run_as_they_found_it(workshop):
+    """room_context and phone_context take the run and return values: nothing they work out is
+    kept on the run (or on its exercise), so what one call returns never depends on which
+    screen asked first."""
+    # Two that build on the groups' results of an earlier exercise (common.source_run).
+    _run(workshop, 21, "gallery_walk", {"source": "igp"})
+    _run(workshop, 22, "diamond", {"mode": "group", "source": "igp", "items": ""})
+    runs = list(Run.objects.select_related("exercise__agenda_item", "workshop"))
+    assert {run.exercise.kind for run in runs} == set(kinds.KINDS)
+    attendees = list(workshop.attendees.all())
+    for run in runs:
+        kept, kept_exercise = set(vars(run)), set(vars(run.exercise))
+        room = run.module.room_context(run)
+        for attendee in attendees:
+            assert isinstance(run.module.phone_context(run, attendee), dict)
+        assert isinstance(room, dict) and "settings" in room
+        assert set(vars(run)) == kept, run.exercise.kind
+        assert set(vars(run.exercise)) == kept_exercise, run.exercise.kind

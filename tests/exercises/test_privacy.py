@@ -177,13 +177,14 @@ def day(programme, workshop, group):
 
 def words(runs: dict[str, Run]) -> dict[str, int]:
     cloud = Run.objects.get(pk=runs["word_cloud"].pk)
-    return {w.text: w.count for w in cloud.module.context(cloud)["words"]()}
+    return {w.text: w.count for w in cloud.module.room_context(cloud)["words"]()}
 
 
 def standings(runs: dict[str, Run]) -> list[tuple[str, int, int]]:
     proposed = Run.objects.get(pk=runs["proposals"].pk)
     return [
-        (r.proposal.text, r.score, r.rank) for r in proposed.module.context(proposed)["results"]
+        (r.proposal.text, r.score, r.rank)
+        for r in proposed.module.room_context(proposed)["results"]
     ]
 
 
@@ -201,11 +202,11 @@ def numbers(runs: dict[str, Run]) -> dict:
 def results(runs: dict[str, Run]) -> dict:
     """Every number and ranking the room, the console and the exports show."""
     fresh = {name: Run.objects.get(pk=run.pk) for name, run in runs.items()}
-    cloud = fresh["word_cloud"].module.context(fresh["word_cloud"])
-    surveyed = fresh["survey"].module.context(fresh["survey"])
-    diamond = fresh["diamond"].module.context(fresh["diamond"])
-    proposed = fresh["proposals"].module.context(fresh["proposals"])
-    reflected = fresh["reflection"].module.context(fresh["reflection"])
+    cloud = fresh["word_cloud"].module.room_context(fresh["word_cloud"])
+    surveyed = fresh["survey"].module.room_context(fresh["survey"])
+    diamond = fresh["diamond"].module.room_context(fresh["diamond"])
+    proposed = fresh["proposals"].module.room_context(fresh["proposals"])
+    reflected = fresh["reflection"].module.room_context(fresh["reflection"])
     return {
         "cloud": [(w.text, w.count, w.weight) for w in cloud["words"]()],
         "cloud_counts": (cloud["entry_count"](), cloud["people"]()),
@@ -341,7 +342,7 @@ def test_a_run_that_goes_on_after_an_erasure_counts_on(day):
     services.erase(people["Kari"], reason=ContentDeletion.Reason.PARTICIPANT)
     newcomer = identity.join(cloud.workshop, _device_hash("new"), None, "Ny")
     _send(Run.objects.get(pk=cloud.pk), newcomer, {"text": "tillit"})
-    context = cloud.module.context(Run.objects.get(pk=cloud.pk))
+    context = cloud.module.room_context(Run.objects.get(pk=cloud.pk))
     assert [(w.text, w.count) for w in context["words"]()][:2] == [("tillit", 3), ("Mot", 2)]
     assert (context["entry_count"](), context["people"]()) == (10, 6)
 
@@ -354,20 +355,20 @@ def test_a_word_the_facilitator_hid_leaves_his_choices_and_his_log(day, workshop
     cloud = change(
         cloud, "merge", by=alice, expected_version=None, data={"key": "Omtanke", "into": "Mot"}
     )
-    before = cloud.module.context(cloud)
+    before = cloud.module.room_context(cloud)
     assert "KARI-er-dum" in [w.text for w in before["all_words"]()]
     assert "KARI-er-dum" not in [w.text for w in before["words"]()]
     services.erase(people["Ola"], reason=ContentDeletion.Reason.PARTICIPANT)
     after = Run.objects.get(pk=cloud.pk)
     # Ola wrote the hidden word: it leaves the hidden list and the log's line about it.
     assert after.state["hidden"] == []
-    assert "KARI-er-dum" not in [w.text for w in after.module.context(after)["all_words"]()]
+    assert "KARI-er-dum" not in [w.text for w in after.module.room_context(after)["all_words"]()]
     log = dict(RunEvent.objects.filter(run=cloud).values_list("action", "detail"))
     assert log == {"hide": "", "merge": "omtanke -> mot"}  # Siv's and the guest's words stay
     assert after.state["merges"] == {"omtanke": "mot"}
     services.purge_programme(workshop.programme)
     after = Run.objects.get(pk=cloud.pk)
-    assert after.state["merges"] == {} and after.module.context(after)["entry_count"]() == 9
+    assert after.state["merges"] == {} and after.module.room_context(after)["entry_count"]() == 9
     # Nor does the facilitator's log keep anything: retention empties the log's details.
     assert set(RunEvent.objects.filter(run=cloud).values_list("detail", flat=True)) == {""}
 
@@ -387,7 +388,7 @@ def test_what_earlier_deletions_kept_of_texts_is_taken_out(day):
     migration.forget_kept_texts(apps, None)
     cloud.refresh_from_db()
     assert cloud.state["kept"] == {"entries": 2, "people": 1}
-    assert "Gammelt ord" not in [w.text for w in cloud.module.context(cloud)["words"]()]
+    assert "Gammelt ord" not in [w.text for w in cloud.module.room_context(cloud)["words"]()]
 
 
 def test_a_diamond_edited_after_deletion_stops_counting_what_was_placed_before(day):
@@ -397,7 +398,7 @@ def test_a_diamond_edited_after_deletion_stops_counting_what_was_placed_before(d
     exercise = diamond.exercise
     exercise.settings = {**exercise.settings, "items": "\n".join([*ITEMS[:8], "Ny verdi"])}
     exercise.save()
-    context = diamond.module.context(Run.objects.get(pk=diamond.pk))
+    context = diamond.module.room_context(Run.objects.get(pk=diamond.pk))
     # Every diamond, kept or not, was placed for the old nine: none counts for the new.
     assert (context["placed"], context["counted"], context["ignored"]) == (4, 0, 4)
     assert {r.score for r in context["results"]} == {0}
@@ -473,7 +474,7 @@ def test_groups_own_diamonds_keep_their_totals(workshop, agenda, alice):
 
     def ranking() -> list:
         fresh = Run.objects.get(pk=run.pk)
-        context = fresh.module.context(fresh)
+        context = fresh.module.room_context(fresh)
         return [(r.item, r.score, r.rank) for r in context["results"]], context["placed"]
 
     before = ranking()
@@ -555,4 +556,4 @@ def test_what_the_secretary_typed_for_the_group_stays_with_the_group_without_the
     assert (counts["submissions"], counts["group_results_kept"]) == (4, 3)
     assert services.submissions_of(people["Kari"]).count() == 0  # nothing leads back to her
     # The group still sees its list where it looks for it.
-    assert igp.context(runs["igp"])["groups"][0]["outputs"] == ["Tillit"]
+    assert igp.room_context(runs["igp"])["groups"][0]["outputs"] == ["Tillit"]

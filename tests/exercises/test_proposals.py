@@ -363,7 +363,7 @@ def test_merge_then_prioritise_counts_merged_proposals_as_one(workshop, run, ali
     Submission.objects.filter(key="vote", author__display_name="Per").update(
         data={"dots": {pk["Sammen for Seljord"]: 1, pk["Viser vei"]: 1}}
     )
-    result = proposals.context(run)["results"]
+    result = proposals.room_context(run)["results"]
     assert [(r.proposal.text, r.score, r.rank) for r in result] == [
         ("Sammen i Seljord", 6, 1),
         ("Viser vei", 2, 2),
@@ -379,7 +379,7 @@ def test_a_changed_vote_replaces_the_old_one(workshop, run, alice):
     assert f'name="dots-{pk["A"]}" id="dots-{run.pk}-{pk["A"]}" value="2"' in first.text
     dots(phones["Kari"], workshop, run, {pk["C"]: 3})
     assert Submission.objects.filter(key="vote").count() == 1
-    result = {r.proposal.text: r.score for r in proposals.context(run)["results"]}
+    result = {r.proposal.text: r.score for r in proposals.room_context(run)["results"]}
     assert result == {"C": 3, "A": 0, "B": 0}
     page = phones["Kari"].get(reverse("live:phone", args=[workshop.join_code]))
     assert f'name="dots-{pk["C"]}" id="dots-{run.pk}-{pk["C"]}" value="3"' in page.text
@@ -430,7 +430,7 @@ def test_ranking_counts_borda_points_and_shows_ties(workshop, run, item, alice, 
     assert "Fill the places from the top, without gaps." in gap.text
     rank(phones["Kari"], workshop, run, [pk["A"], pk["B"]])
     rank(phones["Ola"], workshop, run, [pk["B"], pk["A"]])
-    result = proposals.context(run)["results"]
+    result = proposals.room_context(run)["results"]
     assert [(r.proposal.text, r.score, r.rank, r.tied) for r in result] == [
         ("A", 3, 1, True),
         ("B", 3, 1, True),

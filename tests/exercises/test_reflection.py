@@ -163,7 +163,7 @@ def test_an_answer_saved_before_several_questions_reads_as_the_first(workshop, s
     assert "Gammelt svar" in groupcast.render(run, ane.group, "en")
     several(run)
     # The answer to the first question, in her form and (shared) in the group's view.
-    form = reflection.context(run, ane.attendee)["form"]
+    form = reflection.phone_context(run, ane.attendee)["form"]
     assert form["text-0"].value() == "Gammelt svar"
     assert form["shared-0"].value() is True
     assert form["text-1"].value() is None

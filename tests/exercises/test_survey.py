@@ -494,7 +494,7 @@ def test_change_since_last_time(programme, workshop, alice):
     assert "up 2 since last time (2)" in response.text
     assert "down 1 since last time (4)" in response.text
     assert "the same as last time" in response.text
-    ctx = run2.module.context(run2, Submission.objects.get(run=run2).author)
+    ctx = run2.module.phone_context(run2, Submission.objects.get(run=run2).author)
     rows = {row["text"]: row["change"] for s in ctx["mine"] for row in s["items"]}
     assert rows["Ny"] is None  # nothing to compare with
     # Someone else on day 2 (not on the roster) has no history to compare with.

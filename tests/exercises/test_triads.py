@@ -206,12 +206,12 @@ def test_erasing_an_observers_notes_keeps_how_many_were_saved(room, workshop, al
     group = run.groups.first()
     observer = next(n for n, r in roles_now(run, group).items() if r == OBSERVER)
     send(phones[observer], workshop, run, round=1, checks=["direct"], went_well="Konkret")
-    before = (triads.context(run)["observed"], triads.export(run))
+    before = (triads.room_context(run)["observed"], triads.export(run))
     assert before[0] == 1
 
     person = run.submissions.get(key="observation-1").author
     assert erase_submissions(run.submissions.filter(author=person)) == 1
     run.refresh_from_db()
     assert not run.submissions.exclude(author=None, text="").exists()
-    assert (triads.context(run)["observed"], triads.export(run)) == before
+    assert (triads.room_context(run)["observed"], triads.export(run)) == before
     assert "Konkret" not in str(run.state)

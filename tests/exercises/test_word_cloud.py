@@ -243,7 +243,7 @@ def test_facilitator_hides_and_merges(workshop, run, alice, alice_client):
     alice_client.post(url, {"version": 1, "key": "lojalitet", "into": "lojal"}, **HTMX)
     run.refresh_from_db()
     assert run.state == {"hidden": ["tull"], "merges": {"lojalitet": "lojal"}}
-    ctx = run.module.context(run)
+    ctx = run.module.room_context(run)
     assert [(w.text, w.count) for w in ctx["words"]()] == [("lojal", 2)]
     assert list(RunEvent.objects.values_list("action", "actor")) == [
         ("hide", alice.pk),

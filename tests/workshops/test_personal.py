@@ -667,7 +667,7 @@ def test_erasure_removes_the_rows_and_keeps_the_aggregates_right(full_programme,
     assert {w.text: w.count for w in cloud(remaining)} == {"Mot": 2, "Tillit": 1}
     # Her word leaves the room's cloud too; how many words were sent stays.
     room = Run.objects.get(pk=full_programme.pk)
-    context = room.module.context(room)
+    context = room.module.room_context(room)
     assert {w.text: w.count for w in context["words"]()} == {"Mot": 2, "Tillit": 1}
     assert context["entry_count"]() == 4
     assert ActionLearningAnswer.objects.filter(participant=per).count() == 2
@@ -781,7 +781,7 @@ def test_survey_history_changes_since_the_first_time_and_the_phone_since_last_ti
     assert (last["score"], last["change"].previous, last["change"].delta) == (4, 2, 2)
     # The phone on day 3 says what changed since day 2 (the same helper, since last time).
     run = Run.objects.get(workshop=third)
-    phone = run.module.context(run, Attendee.objects.get(workshop=third, participant=kari))
+    phone = run.module.phone_context(run, Attendee.objects.get(workshop=third, participant=kari))
     row = phone["mine"][0]["items"][0]
     assert (row["change"].previous, row["change"].delta) == (5, -1)
 
