@@ -9,6 +9,7 @@ from pathlib import Path
 from django.template.loader import get_template
 from django.urls import reverse
 
+from exercises import kinds
 from exercises.models import Exercise, Run
 from live import day as live_day
 from tests.support import CSRF_FIELD, phone_with_csrf_checks
@@ -39,3 +40,41 @@ def test_an_answer_with_a_plain_form_in_it_carries_a_working_csrf_token(workshop
     token = CSRF_FIELD.search(answer.text).group(1)
     again = phone.post(url, {**data, "csrfmiddlewaretoken": token, "token": uuid.uuid4()})
     assert again.status_code in (200, 302)  # accepted, not 403
+
+
+def test_a_phone_works_out_the_rooms_part_and_its_own_once_per_answer(
+    workshop, agenda, alice, monkeypatch
+):
+    """The phone's page, its htmx redraw, its answer to a word and a refused word sent without
+    JavaScript each draw the kind once: the room's part once, the phone's own part once."""
+    item = agenda[3]
+    Exercise.objects.create(agenda_item=item, kind="word_cloud", settings={})
+    live_day.start(workshop, by=alice)
+    for _ in range(3):
+        live_day.advance(workshop, +1, by=alice, expected_version=None)
+    run = Run.objects.get()
+    phone, _page, header = phone_with_csrf_checks(workshop)
+    module = kinds.get("word_cloud")
+    calls = []
+    for hook in ("room_context", "phone_context"):
+        real = getattr(module, hook)
+
+        def counted(*args, hook=hook, real=real):
+            calls.append(hook)
+            return real(*args)
+
+        monkeypatch.setattr(module, hook, counted)
+    page = reverse("live:phone", args=[workshop.join_code])
+    url = reverse("live:submit", args=[workshop.join_code, run.pk])
+    plain = {"HTTP_X_CSRFTOKEN": header}  # sent without JavaScript
+    htmx = {**plain, "HTTP_HX_REQUEST": "true"}
+    answers = [
+        (200, lambda: phone.get(page)),
+        (200, lambda: phone.get(page, HTTP_HX_REQUEST="true")),
+        (200, lambda: phone.post(url, {"text": "Tillit", "token": uuid.uuid4()}, **htmx)),
+        (422, lambda: phone.post(url, {"text": "", "token": uuid.uuid4()}, **plain)),
+    ]
+    for status, answer in answers:
+        calls.clear()
+        assert answer().status_code == status
+        assert sorted(calls) == ["phone_context", "room_context"]
