@@ -19,6 +19,7 @@ from exercises.kinds import survey as survey_kind
 from exercises.models import Exercise, Member, Run
 from exercises.runs import change
 from live import day as live_day
+from live.run_views import PHASE_STEPS
 from workshops import identity
 from workshops.models import AgendaItem, Attendee, Participant, Workshop
 
@@ -201,6 +202,9 @@ class Room:
         return not form.errors
 
     def act(self, run: Run, action: str, **data) -> Run:
+        """As the console's exercise controls do (live/run_views.act)."""
+        if action in PHASE_STEPS:
+            return live_day.step_phase(run, PHASE_STEPS[action], by=self.by, expected_version=None)
         return change(run, action, by=self.by, expected_version=None, data=data)
 
     def members(self, run: Run, *, everyone: bool = False) -> dict[int, list[Member]]:
