@@ -111,3 +111,17 @@ class RedisServer:
             self.process.kill()
             self.process.wait(timeout=10)
             self.process = None
+
+
+# URLs whose app is not the one whose access test covers them, so that each URL has one rule:
+# the live views of one exercise (live/run_views.py) are in tests/exercises/test_access.py,
+# the day's page and its agenda (exercises/agenda_views.py) in tests/workshops/test_access.py.
+LIVE_RUN_URLS = {"act", "submit", "group_stream", "decide_role"}
+DAY_PAGE_URLS = {
+    "workshop_detail",
+    "agenda_add",
+    "agenda_reorder",
+    "agenda_item_edit",
+    "agenda_item_delete",
+    "agenda_item_move",
+}

@@ -11,7 +11,6 @@ from django.utils.translation import gettext_lazy
 
 from exercises.models import Member, Run
 from exercises.phases import Phase
-from workshops import push
 
 
 def settings_of(form_class, run, **extra) -> dict:
@@ -92,11 +91,6 @@ def fit(module: ModuleType, settings: dict, minutes: int) -> dict:
         _weight, _value, name = max(candidates)
         fitted[name] += step
     return fitted
-
-
-def publish_group(run, group_id: int) -> None:
-    """Redraw one group's view for its phones once the change is committed."""
-    push.group_changed(run.pk, [group_id])
 
 
 def people_count():

@@ -44,6 +44,7 @@ from exercises.kinds import common
 from exercises.models import Group, Member
 from exercises.phases import Phase
 from exercises.roles import RULES
+from workshops import push
 
 NAME = "diamond"
 LABEL = _("Diamond")
@@ -453,7 +454,7 @@ def submit(run, attendee, data, token):
     )
     run.submissions.filter(author=attendee, key=DRAFT).delete()
     if group is not None:
-        common.publish_group(run, group.pk)  # the group watches its diamond change
+        push.group_changed(run.pk, [group.pk])  # the group watches its diamond change
     return form
 
 

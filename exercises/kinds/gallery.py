@@ -30,6 +30,7 @@ from exercises.kinds import common
 from exercises.models import Group, Member, Run
 from exercises.phases import Phase
 from exercises.roles import ROLES, RULES
+from workshops import push
 
 NAME = "gallery_walk"
 LABEL = _("Gallery walk")
@@ -359,7 +360,7 @@ def _submit_group_text(sent: common.Sent, key: str, phase: str, other_phase: str
         if created:
             submission.group = member.group
             submission.save(update_fields=["group"])
-            common.publish_group(sent.run, member.group_id)
+            push.group_changed(sent.run.pk, [member.group_id])
     return form
 
 
@@ -397,8 +398,8 @@ def _submit_comment(sent: common.Sent) -> TextForm:
         if created:
             submission.group = station
             submission.save(update_fields=["group"])
-            common.publish_group(sent.run, station.pk)  # the host sees it arrive
-            common.publish_group(sent.run, member.group_id)  # the visitor's group sees what it left
+            # The host sees it arrive; the visitor's group sees what it left.
+            push.group_changed(sent.run.pk, [station.pk, member.group_id])
     return _comment_form(sent.settings)
 
 

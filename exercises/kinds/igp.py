@@ -20,6 +20,7 @@ from exercises.kinds import common
 from exercises.models import Member
 from exercises.phases import Phase
 from exercises.roles import RULES
+from workshops import push
 
 NAME = "igp"
 LABEL = _("IGP (individual, group, plenary)")
@@ -121,7 +122,7 @@ def _submit_remove(sent: common.Sent) -> TextForm:
     if sent.phase != "group" or member is None or member.role != "secretary":
         return common.refuse(form, gettext("Only the secretary changes the group's list."))
     sent.run.submissions.filter(key=OUTPUT, group=member.group, pk=sent.data.get("item")).delete()
-    common.publish_group(sent.run, member.group_id)
+    push.group_changed(sent.run.pk, [member.group_id])
     return TextForm(max_length=max_length, label="")
 
 
@@ -146,7 +147,7 @@ def _submit_output(sent: common.Sent) -> TextForm:
     if created:
         submission.group = member.group
         submission.save(update_fields=["group"])
-        common.publish_group(sent.run, member.group_id)
+        push.group_changed(sent.run.pk, [member.group_id])
     return TextForm(max_length=settings["max_length"], label=_("Agreed point"))
 
 
@@ -166,7 +167,7 @@ def _submit_note(sent: common.Sent) -> TextForm:
         submission.group = member.group
         submission.save(update_fields=["group"])
         if sent.phase == "group":  # shared notes: the group sees the new one at once
-            common.publish_group(sent.run, member.group_id)
+            push.group_changed(sent.run.pk, [member.group_id])
     return TextForm(max_length=max_length, label=_("Your note"))
 
 

@@ -36,6 +36,7 @@ from exercises.kinds import common
 from exercises.models import Group, Member
 from exercises.phases import Phase
 from exercises.roles import RULES
+from workshops import push
 from workshops.models import TransitionRefused
 
 NAME = "proposals"
@@ -566,7 +567,7 @@ def _submit_for_group(run, attendee, data, token, settings, step) -> ProposalFor
             token=token,
             group=group,
         )
-        common.publish_group(run, group.pk)
+        push.group_changed(run.pk, [group.pk])
     return form
 
 

@@ -18,6 +18,7 @@ from exercises import grouping as groups
 from exercises.kinds import common
 from exercises.models import Member
 from exercises.phases import Phase
+from workshops import push
 
 NAME = "reflection"
 LABEL = _("Reflection")
@@ -196,7 +197,7 @@ def submit(run, attendee, data, token):
     if created and member is not None:
         submission.group_id = member.group_id
         submission.save(update_fields=["group"])
-        common.publish_group(run, member.group_id)
+        push.group_changed(run.pk, [member.group_id])
     return _form(settings, submission)
 
 

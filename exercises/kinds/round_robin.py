@@ -29,6 +29,7 @@ from exercises.aggregate import borda_points, standings
 from exercises.kinds import common
 from exercises.models import Group, Member
 from exercises.phases import Phase
+from workshops import push
 
 NAME = "round_robin"
 LABEL = _("Round robin (rekkeframlegg)")
@@ -361,7 +362,7 @@ def _save(sent: common.Sent, key: str, text: str, **options) -> PointForm:
     if created:
         submission.group = sent.member.group
         submission.save(update_fields=["group"])
-        common.publish_group(sent.run, sent.member.group_id)
+        push.group_changed(sent.run.pk, [sent.member.group_id])
     return PointForm(max_length=sent.settings["max_length"])
 
 

@@ -31,6 +31,7 @@ from exercises import grouping as groups
 from exercises.kinds import common
 from exercises.models import Member
 from exercises.phases import Phase
+from workshops import push
 
 NAME = "feedback_triads"
 LABEL = _("Feedback triads")
@@ -300,7 +301,7 @@ def submit(run, attendee, data, token):
         if created:
             submission.group = member.group
             submission.save(update_fields=["group"])
-            common.publish_group(run, member.group_id)
+            push.group_changed(run.pk, [member.group_id])
     return form
 
 

@@ -7,6 +7,7 @@ from django.urls import get_resolver, reverse
 
 from exercises.models import Exercise, Run
 from live import day as live_day
+from tests.support import DAY_PAGE_URLS, LIVE_RUN_URLS
 
 # name -> (method, kwargs, data, owner, HR colleague, outsider, anonymous)
 RULES = {
@@ -73,17 +74,10 @@ RULES = {
 }
 
 
-# The live day's views of one exercise (live/run_views.py) are covered here too, not in
-# tests/workshops/test_access.py.
-LIVE_RUN_URLS = {"act", "submit", "group_stream", "decide_role"}
-
-
 def test_every_url_has_a_rule():
     namespace = get_resolver().namespace_dict["exercises"][1]
     names = {n for n in namespace.reverse_dict if isinstance(n, str)}
     # The day's page and its agenda are covered by tests/workshops/test_access.py.
-    from tests.workshops.test_access import DAY_PAGE_URLS
-
     assert names == (set(RULES) - LIVE_RUN_URLS) | DAY_PAGE_URLS
 
 

@@ -12,7 +12,7 @@ import pytest
 from django.test import Client
 from django.urls import get_resolver, reverse
 
-from tests.exercises.test_access import LIVE_RUN_URLS
+from tests.support import DAY_PAGE_URLS, LIVE_RUN_URLS
 from workshops.models import (
     AgendaItem,
     Attendee,
@@ -182,16 +182,6 @@ POST_ROUTES: dict[str, Route] = {
 # The apps whose URLs this file covers (the exercises and platforms have their own tests, and
 # the live views of one exercise are in tests/exercises/test_access.py).
 NAMESPACES = ("workshops", "exercises", "live", "personal")
-# The day's page and its agenda are the exercises app's (exercises/agenda_views.py), tested
-# here with the rest of the planning pages.
-DAY_PAGE_URLS = {
-    "workshop_detail",
-    "agenda_add",
-    "agenda_reorder",
-    "agenda_item_edit",
-    "agenda_item_delete",
-    "agenda_item_move",
-}
 
 
 def url_namespaces() -> dict[str, str]:
